@@ -1,0 +1,42 @@
+// Global output options (--format, --output, --trace, --show-secrets) and where documents go.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "core/sink.hpp"
+
+namespace authctx::cli {
+
+enum class Format { automatic, json, jsonl, text };
+
+struct GlobalOptions {
+  Format format = Format::automatic;
+  std::string output;  // empty: stdout
+  bool trace = false;
+  bool show_secrets = false;
+};
+
+// Resolves `auto`: text when the destination is a terminal, json otherwise.
+Format effective_format(const GlobalOptions& g);
+
+// Opens --output (mode 0600, truncated) or stdout. The returned FILE* is owned by the handle.
+struct OutputFile {
+  std::FILE* stream = stdout;
+  bool owned = false;
+  OutputFile() = default;
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile();
+};
+std::unique_ptr<OutputFile> open_output(const GlobalOptions& g);
+
+// A sink for the chosen format writing to out.
+std::unique_ptr<core::EventSink> make_sink(const GlobalOptions& g, OutputFile& out, const std::string& command);
+
+// Writes a finished JSON document in the chosen format (json, jsonl, text).
+void write_document(const GlobalOptions& g, const nlohmann::ordered_json& doc);
+
+}  // namespace authctx::cli
