@@ -1,0 +1,137 @@
+// `authctx lab up|down|env|exec|demo`: a throwaway MIT Kerberos realm on loopback.
+// The work lives in src/lab (authctx::lab); this file only declares options, prints results
+// and picks exit codes. Set-up failures arrive as core::setup_error and leave through
+// run_guarded as exit 5 with an error document and one sentence on stderr.
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/app.hpp"
+#include "cli/exit_codes.hpp"
+#include "lab/exec.hpp"
+#include "lab/lab.hpp"
+#include "util/process.hpp"
+
+namespace authctx::cli {
+namespace {
+
+struct LabOptions {
+  std::string dir;
+  std::optional<std::uint16_t> port;
+  std::string mech = "spnego";
+  std::vector<std::string> command;
+};
+
+lab::UpOptions up_options(const LabOptions& o) { return lab::UpOptions{o.dir, o.port}; }
+
+int run_lab_up(const LabOptions& o, const GlobalOptions& g) {
+  const auto info = lab::up(up_options(o));
+  write_document(g, lab::to_document(info));
+  return k_exit_ok;
+}
+
+int run_lab_env(const LabOptions& o) {
+  const auto info = lab::load_state(o.dir);
+  std::cout << lab::env_exports(info.env()) << std::flush;
+  return k_exit_ok;
+}
+
+int run_lab_down(const LabOptions& o, const GlobalOptions& g) {
+  const auto result = lab::down(o.dir);
+  nlohmann::ordered_json doc{{"schema", "authctx/1"},
+                             {"command", "lab down"},
+                             {"dir", o.dir},
+                             {"kdc", {{"pid", result.kdc_pid}, {"was_running", result.kdc_was_running}}},
+                             {"removed", true}};
+  write_document(g, doc);
+  return k_exit_ok;
+}
+
+// Runs argv in a fresh lab and tears the lab down afterwards, also when authctx is
+// interrupted (SIGINT/SIGTERM/SIGHUP are caught, forwarded to argv, and end the run).
+int run_in_fresh_lab(const LabOptions& o, const std::vector<std::string>& argv) {
+  const lab::SignalGuard signals;
+  lab::ScopedLab scoped(up_options(o));
+  if (const int sig = signals.received()) return 128 + sig;  // interrupted while the lab came up
+  const int status = lab::run_foreground(argv, util::current_environment(scoped.info().env()));
+  scoped.close();
+  return status;
+}
+
+int run_lab_exec(const LabOptions& o) { return run_in_fresh_lab(o, o.command); }
+
+std::string format_name(Format f) {
+  switch (f) {
+    case Format::automatic: return "auto";
+    case Format::json: return "json";
+    case Format::jsonl: return "jsonl";
+    case Format::text: return "text";
+  }
+  return "auto";
+}
+
+// Until `authctx server`/`client` land, the demo is the in-process handshake (`local`).
+int run_lab_demo(const LabOptions& o, const GlobalOptions& g) {
+  std::vector<std::string> argv{util::self_executable(), "local", "--mech", o.mech, "--target", "host@localhost"};
+  if (g.format != Format::automatic) argv.insert(argv.end(), {"--format", format_name(g.format)});
+  if (!g.output.empty()) argv.insert(argv.end(), {"--output", g.output});
+  if (g.show_secrets) argv.emplace_back("--show-secrets");
+  if (g.trace) argv.emplace_back("--trace");
+  LabOptions fresh = o;
+  fresh.dir.clear();  // always a new temporary lab
+  return run_in_fresh_lab(fresh, argv);
+}
+
+}  // namespace
+
+void setup_lab(CLI::App& app, App& shared) {
+  auto* lab_cmd = app.add_subcommand("lab", "A throwaway MIT Kerberos realm (AUTHCTX.TEST) on loopback");
+  lab_cmd->require_subcommand(1);
+  auto opts = std::make_shared<LabOptions>();
+
+  auto* up = lab_cmd->add_subcommand("up", "Make a realm with a KDC, user alice and host/HTTP services; print it as JSON");
+  up->add_option("--dir", opts->dir, "Folder for the lab (must not exist or be empty; default: a new temporary one)")
+      ->option_text("DIR");
+  up->add_option("--port", opts->port, "TCP/UDP port for the KDC on 127.0.0.1 (default: a free one)")
+      ->check(CLI::Range(1, 65535))
+      ->option_text("PORT");
+  up->callback([opts, &shared] {
+    shared.command = "lab up";
+    shared.action = [opts, &shared] { return run_lab_up(*opts, shared.globals); };
+  });
+
+  auto* env = lab_cmd->add_subcommand("env", "Print `export VAR='value'` lines for a lab, for eval");
+  env->add_option("--dir", opts->dir, "The lab's folder")->required()->option_text("DIR");
+  env->callback([opts, &shared] {
+    shared.command = "lab env";
+    shared.action = [opts] { return run_lab_env(*opts); };
+  });
+
+  auto* down = lab_cmd->add_subcommand("down", "Stop a lab's KDC and remove its folder");
+  down->add_option("--dir", opts->dir, "The lab's folder")->required()->option_text("DIR");
+  down->callback([opts, &shared] {
+    shared.command = "lab down";
+    shared.action = [opts, &shared] { return run_lab_down(*opts, shared.globals); };
+  });
+
+  auto* exec = lab_cmd->add_subcommand("exec", "Run CMD in a fresh lab's environment, tear the lab down, exit with CMD's status");
+  exec->add_option("--dir", opts->dir, "Folder for the lab (default: a new temporary one)")->option_text("DIR");
+  exec->add_option("command", opts->command, "The command and its arguments (after --)")->required()->option_text("CMD ARGS...");
+  exec->callback([opts, &shared] {
+    shared.command = "lab exec";
+    shared.action = [opts] { return run_lab_exec(*opts); };
+  });
+
+  auto* demo = lab_cmd->add_subcommand("demo", "Authenticate alice to host@localhost in a fresh lab and print the handshake");
+  demo->add_option("--mech", opts->mech, "Mechanism: krb5, spnego, ntlm, iakerb or a dotted OID (default spnego)")
+      ->option_text("MECH");
+  demo->callback([opts, &shared] {
+    shared.command = "lab demo";
+    shared.action = [opts, &shared] { return run_lab_demo(*opts, shared.globals); };
+  });
+}
+
+}  // namespace authctx::cli
