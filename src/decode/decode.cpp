@@ -67,6 +67,11 @@ Value decode_any(Bytes data, std::size_t base, const Ctx& ctx, Mech hint) {
       return decode_iakerb_body(data, base, ctx, {});
     }
   }
+  // An NTLM signature has no magic beyond its version word; take it when the surrounding
+  // token says NTLM, or when nothing else matched and the shape fits.
+  if (looks_like_ntlm_signature(data) && (hint == Mech::ntlmssp || hint == Mech::unknown)) {
+    return decode_ntlm_signature(data, base, ctx);
+  }
   if (hint == Mech::negoex && data.size() >= 8 && std::memcmp(data.data(), "NEGOEXTS", 8) == 0) {
     return unknown_node("NegoEx messages (MS-NEGOEX) are not decoded", data.size());
   }

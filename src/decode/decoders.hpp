@@ -51,6 +51,9 @@ Value decode_iakerb_body(Bytes data, std::size_t base, const Ctx& ctx, std::stri
 // MS-NLMP §2.2.1 messages starting with "NTLMSSP\0".
 Value decode_ntlm(Bytes data, std::size_t base, const Ctx& ctx);
 bool looks_like_ntlm(Bytes data);
+// MS-NLMP §2.2.2.9 message signature (GSS_GetMIC) or signature + sealed data (GSS_Wrap).
+Value decode_ntlm_signature(Bytes data, std::size_t base, const Ctx& ctx);
+bool looks_like_ntlm_signature(Bytes data);
 
 std::string hex_string(Bytes data);
 

@@ -1,6 +1,7 @@
 // IAKERB (draft-ietf-kitten-iakerb §3; MIT src/lib/gssapi/krb5/iakerb.c): the initiator
 // tunnels its KDC exchanges through the acceptor. Each such token is TOK_ID 05 01, then
 //   IAKERB-HEADER ::= SEQUENCE { target-realm [1] UTF8String, cookie [2] OCTET STRING OPTIONAL, ... }
+// (MIT encodes target-realm as an OCTET STRING; both are accepted.)
 // then the Kerberos message (AS-REQ/REP, TGS-REQ/REP or KRB-ERROR) itself.
 #include "decode/krb5_types.hpp"
 
@@ -15,8 +16,18 @@ Value decode_iakerb_body(Bytes data, std::size_t base, const Ctx& ctx, std::stri
   if (top.expect(TagClass::universal, der_tag::sequence, seq, "IAKERB-HEADER")) {
     DerReader h = top.sub(seq);
     Value header = Value::object();
-    read_string_field(h, 1, header, "target_realm", true);
     DerReader f = h;
+    // The draft says UTF8String; MIT 1.20 sends an OCTET STRING. Accept either.
+    if (h.field(1, f, "target-realm", true)) {
+      const auto t = f.peek();
+      if (t && t->is(TagClass::universal, der_tag::octet_string)) {
+        if (auto realm = der_read_octets(f, "target-realm")) {
+          header.set("target_realm", std::string(realm->contents.begin(), realm->contents.end()));
+        }
+      } else if (auto realm = der_read_string(f, "target-realm")) {
+        header.set("target_realm", *realm);
+      }
+    }
     if (h.field(2, f, "cookie", false)) {
       if (auto c = der_read_octets(f, "cookie")) {
         Value cookie = Value::object();

@@ -142,6 +142,9 @@ Value read_etype_info2(DerReader& r, bool v2) {
 }
 
 void decode_padata_value(std::int64_t type, const Tlv& value, Value& out, DerReader& parent, const Ctx& ctx) {
+  // An empty value is normal in METHOD-DATA hints (e.g. PA-ENC-TIMESTAMP in a
+  // KDC_ERR_PREAUTH_REQUIRED, RFC 4120 §5.2.7.2): nothing to look into.
+  if (value.contents.empty()) return;
   DerReader r = parent.sub(value);
   switch (type) {
     case 1:  // PA-TGS-REQ: an AP-REQ (§5.4.1, §7.5.2)

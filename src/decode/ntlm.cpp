@@ -334,6 +334,28 @@ void decode_authenticate(const Msg& m, Value& node) {
 
 }  // namespace
 
+bool looks_like_ntlm_signature(Bytes data) {
+  return data.size() >= 16 && data[0] == 1 && data[1] == 0 && data[2] == 0 && data[3] == 0;
+}
+
+Value decode_ntlm_signature(Bytes data, std::size_t base, const Ctx& ctx) {
+  // §2.2.2.9 NTLMSSP_MESSAGE_SIGNATURE: Version (u32, 1), then RandomPad/Checksum/SeqNum
+  // (§2.2.2.9.1) or Checksum(8)/SeqNum(4) with extended session security (§2.2.2.9.2).
+  // GSS_Wrap output (gss-ntlmssp) is the 16-byte signature followed by the sealed data.
+  Value node = make_node(data.size() > 16 ? "ntlm.wrap" : "ntlm.signature", data.size());
+  Diagnostics diag;
+  if (data.size() < 16) {
+    diag.add(base + data.size(), "NTLM signature shorter than 16 bytes");
+  } else {
+    node.set("version", le32(data, 0));
+    node.set("checksum", secret_bytes(data.subspan(4, 8), ctx));
+    node.set("seq_num", le32(data, 12));
+    if (data.size() > 16) node.set("data_length", data.size() - 16);
+  }
+  diag.attach(node);
+  return node;
+}
+
 bool looks_like_ntlm(Bytes data) { return data.size() >= 8 && std::memcmp(data.data(), "NTLMSSP\0", 8) == 0; }
 
 Value decode_ntlm(Bytes data, std::size_t base, const Ctx& ctx) {
