@@ -85,9 +85,10 @@ std::string render_kdc_conf(const LabPaths& paths, std::uint16_t port) {
 }
 
 std::string render_ntlm_user_file(const std::string& password) {
-  // gss-ntlmssp matches the domain of the user's name against the first field, so the
-  // realm form (AUTHCTX.TEST\alice, or plain alice) and the short form (AUTHCTX\alice)
-  // each need a line.
+  // gss-ntlmssp matches the domain of the user's name against the first field (measured
+  // with gss-client/gss-server over NTLM: with only the realm line, `alice`,
+  // `alice@AUTHCTX.TEST` and `AUTHCTX.TEST\alice` authenticate but `AUTHCTX\alice` does
+  // not), so the short NetBIOS-style domain gets a line of its own.
   return std::string(k_realm) + ":" + k_user + ":" + password + "\n" + k_ntlm_domain + ":" + k_user + ":" +
          password + "\n";
 }
