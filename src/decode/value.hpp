@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -25,23 +26,25 @@ class Value {
   using Object = std::vector<Member>;
   enum class Kind { null, boolean, integer, unsigned_integer, string, array, object };
 
-  Value() = default;
-  Value(std::nullptr_t) {}
-  Value(bool b) : data_(b) {}
-  Value(int i) : data_(static_cast<std::int64_t>(i)) {}
-  Value(long i) : data_(static_cast<std::int64_t>(i)) {}
-  Value(long long i) : data_(static_cast<std::int64_t>(i)) {}
-  Value(unsigned u) : data_(static_cast<std::uint64_t>(u)) {}
-  Value(unsigned long u) : data_(static_cast<std::uint64_t>(u)) {}
-  Value(unsigned long long u) : data_(static_cast<std::uint64_t>(u)) {}
-  Value(std::string s) : data_(std::move(s)) {}
-  Value(std::string_view s) : data_(std::string(s)) {}
-  Value(const char* s) : data_(std::string(s)) {}
-  Value(Array a) : data_(std::move(a)) {}
-  Value(Object o) : data_(std::move(o)) {}
+  // Constructors are defined below, once Member is complete (the variant holds a vector
+  // of Members, which some standard libraries require to be complete when instantiated).
+  Value();
+  Value(std::nullptr_t);
+  Value(bool b);
+  Value(int i);
+  Value(long i);
+  Value(long long i);
+  Value(unsigned u);
+  Value(unsigned long u);
+  Value(unsigned long long u);
+  Value(std::string s);
+  Value(std::string_view s);
+  Value(const char* s);
+  Value(Array a);
+  Value(Object o);
 
-  static Value object() { return Value(Object{}); }
-  static Value array() { return Value(Array{}); }
+  static Value object();
+  static Value array();
 
   Kind kind() const { return static_cast<Kind>(data_.index()); }
   bool is_null() const { return kind() == Kind::null; }
@@ -78,7 +81,7 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
-  std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, std::string, Array, Object> data_{nullptr};
+  std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, std::string, Array, Object> data_;
 };
 
 struct Member {
@@ -86,6 +89,23 @@ struct Member {
   Value value;
   friend bool operator==(const Member& a, const Member& b) { return a.key == b.key && a.value == b.value; }
 };
+
+inline Value::Value() : data_(nullptr) {}
+inline Value::Value(std::nullptr_t) : data_(nullptr) {}
+inline Value::Value(bool b) : data_(b) {}
+inline Value::Value(int i) : data_(static_cast<std::int64_t>(i)) {}
+inline Value::Value(long i) : data_(static_cast<std::int64_t>(i)) {}
+inline Value::Value(long long i) : data_(static_cast<std::int64_t>(i)) {}
+inline Value::Value(unsigned u) : data_(static_cast<std::uint64_t>(u)) {}
+inline Value::Value(unsigned long u) : data_(static_cast<std::uint64_t>(u)) {}
+inline Value::Value(unsigned long long u) : data_(static_cast<std::uint64_t>(u)) {}
+inline Value::Value(std::string s) : data_(std::move(s)) {}
+inline Value::Value(std::string_view s) : data_(std::string(s)) {}
+inline Value::Value(const char* s) : data_(std::string(s)) {}
+inline Value::Value(Array a) : data_(std::move(a)) {}
+inline Value::Value(Object o) : data_(std::move(o)) {}
+inline Value Value::object() { return Value(Object{}); }
+inline Value Value::array() { return Value(Array{}); }
 
 // True when a "diagnostics" array with at least one entry appears anywhere in the tree.
 bool has_diagnostics(const Value& v);
