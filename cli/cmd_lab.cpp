@@ -27,9 +27,16 @@ struct LabOptions {
 
 lab::UpOptions up_options(const LabOptions& o) { return lab::UpOptions{o.dir, o.port}; }
 
+// The contract says `lab up` prints JSON, so `auto` means json here even on a terminal (the
+// text rendering is made for handshake documents); an explicit --format is honoured.
+GlobalOptions json_by_default(GlobalOptions g) {
+  if (g.format == Format::automatic) g.format = Format::json;
+  return g;
+}
+
 int run_lab_up(const LabOptions& o, const GlobalOptions& g) {
   const auto info = lab::up(up_options(o));
-  write_document(g, lab::to_document(info));
+  write_document(json_by_default(g), lab::to_document(info));
   return k_exit_ok;
 }
 
@@ -46,7 +53,7 @@ int run_lab_down(const LabOptions& o, const GlobalOptions& g) {
                              {"dir", o.dir},
                              {"kdc", {{"pid", result.kdc_pid}, {"was_running", result.kdc_was_running}}},
                              {"removed", true}};
-  write_document(g, doc);
+  write_document(json_by_default(g), doc);
   return k_exit_ok;
 }
 
