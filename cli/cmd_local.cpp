@@ -1,0 +1,51 @@
+// `authctx local`: initiator and acceptor in one process; tokens pass in memory.
+#include <memory>
+
+#include "cli/app.hpp"
+#include "cli/context_options.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/handshake_result.hpp"
+#include "core/handshake.hpp"
+
+namespace authctx::cli {
+namespace {
+
+struct LocalOptions {
+  InitiatorArgs initiator;
+  AcceptorArgs acceptor;
+  std::string channel_bindings;
+  int messages = 1;
+};
+
+int run_local(const LocalOptions& opts, const GlobalOptions& globals) {
+  auto init_args = opts.initiator;
+  auto acc_args = opts.acceptor;
+  init_args.channel_bindings = opts.channel_bindings;
+  acc_args.channel_bindings = opts.channel_bindings;
+  const auto init = to_initiator_options(init_args);
+  const auto acc = to_acceptor_options(acc_args);
+  core::SessionOptions session;
+  session.messages = opts.messages;
+  session.show_secrets = globals.show_secrets;
+  auto out = open_output(globals);
+  auto sink = make_sink(globals, *out, "local");
+  const auto doc = core::run_local(init, acc, session, *sink);
+  return handshake_exit_code(doc);
+}
+}  // namespace
+
+void setup_local(CLI::App& app, App& shared) {
+  auto opts = std::make_shared<LocalOptions>();
+  auto* cmd = app.add_subcommand("local", "Initiator and acceptor in one process; tokens pass in memory");
+  add_initiator_options(cmd, opts->initiator);
+  add_acceptor_options(cmd, opts->acceptor);
+  add_shared_channel_bindings(cmd, opts->channel_bindings);
+  cmd->add_option("--messages", opts->messages, "Per-message round trips after establishment")
+      ->check(CLI::Range(0, 1000))->capture_default_str();
+  cmd->callback([opts, &shared] {
+    shared.command = "local";
+    shared.action = [opts, &shared] { return run_local(*opts, shared.globals); };
+  });
+}
+
+}  // namespace authctx::cli

@@ -1,0 +1,76 @@
+#include "cli/output.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/errors.hpp"
+#include "core/text_view.hpp"
+
+namespace authctx::cli {
+namespace {
+
+class TextSink final : public core::EventSink {
+ public:
+  TextSink(std::FILE* out, bool color) : out_(out), color_(color) {}
+  void event(std::string_view, const core::Json&) override {}
+  void document(const core::Json& doc) override {
+    const auto text = core::render_text(doc, color_);
+    std::fwrite(text.data(), 1, text.size(), out_);
+    std::fflush(out_);
+  }
+
+ private:
+  std::FILE* out_;
+  bool color_;
+};
+
+bool use_color(std::FILE* out) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  return ::isatty(::fileno(out)) != 0;
+}
+}  // namespace
+
+Format effective_format(const GlobalOptions& g) {
+  if (g.format != Format::automatic) return g.format;
+  if (!g.output.empty()) return Format::json;
+  return ::isatty(STDOUT_FILENO) != 0 ? Format::text : Format::json;
+}
+
+OutputFile::~OutputFile() {
+  if (owned && stream != nullptr) std::fclose(stream);
+}
+
+std::unique_ptr<OutputFile> open_output(const GlobalOptions& g) {
+  auto out = std::make_unique<OutputFile>();
+  if (g.output.empty() || g.output == "-") return out;
+  const int fd = ::open(g.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    throw core::setup_error("output_unwritable", "cannot write --output " + g.output + ": " + std::strerror(errno),
+                            "choose a writable path");
+  ::fchmod(fd, 0600);
+  out->stream = ::fdopen(fd, "w");
+  out->owned = true;
+  return out;
+}
+
+std::unique_ptr<core::EventSink> make_sink(const GlobalOptions& g, OutputFile& out, const std::string& command) {
+  switch (effective_format(g)) {
+    case Format::jsonl: return std::make_unique<core::JsonlSink>(out.stream, command);
+    case Format::text: return std::make_unique<TextSink>(out.stream, use_color(out.stream));
+    default: return std::make_unique<core::JsonSink>(out.stream, true);
+  }
+}
+
+void write_document(const GlobalOptions& g, const nlohmann::ordered_json& doc) {
+  auto out = open_output(g);
+  const std::string command = doc.contains("command") && doc["command"].is_string() ? doc["command"].get<std::string>() : "";
+  auto sink = make_sink(g, *out, command);
+  sink->document(doc);
+}
+
+}  // namespace authctx::cli

@@ -1,0 +1,137 @@
+#include "core/classify.hpp"
+
+extern "C" {
+#include <com_err.h>
+}
+#include <krb5/krb5.h>
+
+#include <array>
+
+namespace authctx::core {
+namespace {
+
+struct MinorRule {
+  krb5_error_code code;
+  const char* cls;
+  const char* hint;
+};
+
+// Kerberos minor codes -> class. Order matters only for the text fallback (first match).
+const std::array<MinorRule, 21> k_minor_rules{{
+    {KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, "service_principal_unknown",
+     "the KDC has no principal for this target: check the name (service@host), that the host name is the one "
+     "registered (dns_canonicalize_hostname and rdns in krb5.conf change it), and `kvno service/host` to test"},
+    {KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN, "client_unknown",
+     "the KDC does not know the client principal: check the user name and realm (`klist` shows who you are)"},
+    {KRB5KDC_ERR_PREAUTH_FAILED, "preauth_failed",
+     "pre-authentication failed, usually a wrong password or a stale client keytab: re-enter the password or "
+     "re-export the keytab"},
+    {KRB5KRB_AP_ERR_BAD_INTEGRITY, "preauth_failed",
+     "the KDC could not decrypt with the client's key: the password or client keytab is wrong"},
+    {KRB5_KDC_UNREACH, "kdc_unreachable",
+     "no KDC answered: check the [realms] kdc entries in krb5.conf, that the KDC runs, and firewalls (port 88)"},
+    {KRB5_REALM_UNKNOWN, "realm_unknown",
+     "the realm is not configured: add it to [realms] in krb5.conf (or set KRB5_CONFIG to the right file)"},
+    {KRB5_REALM_CANT_RESOLVE, "realm_unknown",
+     "the realm's KDC cannot be resolved: add a kdc entry for it to krb5.conf"},
+    {KRB5_FCC_NOFILE, "no_credentials",
+     "there is no credential cache: get a ticket with `kinit`, or point --ccache / KRB5CCNAME at one"},
+    {KRB5_CC_NOTFOUND, "no_credentials",
+     "the credential cache holds no usable ticket: run `kinit` (and check `klist`)"},
+    {KRB5KRB_AP_ERR_TKT_EXPIRED, "credentials_expired", "the ticket has expired: run `kinit` again (or `kinit -R`)"},
+    {KRB5KDC_ERR_TGT_REVOKED, "credentials_expired", "the ticket-granting ticket is no longer valid: run `kinit`"},
+    {KRB5KRB_AP_ERR_SKEW, "clock_skew",
+     "the clocks of client and server differ by more than the allowed skew (5 minutes): synchronise them with "
+     "NTP (`chronyc tracking`)"},
+    {KRB5KRB_AP_ERR_REPEAT, "replay",
+     "the acceptor has already seen this authenticator: a replayed token, or two requests in the same "
+     "microsecond; the replay cache is doing its job"},
+    {KRB5_KT_NOTFOUND, "keytab_no_matching_key",
+     "the keytab has no key for the service principal in the ticket: `klist -k KEYTAB` and compare with the "
+     "target; extract the key with `kadmin ktadd -norandkey`"},
+    {KRB5_KT_KVNONOTFOUND, "keytab_kvno_mismatch",
+     "the keytab lacks the key version the ticket was encrypted with (the service was rekeyed): export the "
+     "current key (`kadmin ktadd -norandkey`) and compare `kvno SERVICE` with `klist -k`"},
+    {KRB5KRB_AP_ERR_BADKEYVER, "keytab_kvno_mismatch",
+     "the ticket's key version is not in the keytab: re-export the service key"},
+    {KRB5KRB_AP_ERR_MODIFIED, "keytab_no_matching_key",
+     "the acceptor could not decrypt the ticket: its keytab key differs from the KDC's (stale keytab or "
+     "wrong password for the service); re-export the key"},
+    {KRB5KDC_ERR_ETYPE_NOSUPP, "enctype_unsupported",
+     "no encryption type is shared by client, KDC and service: compare permitted_enctypes with the keys' "
+     "enctypes (`klist -ke`)"},
+    {KRB5_BAD_ENCTYPE, "enctype_unsupported",
+     "an encryption type is not supported or not permitted: check permitted_enctypes in krb5.conf"},
+    {KRB5KRB_AP_WRONG_PRINC, "acceptor_name_mismatch",
+     "the ticket is for another service than the acceptor's name: check --acceptor-name against the target"},
+    {KRB5_KT_END, "keytab_no_matching_key", "the keytab is empty or lacks the service key: `klist -k KEYTAB`"},
+}};
+
+bool text_has(const std::string& text, const char* needle) { return text.find(needle) != std::string::npos; }
+
+const MinorRule* by_code(OM_uint32 minor) {
+  const auto code = static_cast<krb5_error_code>(minor);
+  for (const auto& r : k_minor_rules)
+    if (r.code == code) return &r;
+  return nullptr;
+}
+
+// SPNEGO hands back mechglue-mapped minor codes; the text is the krb5 library's own
+// message (possibly extended with names), so compare against error_message(code).
+const MinorRule* by_text(const std::string& text) {
+  if (text.empty()) return nullptr;
+  for (const auto& r : k_minor_rules) {
+    const std::string base = error_message(r.code);
+    if (!base.empty() && text_has(text, base.c_str())) return &r;
+  }
+  // MIT's extended messages insert names into the base text.
+  if (text_has(text, "not found in Kerberos database")) {
+    return text.rfind("Client", 0) == 0 ? by_code(static_cast<OM_uint32>(KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN))
+                                         : by_code(static_cast<OM_uint32>(KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN));
+  }
+  if (text_has(text, "No Kerberos credentials available") || text_has(text, "No credentials cache found") ||
+      text_has(text, "Can't find client principal"))
+    return by_code(static_cast<OM_uint32>(KRB5_FCC_NOFILE));
+  if (text_has(text, "No key table entry found")) return by_code(static_cast<OM_uint32>(KRB5_KT_NOTFOUND));
+  if (text_has(text, "Cannot contact any KDC")) return by_code(static_cast<OM_uint32>(KRB5_KDC_UNREACH));
+  if (text_has(text, "Request is a replay")) return by_code(static_cast<OM_uint32>(KRB5KRB_AP_ERR_REPEAT));
+  return nullptr;
+}
+}  // namespace
+
+Classification classify(const gss::GssError& error, std::optional<Side> side) {
+  const auto routine = GSS_ROUTINE_ERROR(error.major());
+  if (routine == GSS_S_BAD_BINDINGS)
+    return {"channel_binding_mismatch",
+            "the channel bindings of the two sides differ: both must bind to the same TLS channel (or both omit "
+            "--channel-bindings)"};
+  if (routine == GSS_S_BAD_MECH)
+    return {"mech_unavailable",
+            "the mechanism is not available in this GSS-API library: `authctx mechs` lists what is; NTLM needs "
+            "the gss-ntlmssp package"};
+  if ((error.major() & GSS_S_DUPLICATE_TOKEN) != 0 || routine == GSS_S_DUPLICATE_ELEMENT)
+    return {"replay", "the acceptor has already seen this token: a replay (the replay cache is working)"};
+  if (routine == GSS_S_BAD_SIG)
+    return {"integrity_failure", "a checksum did not verify: the token was altered or keys differ"};
+  if (const auto* rule = by_code(error.minor())) return {rule->cls, rule->hint};
+  if (const auto* rule = by_text(error.minor_text())) return {rule->cls, rule->hint};
+  if (routine == GSS_S_CREDENTIALS_EXPIRED) return {"credentials_expired", "the credentials have expired: run `kinit`"};
+  if (routine == GSS_S_NO_CRED) {
+    if (side == Side::acceptor)
+      return {"keytab_no_matching_key",
+              "the acceptor has no usable key: check --keytab / KRB5_KTNAME and --acceptor-name (`klist -k`)"};
+    return {"no_credentials", "no credentials for this mechanism: run `kinit` or give --ccache / --user"};
+  }
+  if (routine == GSS_S_DEFECTIVE_TOKEN)
+    return {"defective_token", "the peer's token could not be parsed: see the decoded legs for what was sent"};
+  return {"gss_failure", "see the major and minor texts; `authctx doctor` checks the Kerberos set-up"};
+}
+
+void classify(ErrorReport& report) {
+  if (!report.cls.empty() || !report.gss) return;
+  auto c = classify(*report.gss, report.side);
+  report.cls = std::move(c.cls);
+  report.hint = std::move(c.hint);
+}
+
+}  // namespace authctx::core

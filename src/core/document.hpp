@@ -1,0 +1,91 @@
+// The result of one handshake as plain values, and its JSON form (CONTRACT.md "JSON"):
+// legs with their tokens, both sides' context views, per-message checks, warnings, the
+// error. to_json maps each type once; secrets (session-key bytes) appear only when
+// JsonOptions::show_secrets is set.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gss/buffer.hpp"
+#include "gss/inquire.hpp"
+#include "gss/oid.hpp"
+#include "gss/status.hpp"
+
+namespace authctx::core {
+
+using Json = nlohmann::ordered_json;
+
+enum class Direction { initiator_to_acceptor, acceptor_to_initiator };
+std::string_view direction_name(Direction d);
+
+enum class Side { initiator, acceptor };
+std::string_view side_name(Side s);
+
+struct Leg {
+  int index = 0;
+  Direction direction = Direction::initiator_to_acceptor;
+  gss::Bytes token;
+};
+
+struct MessageCheck {
+  std::string kind;  // "wrap" or "mic"
+  Direction direction = Direction::initiator_to_acceptor;
+  bool conf_requested = false;
+  bool conf = false;  // confidentiality actually applied (wrap only)
+  bool ok = false;
+  std::size_t length = 0;  // token length
+  std::string error;       // when !ok
+};
+
+struct Warning {
+  std::string cls;
+  std::string message;
+  std::string hint;
+};
+
+struct ErrorReport {
+  std::string stage;
+  std::optional<Side> side;
+  std::optional<gss::GssError> gss;
+  std::string message;  // for non-GSS errors
+  std::string cls;
+  std::string hint;
+};
+
+struct ContextView {
+  gss::ContextInfo info;
+  std::optional<std::uint32_t> requested_flags;  // known for the initiator
+};
+
+struct Document {
+  std::string command;
+  bool established = false;
+  gss::Oid mech;            // the mechanism that ran (for SPNEGO: the negotiated one)
+  gss::Oid requested_mech;  // what the initiator asked for (spnego, krb5, ...)
+  std::vector<Leg> legs;
+  std::optional<ContextView> initiator;
+  std::optional<ContextView> acceptor;
+  std::vector<MessageCheck> messages;
+  std::vector<Warning> warnings;
+  std::optional<ErrorReport> error;
+  double elapsed_ms = 0;
+};
+
+struct JsonOptions {
+  bool show_secrets = false;
+  bool decode = true;  // add each leg's decoded tree
+};
+
+Json mech_json(const gss::Oid& mech);
+Json leg_json(const Leg& leg, const JsonOptions& options);
+Json context_json(const ContextView& view, const JsonOptions& options);
+Json message_json(const MessageCheck& m);
+Json warning_json(const Warning& w);
+Json error_json(const ErrorReport& e);
+Json document_json(const Document& doc, const JsonOptions& options);
+
+}  // namespace authctx::core

@@ -1,0 +1,178 @@
+#include "core/handshake.hpp"
+
+#include <chrono>
+
+#include "core/classify.hpp"
+#include "core/messages.hpp"
+#include "gss/flags.hpp"
+
+namespace authctx::core {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+JsonOptions event_options(const SessionOptions& s) { return JsonOptions{s.show_secrets, true}; }
+
+void add_leg(Document& doc, Direction d, const gss::Bytes& token, const SessionOptions& s, EventSink& sink) {
+  Leg leg{static_cast<int>(doc.legs.size()) + 1, d, token};
+  sink.event("leg", leg_json(leg, event_options(s)));
+  doc.legs.push_back(std::move(leg));
+}
+
+ErrorReport gss_report(const gss::GssError& e, Side side) {
+  ErrorReport r;
+  r.stage = e.stage();
+  r.side = side;
+  r.gss = e;
+  r.message = e.minor_text().empty() ? (e.major_text().empty() ? e.stage() : e.major_text().front()) : e.minor_text();
+  return r;
+}
+
+bool weak_enctype(std::int32_t e) { return e == 1 || e == 2 || e == 3 || e == 16 || e == 23 || e == 24; }
+}  // namespace
+
+void record_error(Document& doc, ErrorReport error, EventSink& sink) {
+  classify(error);
+  sink.event("error", Json{{"error", error_json(error)}});
+  doc.error = std::move(error);
+}
+
+std::vector<Warning> view_warnings(const Document& doc, std::uint32_t requested) {
+  std::vector<Warning> out;
+  const auto granted = doc.initiator ? doc.initiator->info.flags : 0u;
+  if ((requested & GSS_C_MUTUAL_FLAG) != 0 && (granted & GSS_C_MUTUAL_FLAG) == 0)
+    out.push_back({"mutual_not_granted", "mutual authentication was requested but not granted",
+                   "the server did not prove its identity; check that the mechanism supports it"});
+  if ((requested & GSS_C_DELEG_FLAG) != 0 && (granted & GSS_C_DELEG_FLAG) == 0)
+    out.push_back({"delegation_not_granted", "delegation was requested but not granted",
+                   "the TGT must be forwardable (`kinit -f`, forwardable = true in krb5.conf) and, with "
+                   "--delegate-policy, the service must be ok-as-delegate (`kadmin modprinc +ok_as_delegate`)"});
+  for (const auto* view : {doc.initiator ? &*doc.initiator : nullptr, doc.acceptor ? &*doc.acceptor : nullptr}) {
+    if (view == nullptr || !view->info.session_key || !view->info.session_key->enctype) continue;
+    const auto e = *view->info.session_key->enctype;
+    if (weak_enctype(e)) {
+      out.push_back({"weak_enctype", "the session key uses a weak encryption type (" + gss::enctype_name(e) + ")",
+                     "give the service aes256-cts-hmac-sha1-96 / aes128 keys and remove rc4/des from "
+                     "permitted_enctypes"});
+      break;
+    }
+  }
+  return out;
+}
+
+void finish_established(Document& doc, const Initiator* initiator, const Party* acceptor,
+                        const SessionOptions& session, EventSink& sink) {
+  const auto options = event_options(session);
+  if (initiator != nullptr) {
+    doc.initiator = ContextView{initiator->describe(), initiator->requested_flags()};
+    doc.mech = doc.initiator->info.mech;
+    sink.event("context", Json{{"side", "initiator"}, {"context", context_json(*doc.initiator, options)}});
+  }
+  if (acceptor != nullptr) {
+    doc.acceptor = ContextView{acceptor->describe(), std::nullopt};
+    if (doc.mech.empty()) doc.mech = doc.acceptor->info.mech;
+    sink.event("context", Json{{"side", "acceptor"}, {"context", context_json(*doc.acceptor, options)}});
+  }
+  if (initiator != nullptr && acceptor != nullptr && session.messages > 0) {
+    doc.messages = run_message_checks(*initiator, *acceptor, session.messages);
+    for (const auto& m : doc.messages) sink.event("message", message_json(m));
+    for (const auto& m : doc.messages) {
+      if (m.ok) continue;
+      ErrorReport r;
+      r.stage = m.kind == "mic" ? "verify_mic" : "unwrap";
+      r.side = m.direction == Direction::initiator_to_acceptor ? Side::acceptor : Side::initiator;
+      r.message = "per-message check " + m.kind + " " + std::string(direction_name(m.direction)) + " failed: " + m.error;
+      r.cls = "integrity_failure";
+      r.hint = "the two sides do not share a working session key or sequence state; see messages[]";
+      record_error(doc, std::move(r), sink);
+      break;
+    }
+  }
+  for (auto& w : view_warnings(doc, initiator != nullptr ? initiator->requested_flags() : 0)) {
+    sink.event("warning", warning_json(w));
+    doc.warnings.push_back(std::move(w));
+  }
+}
+
+Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, const SessionOptions& session,
+                   EventSink& sink) {
+  const auto started = Clock::now();
+  Document doc;
+  doc.command = "local";
+  doc.requested_mech = init.mech;
+  auto finish = [&]() -> Document {
+    doc.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    sink.document(document_json(doc, event_options(session)));
+    return std::move(doc);
+  };
+
+  std::unique_ptr<Acceptor> acceptor;
+  std::unique_ptr<Initiator> initiator;
+  try {
+    acceptor = std::make_unique<Acceptor>(acc);
+  } catch (const gss::GssError& e) {
+    record_error(doc, gss_report(e, Side::acceptor), sink);
+    return finish();
+  }
+  try {
+    initiator = std::make_unique<Initiator>(init);
+  } catch (const gss::GssError& e) {
+    record_error(doc, gss_report(e, Side::initiator), sink);
+    return finish();
+  }
+
+  gss::Bytes to_initiator;
+  bool first = true;
+  while (static_cast<int>(doc.legs.size()) < k_max_legs) {
+    gss::Bytes to_acceptor;
+    if (first || !to_initiator.empty()) {
+      if (initiator->complete()) {
+        // The acceptor sent a token after the initiator finished: nothing may consume it.
+        ErrorReport r;
+        r.stage = "init_sec_context";
+        r.side = Side::initiator;
+        r.message = "the acceptor sent a token after the initiator's context was complete";
+        r.cls = "protocol_error";
+        r.hint = "a mechanism bug or a mismatched framing; see the decoded legs";
+        record_error(doc, std::move(r), sink);
+        return finish();
+      }
+      auto r = initiator->step(to_initiator);
+      first = false;
+      if (!r.mech.empty()) doc.mech = r.mech;
+      if (!r.token.empty()) add_leg(doc, Direction::initiator_to_acceptor, r.token, session, sink);
+      if (r.error) {
+        record_error(doc, gss_report(*r.error, Side::initiator), sink);
+        return finish();
+      }
+      to_acceptor = std::move(r.token);
+    }
+    if (to_acceptor.empty()) break;
+    auto a = acceptor->step(to_acceptor);
+    if (!a.token.empty()) add_leg(doc, Direction::acceptor_to_initiator, a.token, session, sink);
+    if (a.error) {
+      record_error(doc, gss_report(*a.error, Side::acceptor), sink);
+      return finish();
+    }
+    to_initiator = std::move(a.token);
+    if (to_initiator.empty()) break;
+  }
+
+  if (!initiator->complete() || !acceptor->complete()) {
+    ErrorReport r;
+    r.stage = initiator->complete() ? "accept_sec_context" : "init_sec_context";
+    r.side = initiator->complete() ? Side::acceptor : Side::initiator;
+    r.message = static_cast<int>(doc.legs.size()) >= k_max_legs
+                    ? "the handshake did not finish within " + std::to_string(k_max_legs) + " legs"
+                    : "one side expects another token but the other has none to send";
+    r.cls = "protocol_error";
+    r.hint = "see the decoded legs for the last token each side produced";
+    record_error(doc, std::move(r), sink);
+    return finish();
+  }
+  doc.established = true;
+  finish_established(doc, initiator.get(), acceptor.get(), session, sink);
+  return finish();
+}
+
+}  // namespace authctx::core

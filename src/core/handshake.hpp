@@ -1,0 +1,32 @@
+// The handshake driver, which reads like the protocol (RFC 2743 §1.1.3):
+//   initiator.step(peer token) -> token -> acceptor.step(token) -> token -> ...
+// until neither side has a token to send. It loops on CONTINUE_NEEDED and on "output
+// token not empty" independently, records every token as a leg (including one produced
+// by a failing step: a KRB-ERROR), stops at the first error, and bounds the number of legs.
+// run_local alternates two in-process parties; tokens pass in memory.
+#pragma once
+#include "core/document.hpp"
+#include "core/options.hpp"
+#include "core/party.hpp"
+#include "core/sink.hpp"
+
+namespace authctx::core {
+
+inline constexpr int k_max_legs = 32;
+
+// Initiator and acceptor in one process. Credential failures become the document's error
+// (stage acquire_cred...); set-up errors (unreadable keytab) throw core::Error.
+Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, const SessionOptions& session,
+                   EventSink& sink);
+
+// After establishment: both sides' views, per-message checks and warnings.
+void finish_established(Document& doc, const Initiator* initiator, const Party* acceptor,
+                        const SessionOptions& session, EventSink& sink);
+
+// Warnings derivable from the views alone (mutual/delegation not granted, weak enctype).
+std::vector<Warning> view_warnings(const Document& doc, std::uint32_t requested_flags);
+
+// Records an error in doc (classified) and reports it as an event.
+void record_error(Document& doc, ErrorReport error, EventSink& sink);
+
+}  // namespace authctx::core

@@ -1,0 +1,47 @@
+// What the two sides of a handshake are asked to do, as plain values parsed once in cli/.
+// Nothing below cli/ compares option strings.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gss/context.hpp"
+#include "gss/oid.hpp"
+
+namespace authctx::core {
+
+enum class TargetType { hostbased, principal, user };
+
+struct InitiatorOptions {
+  std::string target = "host@localhost";
+  TargetType target_type = TargetType::hostbased;
+  gss::Oid mech;                       // default set by cli/: spnego
+  std::vector<gss::Oid> neg_mechs;     // SPNEGO only
+  std::uint32_t req_flags = 0;         // GSS_C_*_FLAG bits
+  std::optional<gss::ChannelBindings> channel_bindings;
+  std::string ccache;                  // credential store "ccache"
+  std::string client_keytab;           // credential store "client_keytab"
+  std::string user;                    // with password: gss_acquire_cred_with_password
+  std::optional<std::string> password;
+};
+
+struct AcceptorOptions {
+  std::string keytab;                  // credential store "keytab"; empty: KRB5_KTNAME / default
+  std::string acceptor_name;           // empty: any key in the keytab
+  std::optional<gss::ChannelBindings> channel_bindings;
+};
+
+struct SessionOptions {
+  int messages = 1;                    // per-message round trips after establishment
+  bool show_secrets = false;
+};
+
+// The default request, as MIT gss-client: mutual authentication and replay detection.
+std::uint32_t default_request_flags();
+
+// Parses --channel-bindings VALUE: plain text, "hex:..." or "file:PATH". Throws
+// core::Error (usage for bad hex, setup for an unreadable file).
+gss::ChannelBindings parse_channel_bindings(const std::string& value);
+
+}  // namespace authctx::core

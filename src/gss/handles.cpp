@@ -1,0 +1,84 @@
+#include "gss/handles.hpp"
+
+#include <vector>
+
+#include "gss/buffer.hpp"
+#include "gss/status.hpp"
+
+namespace authctx::gss {
+namespace {
+gss_cred_usage_t to_gss(CredUsage usage) {
+  switch (usage) {
+    case CredUsage::initiate: return GSS_C_INITIATE;
+    case CredUsage::accept: return GSS_C_ACCEPT;
+    case CredUsage::both: return GSS_C_BOTH;
+  }
+  return GSS_C_BOTH;
+}
+
+const Oid* single_mech(std::span<const Oid> mechs) { return mechs.size() == 1 ? &mechs[0] : nullptr; }
+}  // namespace
+
+OM_uint32 delete_context(OM_uint32* minor, gss_ctx_id_t* ctx) {
+  return gss_delete_sec_context(minor, ctx, GSS_C_NO_BUFFER);
+}
+
+Name Name::import(const std::string& text, gss_const_OID type) {
+  Name name;
+  OM_uint32 minor = 0;
+  auto buf = input_buffer(text);
+  const OM_uint32 major = gss_import_name(&minor, &buf, const_cast<gss_OID>(type), name.ptr());
+  if (GSS_ERROR(major)) throw GssError("import_name", major, minor);
+  return name;
+}
+
+DisplayedName Name::display() const {
+  DisplayedName out;
+  if (!h_) return out;
+  OM_uint32 minor = 0;
+  Buffer text;
+  gss_OID type = GSS_C_NO_OID;
+  const OM_uint32 major = gss_display_name(&minor, h_.get(), text.ptr(), &type);
+  if (GSS_ERROR(major)) throw GssError("display_name", major, minor);
+  out.text = text.str();
+  out.type = Oid::from_gss(type);
+  return out;
+}
+
+Cred Cred::acquire_from(const Name* desired, CredUsage usage, std::span<const Oid> mechs,
+                        const std::map<std::string, std::string>& store) {
+  std::vector<gss_key_value_element_desc> elements;
+  elements.reserve(store.size());
+  for (const auto& [k, v] : store) elements.push_back({k.c_str(), v.c_str()});
+  gss_key_value_set_desc set{static_cast<OM_uint32>(elements.size()), elements.data()};
+  OidSet mech_set = mechs.empty() ? OidSet() : OidSet::make(mechs);
+  Cred cred;
+  OM_uint32 minor = 0;
+  const OM_uint32 major =
+      gss_acquire_cred_from(&minor, desired != nullptr ? desired->get() : GSS_C_NO_NAME, GSS_C_INDEFINITE,
+                            mech_set.get(), to_gss(usage), elements.empty() ? GSS_C_NO_CRED_STORE : &set,
+                            cred.ptr(), nullptr, nullptr);
+  if (GSS_ERROR(major)) throw GssError("acquire_cred", major, minor, single_mech(mechs));
+  return cred;
+}
+
+Cred Cred::acquire_with_password(const Name& desired, const std::string& password, CredUsage usage,
+                                 std::span<const Oid> mechs) {
+  OidSet mech_set = mechs.empty() ? OidSet() : OidSet::make(mechs);
+  Cred cred;
+  OM_uint32 minor = 0;
+  auto pw = input_buffer(password);
+  const OM_uint32 major = gss_acquire_cred_with_password(&minor, desired.get(), &pw, GSS_C_INDEFINITE,
+                                                         mech_set.get(), to_gss(usage), cred.ptr(), nullptr, nullptr);
+  if (GSS_ERROR(major)) throw GssError("acquire_cred_with_password", major, minor, single_mech(mechs));
+  return cred;
+}
+
+void Cred::set_neg_mechs(std::span<const Oid> mechs) {
+  OidSet mech_set = OidSet::make(mechs);
+  OM_uint32 minor = 0;
+  const OM_uint32 major = gss_set_neg_mechs(&minor, h_.get(), mech_set.get());
+  if (GSS_ERROR(major)) throw GssError("set_neg_mechs", major, minor);
+}
+
+}  // namespace authctx::gss
