@@ -1,0 +1,41 @@
+# Shared by scripts/demo and scripts/test: install missing Debian packages, configure and
+# build incrementally into build/. Sourced, not run.
+set -euo pipefail
+
+AUTHCTX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+AUTHCTX_BUILD=${AUTHCTX_BUILD:-$AUTHCTX_ROOT/build}
+
+# Build and run-time dependencies (FACTS.md): compiler and libraries, the lab's KDC, NTLM,
+# and the peers the interoperability tests run against.
+AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-json3-dev catch2
+  krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base)
+
+authctx_install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "authctx: installing ${missing[*]}" >&2
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo=(sudo)
+    else
+      echo "authctx: missing packages: ${missing[*]}; run: apt-get install -y ${missing[*]}" >&2
+      exit 5
+    fi
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # libkrb5-dev upgrades the base image's MIT libraries, so they come from the same update.
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+authctx_build() {
+  local jobs
+  jobs=$(nproc 2>/dev/null || echo 2)
+  if [ ! -f "$AUTHCTX_BUILD/CMakeCache.txt" ]; then
+    cmake -S "$AUTHCTX_ROOT" -B "$AUTHCTX_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+  fi
+  cmake --build "$AUTHCTX_BUILD" -j"$jobs"
+}
