@@ -98,6 +98,8 @@ int main(int argc, char** argv) {
                "Show session-key bytes and NTLM response material (redacted by default)");
 
   setup_local(app, shared);
+  setup_client(app, shared);
+  setup_server(app, shared);
   setup_lab(app, shared);
   setup_mechs(app, shared);
   setup_decode(app, shared);

@@ -5,4 +5,7 @@
 
 namespace authctx::cli {
 int handshake_exit_code(const core::Document& doc);
+// The exit code for an error report (1 authentication, 3 transport), with its sentence on
+// stderr.
+int error_exit_code(const core::ErrorReport& e, bool summary);
 }  // namespace authctx::cli

@@ -109,7 +109,7 @@ Json context_json(const ContextView& view, const JsonOptions& options) {
   j["authtime"] = info.authtime ? Json(util::rfc3339_utc(*info.authtime)) : Json(nullptr);
   j["sasl_ssf"] = info.sasl_ssf ? Json(*info.sasl_ssf) : Json(nullptr);
   j["name_attributes"] = attributes_json(info.name_attributes, options.show_secrets);
-  j["delegated_credentials"] = nullptr;
+  j["delegated_credentials"] = view.delegated ? *view.delegated : Json(nullptr);
   return j;
 }
 
@@ -128,6 +128,12 @@ Json message_json(const MessageCheck& m) {
 Json warning_json(const Warning& w) { return Json{{"class", w.cls}, {"message", w.message}, {"hint", w.hint}}; }
 
 Json error_json(const ErrorReport& e) {
+  if (e.remote) {
+    Json j = *e.remote;
+    if (e.side) j["side"] = side_name(*e.side);
+    j["reported_by_peer"] = true;
+    return j;
+  }
   Json j;
   j["stage"] = e.stage;
   j["side"] = e.side ? Json(side_name(*e.side)) : Json(nullptr);
@@ -161,7 +167,9 @@ Json document_json(const Document& doc, const JsonOptions& options) {
   for (const auto& leg : doc.legs) legs.push_back(leg_json(leg, options));
   j["legs"] = legs;
   j["initiator"] = doc.initiator ? context_json(*doc.initiator, options) : Json(nullptr);
-  j["acceptor"] = doc.acceptor ? context_json(*doc.acceptor, options) : Json(nullptr);
+  j["acceptor"] = doc.acceptor ? context_json(*doc.acceptor, options)
+                               : (doc.acceptor_report ? *doc.acceptor_report : Json(nullptr));
+  if (!doc.peer.empty()) j["peer"] = doc.peer;
   auto messages = Json::array();
   for (const auto& m : doc.messages) messages.push_back(message_json(m));
   j["messages"] = messages;

@@ -54,11 +54,14 @@ struct ErrorReport {
   std::string message;  // for non-GSS errors
   std::string cls;
   std::string hint;
+  bool transport = false;      // a transport failure (exit 3), not an authentication one
+  std::optional<Json> remote;  // the peer's own error object, as it sent it
 };
 
 struct ContextView {
   gss::ContextInfo info;
   std::optional<std::uint32_t> requested_flags;  // known for the initiator
+  std::optional<Json> delegated;                 // acceptor: the delegated credential
 };
 
 struct Document {
@@ -69,6 +72,8 @@ struct Document {
   std::vector<Leg> legs;
   std::optional<ContextView> initiator;
   std::optional<ContextView> acceptor;
+  std::optional<Json> acceptor_report;  // client: the acceptor's own view, sent by the server
+  std::string peer;                     // client/server: the other end's address
   std::vector<MessageCheck> messages;
   std::vector<Warning> warnings;
   std::optional<ErrorReport> error;

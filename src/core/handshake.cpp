@@ -1,15 +1,54 @@
 #include "core/handshake.hpp"
 
+#include <sys/stat.h>
+
 #include <chrono>
 
 #include "core/classify.hpp"
 #include "core/messages.hpp"
 #include "gss/flags.hpp"
+#include "util/files.hpp"
+#include "util/timefmt.hpp"
 
 namespace authctx::core {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
+
+}  // namespace
+
+std::optional<Json> describe_delegated(Acceptor& acceptor, const SessionOptions& session) {
+  auto& deleg = acceptor.acceptor_context().delegated();
+  if (!deleg) return std::nullopt;
+  Json j;
+  try {
+    const auto info = gss::inquire_cred(deleg.get());
+    j["principal"] = info.name ? Json(info.name->text) : Json(nullptr);
+    j["lifetime_seconds"] = info.lifetime_seconds;
+    j["expires_at"] = info.lifetime_seconds == GSS_C_INDEFINITE || info.lifetime_seconds == 0
+                          ? Json(nullptr)
+                          : Json(util::rfc3339_utc(util::now_unix() + info.lifetime_seconds));
+  } catch (const gss::GssError& e) {
+    j["error"] = e.minor_text().empty() ? e.stage() : e.minor_text();
+  }
+  j["stored_in"] = nullptr;
+  if (!session.store_delegated.empty()) {
+    try {
+      gss::store_cred_into(deleg.get(), session.store_delegated);
+      std::string path = session.store_delegated;
+      if (path.rfind("FILE:", 0) == 0) path = path.substr(5);
+      if (!path.empty() && path.front() == '/') ::chmod(path.c_str(), 0600);
+      j["stored_in"] = session.store_delegated;
+    } catch (const gss::GssError& e) {
+      j["store_error"] = e.minor_text().empty() ? e.stage() : e.minor_text();
+    }
+  }
+  return j;
+}
+
+namespace {
+bool weak_enctype(std::int32_t e) { return e == 1 || e == 2 || e == 3 || e == 16 || e == 23 || e == 24; }
+}  // namespace
 
 JsonOptions event_options(const SessionOptions& s) { return JsonOptions{s.show_secrets, true}; }
 
@@ -28,8 +67,26 @@ ErrorReport gss_report(const gss::GssError& e, Side side) {
   return r;
 }
 
-bool weak_enctype(std::int32_t e) { return e == 1 || e == 2 || e == 3 || e == 16 || e == 23 || e == 24; }
-}  // namespace
+ErrorReport transport_report(const Error& e) {
+  ErrorReport r;
+  r.stage = "transport";
+  r.message = e.what();
+  r.cls = e.error_class();
+  r.hint = e.hint();
+  r.transport = true;
+  return r;
+}
+
+ErrorReport remote_report(const Json& error, Side side) {
+  ErrorReport r;
+  r.side = side;
+  r.remote = error;
+  r.stage = error.value("stage", "");
+  r.message = error.value("message", "");
+  r.cls = error.value("class", "peer_error");
+  r.hint = error.value("hint", "");
+  return r;
+}
 
 void record_error(Document& doc, ErrorReport error, EventSink& sink) {
   classify(error);
@@ -60,7 +117,7 @@ std::vector<Warning> view_warnings(const Document& doc, std::uint32_t requested)
   return out;
 }
 
-void finish_established(Document& doc, const Initiator* initiator, const Party* acceptor,
+void finish_established(Document& doc, const Initiator* initiator, Acceptor* acceptor,
                         const SessionOptions& session, EventSink& sink) {
   const auto options = event_options(session);
   if (initiator != nullptr) {
@@ -69,7 +126,7 @@ void finish_established(Document& doc, const Initiator* initiator, const Party* 
     sink.event("context", Json{{"side", "initiator"}, {"context", context_json(*doc.initiator, options)}});
   }
   if (acceptor != nullptr) {
-    doc.acceptor = ContextView{acceptor->describe(), std::nullopt};
+    doc.acceptor = ContextView{acceptor->describe(), std::nullopt, describe_delegated(*acceptor, session)};
     if (doc.mech.empty()) doc.mech = doc.acceptor->info.mech;
     sink.event("context", Json{{"side", "acceptor"}, {"context", context_json(*doc.acceptor, options)}});
   }
@@ -96,12 +153,12 @@ void finish_established(Document& doc, const Initiator* initiator, const Party* 
 
 Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, const SessionOptions& session,
                    EventSink& sink) {
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
   Document doc;
   doc.command = "local";
   doc.requested_mech = init.mech;
   auto finish = [&]() -> Document {
-    doc.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    doc.elapsed_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
     sink.document(document_json(doc, event_options(session)));
     return std::move(doc);
   };

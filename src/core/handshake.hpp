@@ -6,6 +6,7 @@
 // run_local alternates two in-process parties; tokens pass in memory.
 #pragma once
 #include "core/document.hpp"
+#include "core/errors.hpp"
 #include "core/options.hpp"
 #include "core/party.hpp"
 #include "core/sink.hpp"
@@ -20,8 +21,18 @@ Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, con
                    EventSink& sink);
 
 // After establishment: both sides' views, per-message checks and warnings.
-void finish_established(Document& doc, const Initiator* initiator, const Party* acceptor,
+void finish_established(Document& doc, const Initiator* initiator, Acceptor* acceptor,
                         const SessionOptions& session, EventSink& sink);
+
+// The acceptor's delegated credential (principal, expiry), stored when asked.
+std::optional<Json> describe_delegated(Acceptor& acceptor, const SessionOptions& session);
+
+// Building blocks shared by the local and network drivers.
+JsonOptions event_options(const SessionOptions& s);
+void add_leg(Document& doc, Direction d, const gss::Bytes& token, const SessionOptions& s, EventSink& sink);
+ErrorReport gss_report(const gss::GssError& e, Side side);
+ErrorReport transport_report(const Error& e);
+ErrorReport remote_report(const Json& error, Side side);
 
 // Warnings derivable from the views alone (mutual/delegation not granted, weak enctype).
 std::vector<Warning> view_warnings(const Document& doc, std::uint32_t requested_flags);

@@ -35,6 +35,7 @@ struct AcceptorOptions {
 struct SessionOptions {
   int messages = 1;                    // per-message round trips after establishment
   bool show_secrets = false;
+  std::string store_delegated;         // acceptor: store a delegated credential in this ccache
 };
 
 // The default request, as MIT gss-client: mutual authentication and replay detection.

@@ -51,6 +51,7 @@ const std::vector<FlagName>& context_flags() {
       {GSS_C_IDENTIFY_FLAG, "identify"},
       {GSS_C_EXTENDED_ERROR_FLAG, "extended_error"},
       {GSS_C_DELEG_POLICY_FLAG, "deleg_policy"},
+      {GSS_C_CHANNEL_BOUND_FLAG, "channel_bound"},
   };
   return table;
 }

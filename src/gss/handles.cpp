@@ -82,3 +82,28 @@ void Cred::set_neg_mechs(std::span<const Oid> mechs) {
 }
 
 }  // namespace authctx::gss
+
+namespace authctx::gss {
+
+CredInfo inquire_cred(gss_cred_id_t cred) {
+  CredInfo info;
+  OM_uint32 minor = 0;
+  gss_name_t name = GSS_C_NO_NAME;
+  OM_uint32 lifetime = 0;
+  const OM_uint32 major = gss_inquire_cred(&minor, cred, &name, &lifetime, nullptr, nullptr);
+  if (GSS_ERROR(major)) throw GssError("inquire_cred", major, minor);
+  if (name != GSS_C_NO_NAME) info.name = Name(name).display();
+  info.lifetime_seconds = lifetime;
+  return info;
+}
+
+void store_cred_into(gss_cred_id_t cred, const std::string& ccache) {
+  gss_key_value_element_desc element{"ccache", ccache.c_str()};
+  gss_key_value_set_desc store{1, &element};
+  OM_uint32 minor = 0;
+  const OM_uint32 major =
+      gss_store_cred_into(&minor, cred, GSS_C_INITIATE, GSS_C_NO_OID, 1, 1, &store, nullptr, nullptr);
+  if (GSS_ERROR(major)) throw GssError("store_cred_into", major, minor);
+}
+
+}  // namespace authctx::gss

@@ -104,3 +104,19 @@ class Cred {
 };
 
 }  // namespace authctx::gss
+
+namespace authctx::gss {
+
+struct CredInfo {
+  std::optional<DisplayedName> name;
+  std::uint32_t lifetime_seconds = 0;  // GSS_C_INDEFINITE for no expiry
+};
+
+// gss_inquire_cred on any credential handle (e.g. one delegated to an acceptor).
+CredInfo inquire_cred(gss_cred_id_t cred);
+
+// Stores a credential into a ccache (MIT gss_store_cred_into with {"ccache": name}),
+// overwriting what is there and making it the cache's default principal.
+void store_cred_into(gss_cred_id_t cred, const std::string& ccache);
+
+}  // namespace authctx::gss

@@ -1,0 +1,45 @@
+#include "core/framing.hpp"
+
+#include "core/errors.hpp"
+
+namespace authctx::core {
+
+void FrameStream::write(std::uint8_t type, std::span<const std::uint8_t> payload) {
+  gss::Bytes buf;
+  buf.reserve(5 + payload.size());
+  buf.push_back(type);
+  const auto n = static_cast<std::uint32_t>(payload.size());
+  buf.push_back(static_cast<std::uint8_t>(n >> 24));
+  buf.push_back(static_cast<std::uint8_t>(n >> 16));
+  buf.push_back(static_cast<std::uint8_t>(n >> 8));
+  buf.push_back(static_cast<std::uint8_t>(n));
+  buf.insert(buf.end(), payload.begin(), payload.end());
+  socket_.write_all(buf, Clock::now() + timeout_);
+}
+
+void FrameStream::write(std::uint8_t type, const std::string& text) {
+  write(type, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
+Frame FrameStream::read() {
+  std::uint8_t header[5];
+  const auto deadline = Clock::now() + timeout_;
+  socket_.read_exact(header, deadline, abort_);
+  Frame f;
+  f.type = header[0];
+  const std::uint32_t length = (std::uint32_t{header[1]} << 24) | (std::uint32_t{header[2]} << 16) |
+                               (std::uint32_t{header[3]} << 8) | header[4];
+  if (f.type == 0)
+    throw transport_error("malformed_frame", "the peer sent a frame with type/flags byte 0 (gss-sample's old v1 format)",
+                          "use a peer that speaks the v2 gss-sample format, or --framing authctx");
+  if (length > max_payload_)
+    throw transport_error("token_too_large",
+                          "the peer announced a " + std::to_string(length) + "-byte frame, over the limit of " +
+                              std::to_string(max_payload_) + " bytes",
+                          "raise --max-token-size if the peer is genuine (large PACs make big tickets)");
+  f.payload.resize(length);
+  socket_.read_exact(f.payload, deadline, abort_);
+  return f;
+}
+
+}  // namespace authctx::core
