@@ -38,7 +38,7 @@ Document one_run(const ClientOptions& client, const InitiatorOptions& init, cons
   try {
     auto socket = connect_to(client.endpoint, client.timeout);
     doc.peer = socket.peer();
-    FrameStream stream(socket, client.max_token_size, client.timeout);
+    FrameStream stream(socket, client.framing, client.max_token_size, client.timeout);
     auto channel = make_client_channel(client.framing, stream);
     run_client_session(init, *channel, session, sink, doc);
   } catch (const Error& e) {

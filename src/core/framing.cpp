@@ -29,6 +29,16 @@ Frame FrameStream::read() {
   f.type = header[0];
   const std::uint32_t length = (std::uint32_t{header[1]} << 24) | (std::uint32_t{header[2]} << 16) |
                                (std::uint32_t{header[3]} << 8) | header[4];
+  if (framing_ == Framing::authctx && (f.type < frame::hello || f.type > frame::results)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "0x%02x", f.type);
+    const bool http = f.type == 'G' || f.type == 'P' || f.type == 'H' || f.type == 'O' || f.type == 'D';
+    const bool sample_peer = f.type == (sample::noop | sample::context_next) || f.type == sample::context;
+    throw transport_error("malformed_frame", std::string("the peer sent frame type ") + buf + ", not an authctx frame",
+                          http          ? "the peer sent what looks like an HTTP request; authctx speaks its own framing"
+                          : sample_peer ? "the peer speaks MIT gss-sample: use --framing gss-sample"
+                                        : "both sides must use the same --framing");
+  }
   if (f.type == 0)
     throw transport_error("malformed_frame", "the peer sent a frame with type/flags byte 0 (gss-sample's old v1 format)",
                           "use a peer that speaks the v2 gss-sample format, or --framing authctx");

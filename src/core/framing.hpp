@@ -4,7 +4,9 @@
 //   length bytes of payload
 // A frame is sent with a single write (FACTS.md: gss-sample's three writes cost ~44 ms
 // twice per context with Nagle). The length is checked against the limit before anything
-// is allocated; a zero flags byte (gss-sample's old v1 format) is refused.
+// is allocated, and the type byte before the length, so a peer speaking something else (an
+// HTTP request, the other framing) is named as such; a zero flags byte (gss-sample's old v1
+// format) is refused.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -48,9 +50,9 @@ struct Frame {
 
 class FrameStream {
  public:
-  FrameStream(Socket& socket, std::size_t max_payload, std::chrono::milliseconds timeout,
+  FrameStream(Socket& socket, Framing framing, std::size_t max_payload, std::chrono::milliseconds timeout,
               const std::atomic<bool>* abort = nullptr)
-      : socket_(socket), max_payload_(max_payload), timeout_(timeout), abort_(abort) {}
+      : socket_(socket), framing_(framing), max_payload_(max_payload), timeout_(timeout), abort_(abort) {}
   void write(std::uint8_t type, std::span<const std::uint8_t> payload);
   void write(std::uint8_t type, const std::string& text);
   // Reads one frame within the timeout; throws transport errors (timeout, closed_early,
@@ -59,6 +61,7 @@ class FrameStream {
 
  private:
   Socket& socket_;
+  Framing framing_;
   std::size_t max_payload_;
   std::chrono::milliseconds timeout_;
   const std::atomic<bool>* abort_;

@@ -139,7 +139,7 @@ ServerOutcome run_server(const ServerOptions& server, const AcceptorOptions& acc
         doc.peer = conn->socket.peer();
         csink.event("connection", Json{{"peer", doc.peer}});
         try {
-          FrameStream stream(conn->socket, server.max_token_size, server.timeout, &conn->abort);
+          FrameStream stream(conn->socket, server.framing, server.max_token_size, server.timeout, &conn->abort);
           auto channel = make_server_channel(server.framing, stream);
           run_server_session(acceptor, *channel, session, ServerSessionOptions{server.report}, csink, doc);
         } catch (const Error& e) {

@@ -56,4 +56,46 @@ class Lab {
   util::Environment env_;
 };
 
+// An authctx process in the background (a server), with stdout and stderr in files.
+// The destructor kills it if it is still running, so no process outlives a test.
+class Background {
+ public:
+  Background(const std::vector<std::string>& args, const util::Environment& env);
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  // Waits (bounded) for "listening on HOST:PORT" on stderr and returns the port.
+  int wait_for_port(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  void signal(int sig) const;
+  // Waits (bounded) for exit; returns the exit code, or -1 if it is still running.
+  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  std::string out() const;
+  std::string err() const;
+  // The JSON documents it wrote, one per line.
+  std::vector<nlohmann::json> documents() const;
+  int pid() const { return pid_; }
+  // Number of open file descriptors of the process (/proc/PID/fd).
+  int open_fds() const;
+
+ private:
+  TempDir dir_;
+  int pid_ = -1;
+  int exit_code_ = -1;
+};
+
+// A raw TCP connection to 127.0.0.1:port for hostile-client tests.
+class RawClient {
+ public:
+  explicit RawClient(int port);
+  ~RawClient();
+  void send(const std::vector<std::uint8_t>& bytes) const;
+  // Reads until the peer closes or timeout; returns what arrived.
+  std::vector<std::uint8_t> read_all(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  void reset();  // close with RST (SO_LINGER 0)
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace authctx::test
