@@ -24,10 +24,11 @@ bool has_error_line(const std::string& err) {
 }
 
 util::RunResult run_tool(const std::vector<std::string>& argv, const util::Environment& env,
-                         const std::string& what) {
+                         const std::string& what, const std::string& stdin_data = {}) {
   util::RunOptions opts;
   opts.argv = argv;
   opts.env = env;
+  opts.stdin_data = stdin_data;
   opts.timeout = k_tool_timeout;
   const auto r = util::run(opts);
   const bool failed = r.timed_out || r.exit_code != 0 || has_error_line(r.err);
@@ -51,17 +52,20 @@ void create_realm(const Tools& tools, const LabPaths& paths, const util::Environ
   // The master password only protects the stash inside the lab folder; nobody needs it later.
   run_tool({tools.kdb5_util, "create", "-s", "-r", k_realm, "-P", random_password(24)}, env,
            "create the Kerberos database (kdb5_util create)");
-  kadmin_query(tools, env, "addprinc -pw " + alice_password + " +requires_preauth " + k_user);
-  for (const auto& service : k_services) kadmin_query(tools, env, "addprinc -randkey " + service);
+  // One kadmin.local reading its requests from stdin instead of one process per request:
+  // a lab comes up in about half the time.
+  std::string script = "addprinc -pw " + alice_password + " +requires_preauth " + k_user + "\n";
+  for (const auto& service : k_services) script += "addprinc -randkey " + service + "\n";
   bool first = true;
   for (const auto& service : k_services) {
-    // ktadd re-randomises the keys unless -norandkey; the first one is harmless (no ticket
-    // exists yet), later ones would only cost time.
-    // No -k: kadmin.local writes to KRB5_KTNAME (the lab keytab), and a path never has to
-    // survive kadmin's own query tokenizer.
-    kadmin_query(tools, env, std::string("ktadd ") + (first ? "" : "-norandkey ") + service);
+    // ktadd re-randomises the keys unless -norandkey: harmless the first time (no ticket
+    // exists yet, kvno 1 -> 2), later ones keep the keytab equal to the database. No -k:
+    // kadmin.local writes to KRB5_KTNAME (the lab keytab), so no path has to survive
+    // kadmin's own request tokenizer.
+    script += std::string("ktadd ") + (first ? "" : "-norandkey ") + service + "\n";
     first = false;
   }
+  run_tool({tools.kadmin_local}, env, "add alice and the services (kadmin.local)", script);
   std::error_code ec;
   if (std::filesystem::file_size(paths.keytab, ec) == 0 || ec)
     throw core::setup_error("lab_realm_failed", "kadmin.local did not write the lab keytab " + paths.keytab.string() + ".",
