@@ -290,3 +290,11 @@ TEST_CASE("lab: demo runs an established spnego handshake to host@localhost in a
   CHECK(doc["initiator"]["target_name"] == "host/localhost@AUTHCTX.TEST");
   CHECK(doc["acceptor"]["source_name"] == "alice@AUTHCTX.TEST");
 }
+
+TEST_CASE("lab: up in a folder that cannot be created exits 5 and says what to do", "[lab]") {
+  const auto r = run_authctx({"lab", "up", "--dir", "/proc/authctx-no-such/lab", "--format", "json"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("Cannot make a lab in /proc/authctx-no-such/lab") != std::string::npos);
+  CHECK(r.err.find("writable") != std::string::npos);
+  CHECK(r.json()["error"]["class"] == "lab_dir_unusable");
+}
