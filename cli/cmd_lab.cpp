@@ -2,17 +2,22 @@
 // The work lives in src/lab (authctx::lab); this file only declares options, prints results
 // and picks exit codes. Set-up failures arrive as core::setup_error and leave through
 // run_guarded as exit 5 with an error document and one sentence on stderr.
+#include <signal.h>
+
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
 #include "lab/exec.hpp"
 #include "lab/lab.hpp"
+#include "lab/ports.hpp"
 #include "util/process.hpp"
 
 namespace authctx::cli {
@@ -80,16 +85,37 @@ std::string format_name(Format f) {
   return "auto";
 }
 
-// Until `authctx server`/`client` land, the demo is the in-process handshake (`local`).
+// The demo: in a fresh lab, `authctx server --once` listens on a free loopback port (its
+// documents go to a log in the lab), `authctx client` authenticates alice to host@localhost
+// with the user's output options (stdio inherited), and the client's status is the result.
 int run_lab_demo(const LabOptions& o, const GlobalOptions& g) {
-  std::vector<std::string> argv{util::self_executable(), "local", "--mech", o.mech, "--target", "host@localhost"};
+  const lab::SignalGuard signals;
+  lab::ScopedLab scoped(lab::UpOptions{});  // always a new temporary lab
+  if (const int sig = signals.received()) return 128 + sig;
+  const auto env = util::current_environment(scoped.info().env());
+  const auto self = util::self_executable();
+  const auto port = lab::pick_free_port();
+  const auto address = "127.0.0.1:" + std::to_string(port);
+
+  const pid_t server = util::spawn_background({self, "server", "--listen", address, "--once", "--format", "json"}, env,
+                                              (scoped.info().dir / "demo-server.log").string());
+  // Ready when the server's own socket listens; a probe connection would use up --once.
+  for (int i = 0; i < 1000 && lab::port_use(port, server).tcp_listeners_of_pid == 0; ++i) {
+    if (util::wait_for_exit(server, std::chrono::milliseconds(0))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::vector<std::string> argv{self, "client", "--connect", address, "--mech", o.mech, "--target", "host@localhost"};
   if (g.format != Format::automatic) argv.insert(argv.end(), {"--format", format_name(g.format)});
   if (!g.output.empty()) argv.insert(argv.end(), {"--output", g.output});
   if (g.show_secrets) argv.emplace_back("--show-secrets");
   if (g.trace) argv.emplace_back("--trace");
-  LabOptions fresh = o;
-  fresh.dir.clear();  // always a new temporary lab
-  return run_in_fresh_lab(fresh, argv);
+  const int status = lab::run_foreground(argv, env);
+  if (!util::wait_for_exit(server, std::chrono::seconds(5))) {
+    ::kill(server, SIGKILL);
+    util::wait_for_exit(server, std::chrono::seconds(2));
+  }
+  scoped.close();
+  return status;
 }
 
 }  // namespace
@@ -132,7 +158,7 @@ void setup_lab(CLI::App& app, App& shared) {
     shared.action = [opts] { return run_lab_exec(*opts); };
   });
 
-  auto* demo = lab_cmd->add_subcommand("demo", "Authenticate alice to host@localhost in a fresh lab and print the handshake");
+  auto* demo = lab_cmd->add_subcommand("demo", "A server and a client over TCP loopback in a fresh lab; prints the client's document");
   demo->add_option("--mech", opts->mech, "Mechanism: krb5, spnego, ntlm, iakerb or a dotted OID (default spnego)")
       ->option_text("MECH");
   demo->callback([opts, &shared] {

@@ -279,11 +279,12 @@ TEST_CASE("lab: up refuses a folder that is not empty", "[lab]") {
   CHECK(authctx::util::read_file(dir.path + "/precious.txt") == "keep me");
 }
 
-TEST_CASE("lab: demo runs an established spnego handshake to host@localhost in a fresh lab", "[lab][demo]") {
+TEST_CASE("lab: demo prints the client's document of an established TCP handshake in a fresh lab", "[lab][demo]") {
   const auto r = run_authctx({"lab", "demo", "--format", "json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto doc = r.json();
+  CHECK(doc["command"] == "client");
   CHECK(doc["established"] == true);
   CHECK(doc["legs"].size() == 2);  // SPNEGO over krb5 with mutual authentication
   CHECK(doc["initiator"]["source_name"] == "alice@AUTHCTX.TEST");
