@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   setup_lab(app, shared);
   setup_mechs(app, shared);
   setup_decode(app, shared);
+  setup_doctor(app, shared);
 
   try {
     app.parse(argc, argv);
