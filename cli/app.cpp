@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   setup_local(app, shared);
   setup_client(app, shared);
   setup_server(app, shared);
+  setup_replay(app, shared);
   setup_lab(app, shared);
   setup_mechs(app, shared);
   setup_decode(app, shared);

@@ -27,6 +27,7 @@ void setup_decode(CLI::App& app, App& shared);
 void setup_client(CLI::App& app, App& shared);
 void setup_server(CLI::App& app, App& shared);
 void setup_doctor(CLI::App& app, App& shared);
+void setup_replay(CLI::App& app, App& shared);
 
 // Runs fn, turning exceptions from lower layers into the contract's exit codes and an
 // error document on the selected output.
