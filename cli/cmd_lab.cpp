@@ -27,6 +27,7 @@ struct LabOptions {
   std::string dir;
   std::optional<std::uint16_t> port;
   std::string mech = "spnego";
+  bool without_krb5 = false;
   std::vector<std::string> command;
 };
 
@@ -109,7 +110,10 @@ int run_lab_demo(const LabOptions& o, const GlobalOptions& g) {
   if (!g.output.empty()) argv.insert(argv.end(), {"--output", g.output});
   if (g.show_secrets) argv.emplace_back("--show-secrets");
   if (g.trace) argv.emplace_back("--trace");
-  const int status = lab::run_foreground(argv, env);
+  auto client_env = env;
+  // --without-krb5: the client has no Kerberos ticket, so SPNEGO's fallback to NTLM shows.
+  if (o.without_krb5) client_env["KRB5CCNAME"] = "FILE:" + (scoped.info().dir / "no-such-ccache").string();
+  const int status = lab::run_foreground(argv, client_env);
   if (!util::wait_for_exit(server, std::chrono::seconds(5))) {
     ::kill(server, SIGKILL);
     util::wait_for_exit(server, std::chrono::seconds(2));
@@ -161,6 +165,8 @@ void setup_lab(CLI::App& app, App& shared) {
   auto* demo = lab_cmd->add_subcommand("demo", "A server and a client over TCP loopback in a fresh lab; prints the client's document");
   demo->add_option("--mech", opts->mech, "Mechanism: krb5, spnego, ntlm, iakerb or a dotted OID (default spnego)")
       ->option_text("MECH");
+  demo->add_flag("--without-krb5", opts->without_krb5,
+                 "Give the client no Kerberos ticket, so SPNEGO falls back to NTLM (and says why)");
   demo->callback([opts, &shared] {
     shared.command = "lab demo";
     shared.action = [opts, &shared] { return run_lab_demo(*opts, shared.globals); };

@@ -26,6 +26,12 @@ void add_initiator_options(CLI::App* cmd, InitiatorArgs& a) {
       })
       ->capture_default_str()->group(g);
   cmd->add_option("--neg-mechs", a.neg_mechs, "SPNEGO only: mechanisms to offer, comma separated (e.g. krb5,ntlm)")->group(g);
+  cmd->add_option("--require-mech", a.require_mech,
+                  "Fail (exit 1) unless this mechanism is the one negotiated, e.g. krb5 to refuse an NTLM fallback")
+      ->check([](const std::string& s) {
+        return gss::mech_from_name(s) ? std::string() : "unknown mechanism '" + s + "'";
+      })
+      ->group(g);
   cmd->add_flag("--no-mutual", a.no_mutual, "Do not request mutual authentication")->group(g);
   cmd->add_flag("--delegate", a.delegate, "Request credential delegation (GSS_C_DELEG_FLAG)")->group(g);
   cmd->add_flag("--delegate-policy", a.delegate_policy, "Delegate only if the KDC marks the service ok-as-delegate")->group(g);
@@ -48,11 +54,32 @@ void add_acceptor_options(CLI::App* cmd, AcceptorArgs& a) {
   cmd->add_option("--keytab", a.keytab, "Acceptor keytab (default: KRB5_KTNAME or the system keytab)")->group(g);
   cmd->add_option("--acceptor-name", a.acceptor_name, "Accept only as this name (service@host or a principal); default: any key in the keytab")
       ->group(g);
+  cmd->add_option("--accept-mechs", a.accept_mechs, "SPNEGO acceptor: mechanisms it negotiates, comma separated (e.g. krb5)")
+      ->group(g);
 }
 
 void add_shared_channel_bindings(CLI::App* cmd, std::string& value) {
   cmd->add_option("--channel-bindings", value, "Channel bindings for both sides: TEXT, hex:HEX or file:PATH");
 }
+
+namespace {
+// "krb5,ntlm" -> OIDs; SPNEGO itself cannot be negotiated inside SPNEGO.
+std::vector<gss::Oid> parse_mech_list(const std::string& list, const char* option) {
+  std::vector<gss::Oid> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = list.find(',', start);
+    const auto name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto oid = gss::mech_from_name(name);
+    if (!oid || *oid == gss::spnego_oid())
+      throw core::usage_error(std::string(option) + ": unknown or unusable mechanism '" + name + "'");
+    out.push_back(*oid);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+}  // namespace
 
 core::InitiatorOptions to_initiator_options(const InitiatorArgs& a) {
   core::InitiatorOptions o;
@@ -61,18 +88,9 @@ core::InitiatorOptions to_initiator_options(const InitiatorArgs& a) {
   o.mech = *gss::mech_from_name(a.mech);
   if (!a.neg_mechs.empty()) {
     if (o.mech != gss::spnego_oid()) throw core::usage_error("--neg-mechs applies only to --mech spnego");
-    std::size_t start = 0;
-    while (start <= a.neg_mechs.size()) {
-      const auto comma = a.neg_mechs.find(',', start);
-      const auto name = a.neg_mechs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      const auto oid = gss::mech_from_name(name);
-      if (!oid || *oid == gss::spnego_oid())
-        throw core::usage_error("--neg-mechs: unknown or unusable mechanism '" + name + "'");
-      o.neg_mechs.push_back(*oid);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    o.neg_mechs = parse_mech_list(a.neg_mechs, "--neg-mechs");
   }
+  if (!a.require_mech.empty()) o.require_mech = gss::mech_from_name(a.require_mech);
   o.req_flags = core::default_request_flags();
   auto set = [&o](bool on, std::uint32_t bit) {
     if (on) o.req_flags |= bit;
@@ -110,6 +128,7 @@ core::AcceptorOptions to_acceptor_options(const AcceptorArgs& a) {
   core::AcceptorOptions o;
   o.keytab = a.keytab;
   o.acceptor_name = a.acceptor_name;
+  if (!a.accept_mechs.empty()) o.accept_mechs = parse_mech_list(a.accept_mechs, "--accept-mechs");
   if (!a.channel_bindings.empty()) o.channel_bindings = core::parse_channel_bindings(a.channel_bindings);
   return o;
 }

@@ -19,12 +19,14 @@ struct InitiatorArgs {
   std::string channel_bindings;
   std::string ccache, client_keytab, user, password_file;
   bool password_stdin = false;
+  std::string require_mech;
 };
 
 struct AcceptorArgs {
   std::string keytab;
   std::string acceptor_name;
   std::string channel_bindings;
+  std::string accept_mechs;
 };
 
 void add_initiator_options(CLI::App* cmd, InitiatorArgs& args);

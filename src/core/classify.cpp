@@ -6,6 +6,8 @@ extern "C" {
 #include <krb5/krb5.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 
 namespace authctx::core {
 namespace {
@@ -99,8 +101,37 @@ const MinorRule* by_text(const std::string& text) {
 }
 }  // namespace
 
-Classification classify(const gss::GssError& error, std::optional<Side> side) {
+// gss-ntlmssp reports errno values as minor codes (FACTS.md: a wrong password is EINVAL,
+// an unknown user ENOENT); through SPNEGO the number is remapped but the text is strerror's.
+std::optional<Classification> classify_ntlm(const gss::GssError& error, std::optional<Side> side) {
+  const auto& text = error.minor_text();
+  const bool einval = error.minor() == EINVAL || text == std::strerror(EINVAL);
+  const bool enoent = error.minor() == ENOENT || text == std::strerror(ENOENT);
+  if (side == Side::acceptor && einval)
+    return Classification{"preauth_failed",
+                          "the NTLM response does not match the acceptor's password for this user: a wrong password "
+                          "(the acceptor reads DOMAIN:user:password lines from NTLM_USER_FILE)"};
+  if (side == Side::acceptor && enoent)
+    return Classification{"client_unknown",
+                          "the acceptor does not know this NTLM user: add a DOMAIN:user:password line to its "
+                          "NTLM_USER_FILE (both AUTHCTX and AUTHCTX.TEST domains in the lab)"};
+  if (side == Side::initiator && (enoent || GSS_ROUTINE_ERROR(error.major()) == GSS_S_NO_CRED))
+    return Classification{"no_credentials",
+                          "no NTLM credentials: give --user with --password-file/--password-stdin, or set "
+                          "NTLM_USER_FILE (DOMAIN:user:password lines) or NTLMUSER"};
+  return std::nullopt;
+}
+
+Classification classify(const gss::GssError& error, std::optional<Side> side, const gss::Oid* context_mech) {
   const auto routine = GSS_ROUTINE_ERROR(error.major());
+  const bool ntlm = (error.mech() && *error.mech() == gss::ntlm_oid()) ||
+                    (context_mech != nullptr && *context_mech == gss::ntlm_oid());
+  if (routine == GSS_S_BAD_MECH && error.mech() && *error.mech() == gss::ntlm_oid())
+    return {"mech_unavailable",
+            "the NTLM mechanism is not installed: `apt-get install gss-ntlmssp` (it registers itself in "
+            "/etc/gss/mech.d)"};
+  if (ntlm)
+    if (auto c = classify_ntlm(error, side)) return *c;
   if (routine == GSS_S_BAD_BINDINGS)
     return {"channel_binding_mismatch",
             "the channel bindings of the two sides differ: both must bind to the same TLS channel (or both omit "
@@ -127,9 +158,35 @@ Classification classify(const gss::GssError& error, std::optional<Side> side) {
   return {"gss_failure", "see the major and minor texts; `authctx doctor` checks the Kerberos set-up"};
 }
 
-void classify(ErrorReport& report) {
+namespace {
+bool has_type_prefix(const decode::Value& v, std::string_view prefix, int depth = 0) {
+  if (depth > 16) return false;
+  if (v.is_object()) {
+    if (v["type"].as_string().rfind(prefix, 0) == 0) return true;
+    for (const auto& m : v.members())
+      if (has_type_prefix(m.value, prefix, depth + 1)) return true;
+  } else if (v.is_array()) {
+    for (const auto& item : v.items())
+      if (has_type_prefix(item, prefix, depth + 1)) return true;
+  }
+  return false;
+}
+}  // namespace
+
+std::optional<gss::Oid> mech_from_legs(const Document& doc) {
+  for (auto it = doc.legs.rbegin(); it != doc.legs.rend(); ++it) {
+    if (!it->decoded) continue;
+    if (has_type_prefix(*it->decoded, "ntlm.")) return gss::ntlm_oid();
+    if (has_type_prefix(*it->decoded, "krb5.")) return gss::krb5_oid();
+  }
+  return std::nullopt;
+}
+
+void classify(ErrorReport& report, const Document* doc) {
   if (!report.cls.empty() || !report.gss) return;
-  auto c = classify(*report.gss, report.side);
+  std::optional<gss::Oid> mech;
+  if (doc != nullptr) mech = doc->mech.empty() || doc->mech == gss::spnego_oid() ? mech_from_legs(*doc) : doc->mech;
+  auto c = classify(*report.gss, report.side, mech ? &*mech : nullptr);
   report.cls = std::move(c.cls);
   report.hint = std::move(c.hint);
 }

@@ -15,9 +15,15 @@ struct Classification {
   std::string hint;
 };
 
-Classification classify(const gss::GssError& error, std::optional<Side> side);
+// context_mech: the mechanism the handshake was running when known (a failing
+// gss_accept_sec_context does not return it; the decoded legs tell).
+Classification classify(const gss::GssError& error, std::optional<Side> side, const gss::Oid* context_mech = nullptr);
 
-// Fills report.cls and report.hint when they are empty.
-void classify(ErrorReport& report);
+// Fills report.cls and report.hint when they are empty, using the document's legs to
+// tell which mechanism was running.
+void classify(ErrorReport& report, const Document* doc = nullptr);
+
+// The mechanism the legs show (krb5 or ntlm inner tokens), if any.
+std::optional<gss::Oid> mech_from_legs(const Document& doc);
 
 }  // namespace authctx::core

@@ -25,11 +25,21 @@ Json leg_json(const Leg& leg, const JsonOptions& options) {
          {"length", leg.token.size()},
          {"base64", util::base64_encode(leg.token)}};
   if (options.decode) {
-    decode::Options d;
-    d.show_secrets = options.show_secrets;
-    j["decoded"] = to_json(decode::decode_token(leg.token, d));
+    if (leg.decoded) {
+      j["decoded"] = to_json(*leg.decoded);
+    } else {
+      decode::Options d;
+      d.show_secrets = options.show_secrets;
+      j["decoded"] = to_json(decode::decode_token(leg.token, d));
+    }
   }
   return j;
+}
+
+void decode_leg(Leg& leg, bool show_secrets) {
+  decode::Options d;
+  d.show_secrets = show_secrets;
+  leg.decoded = decode::decode_token(leg.token, d);
 }
 
 namespace {
@@ -173,6 +183,7 @@ Json document_json(const Document& doc, const JsonOptions& options) {
   auto messages = Json::array();
   for (const auto& m : doc.messages) messages.push_back(message_json(m));
   j["messages"] = messages;
+  if (doc.negotiation) j["negotiation"] = *doc.negotiation;
   auto warnings = Json::array();
   for (const auto& w : doc.warnings) warnings.push_back(warning_json(w));
   j["warnings"] = warnings;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "decode/value.hpp"
 #include "gss/buffer.hpp"
 #include "gss/inquire.hpp"
 #include "gss/oid.hpp"
@@ -29,7 +30,11 @@ struct Leg {
   int index = 0;
   Direction direction = Direction::initiator_to_acceptor;
   gss::Bytes token;
+  std::optional<decode::Value> decoded;  // decoded once, when the leg is recorded
 };
+
+// Decodes a leg's token (secrets redacted unless show_secrets) and keeps the tree.
+void decode_leg(Leg& leg, bool show_secrets);
 
 struct MessageCheck {
   std::string kind;  // "wrap" or "mic"
@@ -75,6 +80,7 @@ struct Document {
   std::optional<Json> acceptor_report;  // client: the acceptor's own view, sent by the server
   std::string peer;                     // client/server: the other end's address
   std::vector<MessageCheck> messages;
+  std::optional<Json> negotiation;      // SPNEGO: offered, optimistic token, negotiated, mechListMIC
   std::vector<Warning> warnings;
   std::optional<ErrorReport> error;
   double elapsed_ms = 0;

@@ -6,6 +6,7 @@
 
 #include "core/classify.hpp"
 #include "core/messages.hpp"
+#include "core/negotiation.hpp"
 #include "gss/flags.hpp"
 #include "util/files.hpp"
 #include "util/timefmt.hpp"
@@ -53,7 +54,8 @@ bool weak_enctype(std::int32_t e) { return e == 1 || e == 2 || e == 3 || e == 16
 JsonOptions event_options(const SessionOptions& s) { return JsonOptions{s.show_secrets, true}; }
 
 void add_leg(Document& doc, Direction d, const gss::Bytes& token, const SessionOptions& s, EventSink& sink) {
-  Leg leg{static_cast<int>(doc.legs.size()) + 1, d, token};
+  Leg leg{static_cast<int>(doc.legs.size()) + 1, d, token, std::nullopt};
+  decode_leg(leg, s.show_secrets);
   sink.event("leg", leg_json(leg, event_options(s)));
   doc.legs.push_back(std::move(leg));
 }
@@ -89,9 +91,23 @@ ErrorReport remote_report(const Json& error, Side side) {
 }
 
 void record_error(Document& doc, ErrorReport error, EventSink& sink) {
-  classify(error);
+  classify(error, &doc);
   sink.event("error", Json{{"error", error_json(error)}});
   doc.error = std::move(error);
+}
+
+void enforce_required_mech(Document& doc, const InitiatorOptions& init, const std::optional<Warning>& fallback,
+                           EventSink& sink) {
+  if (!init.require_mech || doc.mech == *init.require_mech) return;
+  ErrorReport r;
+  r.stage = "negotiation";
+  r.side = Side::initiator;
+  r.message = "--require-mech " + gss::mech_name(*init.require_mech) + " was given but " + gss::mech_name(doc.mech) +
+              " was negotiated" + (fallback ? ": " + fallback->message : "");
+  r.cls = fallback ? "ntlm_fallback" : "required_mech_not_negotiated";
+  r.hint = fallback ? fallback->hint : "see negotiation.offered and the acceptor's mechanisms";
+  doc.established = false;
+  record_error(doc, std::move(r), sink);
 }
 
 std::vector<Warning> view_warnings(const Document& doc, std::uint32_t requested) {
@@ -145,10 +161,16 @@ void finish_established(Document& doc, const Initiator* initiator, Acceptor* acc
       break;
     }
   }
-  for (auto& w : view_warnings(doc, initiator != nullptr ? initiator->requested_flags() : 0)) {
+  doc.negotiation = spnego_negotiation(doc);
+  auto warnings = view_warnings(doc, initiator != nullptr ? initiator->requested_flags() : 0);
+  const auto fallback = explain_ntlm_fallback(doc, initiator != nullptr ? &initiator->options() : nullptr,
+                                              acceptor != nullptr ? &acceptor->options() : nullptr);
+  if (fallback) warnings.push_back(*fallback);
+  for (auto& w : warnings) {
     sink.event("warning", warning_json(w));
     doc.warnings.push_back(std::move(w));
   }
+  if (initiator != nullptr) enforce_required_mech(doc, initiator->options(), fallback, sink);
 }
 
 Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, const SessionOptions& session,

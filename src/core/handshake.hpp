@@ -37,6 +37,11 @@ ErrorReport remote_report(const Json& error, Side side);
 // Warnings derivable from the views alone (mutual/delegation not granted, weak enctype).
 std::vector<Warning> view_warnings(const Document& doc, std::uint32_t requested_flags);
 
+// --require-mech: a context on another mechanism is a failure (class ntlm_fallback when
+// SPNEGO fell back to NTLM).
+void enforce_required_mech(Document& doc, const InitiatorOptions& init, const std::optional<Warning>& fallback,
+                           EventSink& sink);
+
 // Records an error in doc (classified) and reports it as an event.
 void record_error(Document& doc, ErrorReport error, EventSink& sink);
 

@@ -24,12 +24,14 @@ struct InitiatorOptions {
   std::string client_keytab;           // credential store "client_keytab"
   std::string user;                    // with password: gss_acquire_cred_with_password
   std::optional<std::string> password;
+  std::optional<gss::Oid> require_mech;  // fail unless this mech is the one negotiated
 };
 
 struct AcceptorOptions {
   std::string keytab;                  // credential store "keytab"; empty: KRB5_KTNAME / default
   std::string acceptor_name;           // empty: any key in the keytab
   std::optional<gss::ChannelBindings> channel_bindings;
+  std::vector<gss::Oid> accept_mechs;  // SPNEGO acceptor: mechanisms it will negotiate
 };
 
 struct SessionOptions {

@@ -83,7 +83,14 @@ Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
     name = gss::Name::import(options_.acceptor_name,
                              principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
   }
-  if (!store.empty() || name) cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, {}, store);
+  if (!options_.accept_mechs.empty()) {
+    // RFC 4178 §5: an acceptor restricts SPNEGO with GSS_Set_neg_mechs on a SPNEGO credential.
+    const gss::Oid spnego[] = {gss::spnego_oid()};
+    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, spnego, store);
+    cred_.set_neg_mechs(options_.accept_mechs);
+  } else if (!store.empty() || name) {
+    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, {}, store);
+  }
 }
 
 gss::StepResult Acceptor::step(std::span<const std::uint8_t> input) {

@@ -30,6 +30,7 @@ class Initiator final : public Party {
   const gss::ContextHandle& context() const override { return ctx_.handle(); }
   gss::ContextInfo describe() const override;
   std::uint32_t requested_flags() const { return options_.req_flags; }
+  const InitiatorOptions& options() const { return options_; }
   const gss::Oid& requested_mech() const { return options_.mech; }
 
  private:
@@ -48,6 +49,7 @@ class Acceptor final : public Party {
   const gss::ContextHandle& context() const override { return ctx_.handle(); }
   gss::ContextInfo describe() const override;
   gss::AcceptorContext& acceptor_context() { return ctx_; }
+  const AcceptorOptions& options() const { return options_; }
 
  private:
   AcceptorOptions options_;

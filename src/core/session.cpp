@@ -55,7 +55,7 @@ void client_handshake(const InitiatorOptions& init_opts, ClientChannel& ch, cons
     if (!r.token.empty()) add_leg(doc, Direction::initiator_to_acceptor, r.token, session, sink);
     if (r.error) {
       auto report = gss_report(*r.error, Side::initiator);
-      classify(report);
+      classify(report, &doc);
       ch.send_error(error_json(report), r.token);
       record_error(doc, std::move(report), sink);
       return;
@@ -86,6 +86,10 @@ void client_handshake(const InitiatorOptions& init_opts, ClientChannel& ch, cons
   }
   doc.established = true;
   finish_established(doc, initiator.get(), nullptr, SessionOptions{0, session.show_secrets, {}}, sink);
+  if (doc.error) {  // --require-mech refused what was negotiated: tell the acceptor
+    ch.send_error(error_json(*doc.error), {});
+    return;
+  }
   if (verdict.body.contains("context") && verdict.body["context"].is_object()) {
     doc.acceptor_report = verdict.body["context"];
     sink.event("context", Json{{"side", "acceptor"}, {"context", *doc.acceptor_report}, {"reported_by_peer", true}});
@@ -121,7 +125,7 @@ void server_handshake(const AcceptorOptions& acc_opts, ServerChannel& ch, const 
     if (!a.token.empty()) add_leg(doc, Direction::acceptor_to_initiator, a.token, session, sink);
     if (a.error) {
       auto report = gss_report(*a.error, Side::acceptor);
-      classify(report);
+      classify(report, &doc);
       ch.send_failure(error_json(report), a.token);
       record_error(doc, std::move(report), sink);
       return;

@@ -41,6 +41,8 @@ DisplayedName Name::display() const {
   const OM_uint32 major = gss_display_name(&minor, h_.get(), text.ptr(), &type);
   if (GSS_ERROR(major)) throw GssError("display_name", major, minor);
   out.text = text.str();
+  // gss-ntlmssp counts the terminating NUL in the name's length.
+  while (!out.text.empty() && out.text.back() == '\0') out.text.pop_back();
   out.type = Oid::from_gss(type);
   return out;
 }
