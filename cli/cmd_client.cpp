@@ -1,4 +1,5 @@
-// `authctx client`: the initiator over TCP (--connect HOST:PORT).
+// `authctx client`: the initiator over TCP (--connect HOST:PORT), a folder (--files DIR) or
+// standard input and output (--stdio); cli/transport_options.hpp chooses.
 #include <memory>
 
 #include "cli/app.hpp"
@@ -6,7 +7,11 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
+#include "cli/transport_options.hpp"
+#include "core/channel_files.hpp"
+#include "core/channel_stdio.hpp"
 #include "core/client.hpp"
+#include "core/errors.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -15,11 +20,44 @@ struct ClientArgs {
   InitiatorArgs initiator;
   NetworkArgs network;
   std::string connect;
+  TransportArgs transport;
+  std::string record;
   int count = 1;
   int messages = 1;
 };
 
+int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport) {
+  if (args.count > 1) throw core::usage_error("--count needs --connect: --files and --stdio run one handshake");
+  if (transport == Transport::stdio && args.initiator.password_stdin)
+    throw core::usage_error("--password-stdin cannot be used with --stdio (standard input carries tokens)",
+                            "use --password-file FILE");
+  // Over --stdio, stdout carries tokens: our own stdout moves to stderr before anything is written.
+  const auto streams = transport == Transport::stdio ? take_stdout_for_tokens() : StdioStreams{};
+  const auto init = to_initiator_options(args.initiator);
+  core::SessionOptions session;
+  session.messages = args.messages;
+  session.show_secrets = globals.show_secrets;
+  auto out = open_output(globals);
+  auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
+  const auto timeout = std::chrono::milliseconds(static_cast<long>(args.network.timeout_seconds * 1000));
+  if (transport == Transport::files) {
+    core::FilesOptions files{args.transport.files, timeout, args.network.max_token_size};
+    return handshake_exit_code(core::run_files_client(files, init, session, *sink));
+  }
+  core::StdioOptions stdio;
+  stdio.out_fd = streams.token_out;
+  stdio.timeout = stdio_timeout(args.transport, args.network.timeout_seconds, streams.interactive);
+  stdio.max_token_size = args.network.max_token_size;
+  stdio.negotiate_prefix = args.transport.negotiate_prefix;
+  stdio.interactive = streams.interactive;
+  return handshake_exit_code(core::run_stdio_client(stdio, init, session, *sink));
+}
+
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
+  const auto transport = chosen_transport(args.transport, "--connect");
+  if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
+  if (!args.record.empty() && args.count > 1)
+    throw core::usage_error("--record writes one handshake's document: use it without --count");
   core::ClientOptions client;
   client.endpoint = core::parse_endpoint(args.connect);
   client.framing = args.network.framing;
@@ -31,7 +69,7 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   session.messages = args.messages;
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
-  auto sink = make_sink(globals, *out, "client");
+  auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
   const auto outcome = core::run_client(client, init, session, *sink);
   if (outcome.first_error) return error_exit_code(*outcome.first_error, args.count > 1);
   return outcome.all_established ? k_exit_ok : k_exit_auth_failed;
@@ -40,9 +78,13 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
 
 void setup_client(CLI::App& app, App& shared) {
   auto args = std::make_shared<ClientArgs>();
-  auto* cmd = app.add_subcommand("client", "The initiator over TCP (--connect HOST:PORT)");
-  cmd->add_option("--connect", args->connect, "Server address: HOST:PORT or [IPV6]:PORT")->required()->group("Connection");
+  auto* cmd = app.add_subcommand("client", "The initiator over TCP (--connect HOST:PORT), --files DIR or --stdio");
+  args->transport.tcp =
+      cmd->add_option("--connect", args->connect, "Server address: HOST:PORT or [IPV6]:PORT")->group("Connection");
   add_network_options(cmd, args->network, false);
+  args->transport.timeout = cmd->get_option("--timeout");
+  add_transport_options(cmd, args->transport, "--connect");
+  add_record_option(cmd, args->record);
   cmd->add_option("--count", args->count, "Run N handshakes, one connection each, and report a summary")
       ->check(CLI::Range(1, 1000000))->capture_default_str();
   cmd->add_option("--messages", args->messages, "Per-message round trips after establishment")

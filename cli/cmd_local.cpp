@@ -5,6 +5,7 @@
 #include "cli/context_options.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
+#include "cli/transport_options.hpp"
 #include "core/handshake.hpp"
 
 namespace authctx::cli {
@@ -14,6 +15,7 @@ struct LocalOptions {
   InitiatorArgs initiator;
   AcceptorArgs acceptor;
   std::string channel_bindings;
+  std::string record;
   int messages = 1;
 };
 
@@ -28,7 +30,7 @@ int run_local(const LocalOptions& opts, const GlobalOptions& globals) {
   session.messages = opts.messages;
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
-  auto sink = make_sink(globals, *out, "local");
+  auto sink = with_recording(make_sink(globals, *out, "local"), opts.record);
   const auto doc = core::run_local(init, acc, session, *sink);
   return handshake_exit_code(doc);
 }
@@ -42,6 +44,7 @@ void setup_local(CLI::App& app, App& shared) {
   add_shared_channel_bindings(cmd, opts->channel_bindings);
   cmd->add_option("--messages", opts->messages, "Per-message round trips after establishment")
       ->check(CLI::Range(0, 1000))->capture_default_str();
+  add_record_option(cmd, opts->record);
   cmd->callback([opts, &shared] {
     shared.command = "local";
     shared.action = [opts, &shared] { return run_local(*opts, shared.globals); };

@@ -1,4 +1,5 @@
-// `authctx server`: the acceptor over TCP (--listen HOST:PORT, repeatable).
+// `authctx server`: the acceptor over TCP (--listen HOST:PORT, repeatable), a folder (--files
+// DIR) or standard input and output (--stdio); cli/transport_options.hpp chooses.
 #include <iostream>
 #include <memory>
 
@@ -7,6 +8,9 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
+#include "cli/transport_options.hpp"
+#include "core/channel_files.hpp"
+#include "core/channel_stdio.hpp"
 #include "core/server.hpp"
 
 namespace authctx::cli {
@@ -16,13 +20,53 @@ struct ServerArgs {
   AcceptorArgs acceptor;
   NetworkArgs network;
   std::vector<std::string> listen;
+  TransportArgs transport;
+  std::string record;
   bool once = false;
   int max_connections = 16;
   bool no_report = false;
   std::string store_delegated;
 };
 
+int run_other_transport(const ServerArgs& args, const GlobalOptions& globals, Transport transport) {
+  // Over --stdio, stdout carries tokens: our own stdout moves to stderr before anything is written.
+  const auto streams = transport == Transport::stdio ? take_stdout_for_tokens() : StdioStreams{};
+  const auto acc = to_acceptor_options(args.acceptor);
+  core::SessionOptions session;
+  session.show_secrets = globals.show_secrets;
+  session.store_delegated = args.store_delegated;
+  auto out = open_output(globals);
+  const auto timeout = std::chrono::milliseconds(static_cast<long>(args.network.timeout_seconds * 1000));
+  if (transport == Transport::stdio) {
+    auto sink = with_recording(make_sink(globals, *out, "server"), args.record);
+    core::StdioOptions stdio;
+    stdio.out_fd = streams.token_out;
+    stdio.timeout = stdio_timeout(args.transport, args.network.timeout_seconds, streams.interactive);
+    stdio.max_token_size = args.network.max_token_size;
+    stdio.negotiate_prefix = args.transport.negotiate_prefix;
+    stdio.interactive = streams.interactive;
+    return handshake_exit_code(core::run_stdio_server(stdio, acc, session, *sink));
+  }
+  // As over TCP, a server writes one JSON document per session, one per line.
+  std::unique_ptr<core::EventSink> sink;
+  if (effective_format(globals) == Format::json) sink = std::make_unique<core::JsonSink>(out->stream, false);
+  else sink = make_sink(globals, *out, "server");
+  sink = with_recording(std::move(sink), args.record);
+  core::FilesServerOptions server{{args.transport.files, timeout, args.network.max_token_size}, args.once, !args.no_report};
+  const auto outcome = core::run_files_server(server, acc, session, *sink, [&] {
+    std::cerr << "authctx: waiting for clients in " << args.transport.files << " (--files)" << std::endl;
+    sink->event("listening", nlohmann::ordered_json{{"files", args.transport.files}});
+  });
+  if (args.once) {
+    if (outcome.last_error) return error_exit_code(*outcome.last_error, false);
+    return outcome.established == 1 ? k_exit_ok : k_exit_transport;
+  }
+  return k_exit_ok;
+}
+
 int run_server(const ServerArgs& args, const GlobalOptions& globals) {
+  const auto transport = chosen_transport(args.transport, "--listen");
+  if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
   core::ServerOptions server;
   for (const auto& l : args.listen) server.listen.push_back(core::parse_endpoint(l));
   server.framing = args.network.framing;
@@ -40,6 +84,7 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   std::unique_ptr<core::EventSink> sink;
   if (effective_format(globals) == Format::json) sink = std::make_unique<core::JsonSink>(out->stream, false);
   else sink = make_sink(globals, *out, "server");
+  sink = with_recording(std::move(sink), args.record);
   const auto framing = args.network.framing == core::Framing::gss_sample ? "gss-sample" : "authctx";
   const auto outcome = core::run_server(server, acc, session, *sink, [&](const std::vector<core::Endpoint>& bound) {
     for (const auto& ep : bound) {
@@ -57,10 +102,15 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
 
 void setup_server(CLI::App& app, App& shared) {
   auto args = std::make_shared<ServerArgs>();
-  auto* cmd = app.add_subcommand("server", "The acceptor over TCP (--listen HOST:PORT)");
-  cmd->add_option("--listen", args->listen, "Address to listen on: HOST:PORT or [IPV6]:PORT (port 0: any free port); repeatable")
-      ->required()->group("Connection");
+  auto* cmd = app.add_subcommand("server", "The acceptor over TCP (--listen HOST:PORT), --files DIR or --stdio");
+  args->transport.tcp =
+      cmd->add_option("--listen", args->listen,
+                      "Address to listen on: HOST:PORT or [IPV6]:PORT (port 0: any free port); repeatable")
+          ->group("Connection");
   add_network_options(cmd, args->network, true);
+  args->transport.timeout = cmd->get_option("--timeout");
+  add_transport_options(cmd, args->transport, "--listen");
+  add_record_option(cmd, args->record);
   cmd->add_flag("--once", args->once, "Serve one connection, then exit with its result")->group("Connection");
   cmd->add_option("--max-connections", args->max_connections, "Connections served at once; more wait in the backlog")
       ->check(CLI::Range(1, 1024))->capture_default_str()->group("Connection");
