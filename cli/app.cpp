@@ -96,6 +96,13 @@ int main(int argc, char** argv) {
   app.add_flag("--trace", shared.globals.trace, "Include the Kerberos library's trace lines as events");
   app.add_flag("--show-secrets", shared.globals.show_secrets,
                "Show session-key bytes and NTLM response material (redacted by default)");
+  static const std::map<std::string, Color> colors{
+      {"auto", Color::automatic}, {"always", Color::always}, {"never", Color::never}};
+  app.add_option("--color", shared.globals.color,
+                 "Colour in the text view: auto (on a terminal unless NO_COLOR is set), always, never")
+      ->transform(CLI::CheckedTransformer(colors))
+      ->option_text("auto|always|never");
+  app.add_flag("--verbose", shared.globals.verbose, "Text view: show every leg's full decoded tree");
 
   setup_local(app, shared);
   setup_client(app, shared);

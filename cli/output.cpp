@@ -15,25 +15,26 @@ namespace {
 
 class TextSink final : public core::EventSink {
  public:
-  TextSink(std::FILE* out, bool color) : out_(out), color_(color) {}
+  TextSink(std::FILE* out, core::TextOptions options) : out_(out), options_(options) {}
   void event(std::string_view, const core::Json&) override {}
   void document(const core::Json& doc) override {
-    const auto text = core::render_text(doc, color_);
+    const auto text = core::render_text(doc, options_);
     std::fwrite(text.data(), 1, text.size(), out_);
     std::fflush(out_);
   }
 
  private:
   std::FILE* out_;
-  bool color_;
+  core::TextOptions options_;
 };
+}  // namespace
 
-bool use_color(std::FILE* out) {
+bool use_color(const GlobalOptions& g, std::FILE* out) {
+  if (g.color != Color::automatic) return g.color == Color::always;
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && *no_color != '\0') return false;
   return ::isatty(::fileno(out)) != 0;
 }
-}  // namespace
 
 Format effective_format(const GlobalOptions& g) {
   if (g.format != Format::automatic) return g.format;
@@ -61,7 +62,8 @@ std::unique_ptr<OutputFile> open_output(const GlobalOptions& g) {
 std::unique_ptr<core::EventSink> make_sink(const GlobalOptions& g, OutputFile& out, const std::string& command) {
   switch (effective_format(g)) {
     case Format::jsonl: return std::make_unique<core::JsonlSink>(out.stream, command);
-    case Format::text: return std::make_unique<TextSink>(out.stream, use_color(out.stream));
+    case Format::text:
+      return std::make_unique<TextSink>(out.stream, core::TextOptions{use_color(g, out.stream), g.verbose});
     default: return std::make_unique<core::JsonSink>(out.stream, true);
   }
 }

@@ -11,16 +11,23 @@
 namespace authctx::cli {
 
 enum class Format { automatic, json, jsonl, text };
+enum class Color { automatic, always, never };
 
 struct GlobalOptions {
   Format format = Format::automatic;
   std::string output;  // empty: stdout
   bool trace = false;
   bool show_secrets = false;
+  Color color = Color::automatic;  // text only: auto = on a terminal unless NO_COLOR is set
+  bool verbose = false;            // text only: full decoded trees under each leg
 };
 
 // Resolves `auto`: text when the destination is a terminal, json otherwise.
 Format effective_format(const GlobalOptions& g);
+
+// Whether the text view may use ANSI colour on out: --color always/never win; auto means
+// out is a terminal and NO_COLOR (https://no-color.org) is unset or empty.
+bool use_color(const GlobalOptions& g, std::FILE* out);
 
 // Opens --output (mode 0600, truncated) or stdout. The returned FILE* is owned by the handle.
 struct OutputFile {
