@@ -1,0 +1,119 @@
+# bash completion for authctx(1). Installed as
+# share/bash-completion/completions/authctx; or: source completions/authctx.bash
+# Keep the option lists in step with `authctx <command> --help` (tests/integration/docs_test.cpp
+# fails when an option is missing here).
+
+_authctx_global_opts="--help --version --format --output --trace --show-secrets --color --verbose"
+_authctx_initiator_opts="--target --target-type --mech --neg-mechs --require-mech --no-mutual --delegate
+  --delegate-policy --no-replay --sequence --conf --integ --anon --dce-style --ccache --client-keytab --user
+  --password-file --password-stdin"
+_authctx_acceptor_opts="--keytab --acceptor-name --accept-mechs"
+_authctx_transport_opts="--framing --timeout --max-token-size --files --stdio --negotiate-prefix"
+
+_authctx_opts_for() {
+  case "$1" in
+    local) echo "--help --channel-bindings --messages --record $_authctx_initiator_opts $_authctx_acceptor_opts" ;;
+    client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts $_authctx_transport_opts" ;;
+    server) echo "--help --listen --once --max-connections --no-report --store-delegated --channel-bindings --record
+      $_authctx_acceptor_opts $_authctx_transport_opts" ;;
+    decode) echo "--help --in" ;;
+    replay) echo "--help $_authctx_acceptor_opts" ;;
+    doctor) echo "--help --target --target-type --keytab --ccache" ;;
+    mechs) echo "--help" ;;
+    lab) echo "--help" ;;
+    "lab up") echo "--help --dir --port" ;;
+    "lab env" | "lab down") echo "--help --dir" ;;
+    "lab exec") echo "--help --dir" ;;
+    "lab demo") echo "--help --mech --without-krb5" ;;
+    *) echo "$_authctx_global_opts" ;;
+  esac
+}
+
+# Options that take a value (the next word is not a subcommand or option).
+_authctx_takes_value() {
+  case "$1" in
+    --format | --output | --color | --target | --target-type | --mech | --neg-mechs | --require-mech | --ccache | \
+      --client-keytab | --user | --password-file | --keytab | --acceptor-name | --accept-mechs | --framing | \
+      --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
+      --listen | --max-connections | --store-delegated | --in | --dir | --port) return 0 ;;
+  esac
+  return 1
+}
+
+_authctx() {
+  local cur prev words cword
+  cur="${COMP_WORDS[COMP_CWORD]}"
+  prev=""
+  [ "$COMP_CWORD" -gt 0 ] && prev="${COMP_WORDS[COMP_CWORD - 1]}"
+  COMPREPLY=()
+
+  # Which (sub)command are we in? Skip options and their values.
+  local cmd="" i w
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    w="${COMP_WORDS[i]}"
+    if [ "$w" = "--" ] && [ "$cmd" = "lab exec" ]; then
+      # After `lab exec --`: complete a command and then its arguments as files.
+      if [ $((i + 1)) -eq "$COMP_CWORD" ]; then
+        mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+      else
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+      fi
+      return 0
+    fi
+    case "$w" in
+      -*) _authctx_takes_value "$w" && ((i++)) ;;
+      *)
+        if [ -z "$cmd" ]; then
+          cmd="$w"
+        elif [ "$cmd" = "lab" ]; then
+          cmd="lab $w"
+        fi
+        ;;
+    esac
+  done
+
+  case "$prev" in
+    --format) mapfile -t COMPREPLY < <(compgen -W "auto json jsonl text" -- "$cur"); return 0 ;;
+    --color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return 0 ;;
+    --mech | --require-mech) mapfile -t COMPREPLY < <(compgen -W "krb5 spnego ntlm iakerb" -- "$cur"); return 0 ;;
+    --neg-mechs | --accept-mechs) mapfile -t COMPREPLY < <(compgen -W "krb5 ntlm iakerb krb5,ntlm ntlm,krb5" -- "$cur"); return 0 ;;
+    --framing) mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample" -- "$cur"); return 0 ;;
+    --target-type) mapfile -t COMPREPLY < <(compgen -W "hostbased principal user" -- "$cur"); return 0 ;;
+    --in) mapfile -t COMPREPLY < <(compgen -W "auto raw base64 hex header" -- "$cur"); return 0 ;;
+    --output | --keytab | --client-keytab | --password-file | --record)
+      mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
+    --dir | --files) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
+    --ccache | --store-delegated)
+      mapfile -t COMPREPLY < <(compgen -W "FILE: MEMORY: KEYRING: DIR:" -- "$cur")
+      [ "${cur#FILE:}" != "$cur" ] && mapfile -t COMPREPLY < <(compgen -f -P FILE: -- "${cur#FILE:}")
+      compopt -o nospace 2>/dev/null
+      return 0 ;;
+    --target | --acceptor-name | --user | --connect | --listen | --timeout | --max-token-size | --count | \
+      --messages | --channel-bindings | --max-connections | --port) return 0 ;;
+  esac
+
+  if [ -z "$cmd" ]; then
+    if [[ "$cur" == -* ]]; then
+      mapfile -t COMPREPLY < <(compgen -W "$_authctx_global_opts" -- "$cur")
+    else
+      mapfile -t COMPREPLY < <(compgen -W "local client server decode replay lab doctor mechs" -- "$cur")
+    fi
+    return 0
+  fi
+  if [ "$cmd" = "lab" ] && [[ "$cur" != -* ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "up down env exec demo" -- "$cur")
+    return 0
+  fi
+  if [[ "$cur" == -* ]]; then
+    # shellcheck disable=SC2046
+    mapfile -t COMPREPLY < <(compgen -W "$(_authctx_opts_for "$cmd")" -- "$cur")
+    [ "$cmd" = "lab exec" ] && COMPREPLY+=("--")
+    return 0
+  fi
+  case "$cmd" in
+    decode | replay) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+  esac
+  return 0
+}
+
+complete -F _authctx authctx

@@ -1,0 +1,140 @@
+# fish completion for authctx(1). Installed as share/fish/vendor_completions.d/authctx.fish.
+# Keep in step with `authctx <command> --help`.
+
+set -l __authctx_cmds local client server decode replay lab doctor mechs
+set -l __authctx_lab_cmds up down env exec demo
+
+function __authctx_using -d 'true when the command line is at subcommand $argv'
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l path
+    set -l skip 0
+    for w in $words
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case --format --output --color
+                set skip 1
+            case '-*'
+            case '*'
+                if test (count $path) -eq 0
+                    set path $w
+                else if test "$path[1]" = lab; and test (count $path) -eq 1
+                    set path $path $w
+                end
+        end
+    end
+    test "$path" = "$argv"
+end
+
+complete -c authctx -f
+
+# Global options (before the subcommand).
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -s h -l help -d 'Print help and exit'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l version -d 'Print versions and exit'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l format -x -a 'auto json jsonl text' -d 'Output format'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l output -r -F -d 'Write the output to FILE'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l trace -d 'Include Kerberos trace lines'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l show-secrets -d 'Show session keys and NTLM responses'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l color -x -a 'auto always never' -d 'Colour in the text view'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l verbose -d 'Text view: full decoded trees'
+
+# Subcommands.
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a local -d 'Initiator and acceptor in one process'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a client -d 'The initiator over TCP, --files or --stdio'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a server -d 'The acceptor over TCP, --files or --stdio'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a decode -d 'Decode tokens offline'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a replay -d 'Feed a recorded exchange to a fresh acceptor'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a lab -d 'A throwaway MIT Kerberos realm'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a doctor -d 'Check the local Kerberos set-up'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a mechs -d 'List the GSS-API mechanisms'
+
+for c in local client server decode replay doctor mechs lab
+    complete -c authctx -n "__authctx_using $c" -s h -l help -d 'Print help and exit'
+end
+
+# Initiator options: local, client.
+for c in local client
+    set -l n "__authctx_using $c"
+    complete -c authctx -n $n -l target -x -d 'Target name (service@host)'
+    complete -c authctx -n $n -l target-type -x -a 'hostbased principal user' -d 'How --target is read'
+    complete -c authctx -n $n -l mech -x -a 'krb5 spnego ntlm iakerb' -d 'Mechanism'
+    complete -c authctx -n $n -l neg-mechs -x -a 'krb5 ntlm iakerb krb5,ntlm' -d 'SPNEGO: mechanisms to offer'
+    complete -c authctx -n $n -l require-mech -x -a 'krb5 spnego ntlm iakerb' -d 'Fail unless this mechanism is negotiated'
+    complete -c authctx -n $n -l no-mutual -d 'Do not request mutual authentication'
+    complete -c authctx -n $n -l delegate -d 'Request credential delegation'
+    complete -c authctx -n $n -l delegate-policy -d 'Delegate only if ok-as-delegate'
+    complete -c authctx -n $n -l no-replay -d 'Do not request replay detection'
+    complete -c authctx -n $n -l sequence -d 'Request sequence checking'
+    complete -c authctx -n $n -l conf -d 'Request confidentiality'
+    complete -c authctx -n $n -l integ -d 'Request integrity'
+    complete -c authctx -n $n -l anon -d 'Request anonymous authentication'
+    complete -c authctx -n $n -l dce-style -d 'Request DCE-style Kerberos'
+    complete -c authctx -n $n -l ccache -r -F -d 'Initiator credential cache'
+    complete -c authctx -n $n -l client-keytab -r -F -d 'Initiator keytab'
+    complete -c authctx -n $n -l user -x -d 'Initiator user name'
+    complete -c authctx -n $n -l password-file -r -F -d 'Read the password from FILE'
+    complete -c authctx -n $n -l password-stdin -d 'Read the password from standard input'
+end
+
+# Acceptor options: local, server, replay.
+for c in local server replay
+    set -l n "__authctx_using $c"
+    complete -c authctx -n $n -l keytab -r -F -d 'Acceptor keytab'
+    complete -c authctx -n $n -l acceptor-name -x -d 'Accept only as this name'
+    complete -c authctx -n $n -l accept-mechs -x -a 'krb5 ntlm iakerb krb5,ntlm' -d 'SPNEGO acceptor: mechanisms'
+end
+
+for c in local client server
+    set -l n "__authctx_using $c"
+    complete -c authctx -n $n -l channel-bindings -x -d 'Channel bindings: TEXT, hex:HEX or file:PATH'
+    complete -c authctx -n $n -l record -r -F -d 'Also write the full document to FILE'
+end
+for c in local client
+    complete -c authctx -n "__authctx_using $c" -l messages -x -d 'Per-message round trips'
+end
+
+# Transport options: client, server.
+for c in client server
+    set -l n "__authctx_using $c"
+    complete -c authctx -n $n -l framing -x -a 'authctx gss-sample' -d 'Wire format'
+    complete -c authctx -n $n -l timeout -x -d 'Seconds to wait at each step'
+    complete -c authctx -n $n -l max-token-size -x -d 'Largest frame accepted, in bytes'
+    complete -c authctx -n $n -l files -x -a '(__fish_complete_directories)' -d 'Exchange tokens as files in DIR'
+    complete -c authctx -n $n -l stdio -d 'Tokens as base64 on stdin/stdout'
+    complete -c authctx -n $n -l negotiate-prefix -d 'With --stdio: Negotiate <base64>'
+end
+complete -c authctx -n '__authctx_using client' -l connect -x -d 'Server address HOST:PORT'
+complete -c authctx -n '__authctx_using client' -l count -x -d 'Run N handshakes'
+complete -c authctx -n '__authctx_using server' -l listen -x -d 'Address to listen on, HOST:PORT'
+complete -c authctx -n '__authctx_using server' -l once -d 'Serve one connection, then exit'
+complete -c authctx -n '__authctx_using server' -l max-connections -x -d 'Connections served at once'
+complete -c authctx -n '__authctx_using server' -l no-report -d 'Do not send the acceptor view'
+complete -c authctx -n '__authctx_using server' -l store-delegated -r -F -d 'Store a delegated credential here'
+
+# decode, replay, doctor.
+complete -c authctx -n '__authctx_using decode' -l in -x -a 'auto raw base64 hex header' -d 'Input form'
+complete -c authctx -n '__authctx_using decode' -F
+complete -c authctx -n '__authctx_using replay' -F
+complete -c authctx -n '__authctx_using doctor' -l target -x -d 'Also check this service'
+complete -c authctx -n '__authctx_using doctor' -l target-type -x -a 'hostbased principal user' -d 'How --target is read'
+complete -c authctx -n '__authctx_using doctor' -l keytab -r -F -d 'Keytab to check'
+complete -c authctx -n '__authctx_using doctor' -l ccache -r -F -d 'Credential cache to check'
+
+# lab up/down/env/exec/demo.
+complete -c authctx -n '__authctx_using lab' -a up -d 'Make a throwaway realm'
+complete -c authctx -n '__authctx_using lab' -a down -d 'Stop a lab and remove its folder'
+complete -c authctx -n '__authctx_using lab' -a env -d 'Print export lines for eval'
+complete -c authctx -n '__authctx_using lab' -a exec -d 'Run a command in a fresh lab'
+complete -c authctx -n '__authctx_using lab' -a demo -d 'Server and client in a fresh lab'
+for c in up down env exec demo
+    complete -c authctx -n "__authctx_using lab $c" -s h -l help -d 'Print help and exit'
+end
+for c in up down env exec
+    complete -c authctx -n "__authctx_using lab $c" -l dir -x -a '(__fish_complete_directories)' -d 'The lab folder'
+end
+complete -c authctx -n '__authctx_using lab up' -l port -x -d 'KDC port on 127.0.0.1'
+complete -c authctx -n '__authctx_using lab demo' -l mech -x -a 'krb5 spnego ntlm iakerb' -d 'Mechanism'
+complete -c authctx -n '__authctx_using lab demo' -l without-krb5 -d 'No Kerberos ticket: SPNEGO falls back to NTLM'
