@@ -48,7 +48,7 @@ void write_file(const std::string& path, const std::string& text, int age_second
 }
 }  // namespace
 
-TEST_CASE("files: server first, then client: krb5, spnego and ntlm complete with both sides' views",
+TEST_CASE("files: server first then client: krb5 and spnego and ntlm complete with both sides' views",
           "[files][mechs]") {
   Lab lab;
   TempDir dir;
@@ -88,7 +88,7 @@ TEST_CASE("files: server first, then client: krb5, spnego and ntlm complete with
   CHECK(names_in(dir.path).empty());
 }
 
-TEST_CASE("files: client first, a slow server within the timeout; the waiting hello is 0600", "[files][order]") {
+TEST_CASE("files: client first and a slow server within the timeout: the waiting hello is mode 0600", "[files][order]") {
   Lab lab;
   TempDir dir;
   Background client({"client", "--files", dir.path, "--mech", "krb5", "--timeout", "20", "--format", "json"}, lab.env());
@@ -116,7 +116,7 @@ TEST_CASE("files: client first, a slow server within the timeout; the waiting he
   CHECK(names_in(dir.path).empty());
 }
 
-TEST_CASE("files: a peer that never comes: exit 3 after the timeout, no files left", "[files][timeout]") {
+TEST_CASE("files: a peer that never comes: exit 3 after the timeout and no files left", "[files][timeout]") {
   Lab lab;
   TempDir dir;
   SECTION("client") {
@@ -142,7 +142,7 @@ TEST_CASE("files: a peer that never comes: exit 3 after the timeout, no files le
   }
 }
 
-TEST_CASE("files: files of an earlier session and unknown files are reported, never consumed", "[files][stale]") {
+TEST_CASE("files: files of an earlier session and unknown files are reported and never consumed", "[files][stale]") {
   Lab lab;
   TempDir dir;
   // An abandoned exchange from an hour ago (its hello and first token) and a stray file.

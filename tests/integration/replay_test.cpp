@@ -51,7 +51,7 @@ TEST_CASE("replay: a recorded exchange is refused as a replay (krb5 and spnego)"
   CHECK_THAT(r.err, Catch::Contains("[replay]"));
 }
 
-TEST_CASE("replay: a client's transcript over TCP, replayed to the server's key, is refused", "[replay][tcp]") {
+TEST_CASE("replay: a client's transcript over TCP replayed to the server's key is refused", "[replay][tcp]") {
   Lab lab;
   TempDir dir;
   const auto transcript = dir.path + "/client.json";
@@ -91,7 +91,7 @@ TEST_CASE("replay: a transcript for another service's key fails with that key's 
   CHECK_THAT(doc["error"]["minor"]["text"].get<std::string>(), Catch::Contains("HTTP/localhost"));
 }
 
-TEST_CASE("replay: with the replay cache off, a replayed AP-REQ is accepted and flagged", "[replay][rcache]") {
+TEST_CASE("replay: with the replay cache off a replayed AP-REQ is accepted and flagged", "[replay][rcache]") {
   Lab lab;
   TempDir dir;
   const auto transcript = dir.path + "/t.json";
@@ -106,7 +106,7 @@ TEST_CASE("replay: with the replay cache off, a replayed AP-REQ is accepted and 
   CHECK(flagged);
 }
 
-TEST_CASE("replay: a file that is not a transcript exits 4; a missing one exits 5", "[replay][errors]") {
+TEST_CASE("replay: a file that is not a transcript exits 4 and a missing one exits 5", "[replay][errors]") {
   Lab lab;
   TempDir dir;
   std::ofstream(dir.path + "/junk.json") << R"({"hello": "world"})";

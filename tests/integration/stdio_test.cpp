@@ -94,7 +94,7 @@ std::vector<std::string> paragraphs(const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("stdio: client and server joined by two FIFOs complete krb5, spnego and ntlm", "[stdio][mechs]") {
+TEST_CASE("stdio: client and server joined by two FIFOs complete krb5 and spnego and ntlm", "[stdio][mechs]") {
   Lab lab;
   TempDir dir;
   const auto mech = GENERATE(std::string("krb5"), std::string("spnego"), std::string("ntlm"));
@@ -140,7 +140,7 @@ TEST_CASE("stdio: client and server joined by two FIFOs complete krb5, spnego an
   if (mech != "ntlm") CHECK(sdoc["acceptor"]["source_name"] == "alice@AUTHCTX.TEST");
 }
 
-TEST_CASE("stdio: stdout carries only tokens; the document goes to stderr; a closed pipe is exit 3",
+TEST_CASE("stdio: stdout carries only tokens and the document goes to stderr: a closed pipe is exit 3",
           "[stdio][output][closed]") {
   Lab lab;
   const bool prefix = GENERATE(false, true);
@@ -186,7 +186,7 @@ TEST_CASE("stdio: a server whose client goes away mid-handshake exits 3", "[stdi
   CHECK(doc["error"]["class"] == "closed_early");
 }
 
-TEST_CASE("stdio: malformed base64 is a clear error, exit 3", "[stdio][malformed]") {
+TEST_CASE("stdio: malformed base64 is a clear error with exit 3", "[stdio][malformed]") {
   Lab lab;
   TempDir dir;
   const auto input = GENERATE(std::string("this is not base64!\n\n"), std::string("Negotiate ***\n\n"));
@@ -200,7 +200,7 @@ TEST_CASE("stdio: malformed base64 is a clear error, exit 3", "[stdio][malformed
   CHECK_THAT(r.err, Catch::Contains("line 1 of standard input is not a base64 token"));
 }
 
-TEST_CASE("stdio: a token split over several lines, with blank lines around it, is one token", "[stdio][format]") {
+TEST_CASE("stdio: a token split over several lines with blank lines around it is one token", "[stdio][format]") {
   Lab lab;
   TempDir dir;
   const auto first = lab.run({"client", "--stdio", "--mech", "krb5", "--no-mutual", "--messages", "0", "--timeout",
