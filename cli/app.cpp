@@ -8,6 +8,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "core/errors.hpp"
+#include "core/trace.hpp"
 #include "gss/status.hpp"
 #include "util/files.hpp"
 
@@ -126,6 +127,8 @@ int main(int argc, char** argv) {
     return report(shared, "usage", "usage", e.what(), "see `authctx --help`", k_exit_usage);
   }
   if (!shared.action) return report(shared, "usage", "usage", "no command given", "see `authctx --help`", k_exit_usage);
+  // Before the first GSS-API call: the Kerberos library reads KRB5_TRACE when it makes a context.
+  if (shared.globals.trace) core::TraceCapture::start();
   return run_guarded(shared, shared.action);
 }
 

@@ -188,6 +188,11 @@ Json document_json(const Document& doc, const JsonOptions& options) {
   for (const auto& w : doc.warnings) warnings.push_back(warning_json(w));
   j["warnings"] = warnings;
   j["error"] = doc.error ? error_json(*doc.error) : Json(nullptr);
+  if (doc.traced) {
+    auto trace = Json::array();
+    for (const auto& t : doc.trace) trace.push_back(Json{{"leg", t.leg ? Json(*t.leg) : Json(nullptr)}, {"message", t.message}});
+    j["trace"] = trace;
+  }
   j["elapsed_ms"] = doc.elapsed_ms;
   return j;
 }

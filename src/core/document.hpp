@@ -63,6 +63,11 @@ struct ErrorReport {
   std::optional<Json> remote;  // the peer's own error object, as it sent it
 };
 
+struct TraceLine {
+  std::optional<int> leg;  // the leg being produced when the library wrote it
+  std::string message;
+};
+
 struct ContextView {
   gss::ContextInfo info;
   std::optional<std::uint32_t> requested_flags;  // known for the initiator
@@ -83,6 +88,8 @@ struct Document {
   std::optional<Json> negotiation;      // SPNEGO: offered, optimistic token, negotiated, mechListMIC
   std::vector<Warning> warnings;
   std::optional<ErrorReport> error;
+  std::vector<TraceLine> trace;
+  bool traced = false;  // --trace was given (then "trace" appears even when empty)
   double elapsed_ms = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "core/classify.hpp"
 #include "core/messages.hpp"
 #include "core/negotiation.hpp"
+#include "core/trace.hpp"
 #include "gss/flags.hpp"
 #include "util/files.hpp"
 #include "util/timefmt.hpp"
@@ -88,6 +89,18 @@ ErrorReport remote_report(const Json& error, Side side) {
   r.cls = error.value("class", "peer_error");
   r.hint = error.value("hint", "");
   return r;
+}
+
+void collect_trace(Document& doc, EventSink& sink, bool for_next_leg) {
+  auto* capture = TraceCapture::active();
+  if (capture == nullptr) return;
+  doc.traced = true;
+  std::optional<int> leg;
+  if (for_next_leg) leg = static_cast<int>(doc.legs.size()) + 1;
+  for (auto& line : capture->collect()) {
+    sink.event("trace", Json{{"leg", leg ? Json(*leg) : Json(nullptr)}, {"message", line}});
+    doc.trace.push_back(TraceLine{leg, std::move(line)});
+  }
 }
 
 void record_error(Document& doc, ErrorReport error, EventSink& sink) {
@@ -180,6 +193,7 @@ Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, con
   doc.command = "local";
   doc.requested_mech = init.mech;
   auto finish = [&]() -> Document {
+    collect_trace(doc, sink, false);
     doc.elapsed_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
     sink.document(document_json(doc, event_options(session)));
     return std::move(doc);
@@ -217,6 +231,7 @@ Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, con
         return finish();
       }
       auto r = initiator->step(to_initiator);
+      collect_trace(doc, sink);
       first = false;
       if (!r.mech.empty()) doc.mech = r.mech;
       if (!r.token.empty()) add_leg(doc, Direction::initiator_to_acceptor, r.token, session, sink);
@@ -228,6 +243,7 @@ Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, con
     }
     if (to_acceptor.empty()) break;
     auto a = acceptor->step(to_acceptor);
+    collect_trace(doc, sink);
     if (!a.token.empty()) add_leg(doc, Direction::acceptor_to_initiator, a.token, session, sink);
     if (a.error) {
       record_error(doc, gss_report(*a.error, Side::acceptor), sink);

@@ -42,6 +42,10 @@ std::vector<Warning> view_warnings(const Document& doc, std::uint32_t requested_
 void enforce_required_mech(Document& doc, const InitiatorOptions& init, const std::optional<Warning>& fallback,
                            EventSink& sink);
 
+// With --trace: the library's trace lines written since the last call, tagged with the leg
+// about to be recorded (or with none after the handshake), into doc and as events.
+void collect_trace(Document& doc, EventSink& sink, bool for_next_leg = true);
+
 // Records an error in doc (classified) and reports it as an event.
 void record_error(Document& doc, ErrorReport error, EventSink& sink);
 

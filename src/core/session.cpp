@@ -51,6 +51,7 @@ void client_handshake(const InitiatorOptions& init_opts, ClientChannel& ch, cons
   gss::Bytes in;
   while (static_cast<int>(doc.legs.size()) < k_max_legs) {
     auto r = initiator->step(in);
+    collect_trace(doc, sink);
     if (!r.mech.empty()) doc.mech = r.mech;
     if (!r.token.empty()) add_leg(doc, Direction::initiator_to_acceptor, r.token, session, sink);
     if (r.error) {
@@ -121,6 +122,7 @@ void server_handshake(const AcceptorOptions& acc_opts, ServerChannel& ch, const 
     }
     add_leg(doc, Direction::initiator_to_acceptor, msg.token, session, sink);
     auto a = acceptor->step(msg.token);
+    collect_trace(doc, sink);
     if (!a.mech.empty()) doc.mech = a.mech;
     if (!a.token.empty()) add_leg(doc, Direction::acceptor_to_initiator, a.token, session, sink);
     if (a.error) {
@@ -157,6 +159,7 @@ void run_client_session(const InitiatorOptions& init, ClientChannel& channel, co
     if (e.kind() != ErrorKind::transport) throw;
     record_error(doc, transport_report(e), sink);
   }
+  collect_trace(doc, sink, false);
 }
 
 void run_server_session(const AcceptorOptions& acc, ServerChannel& channel, const SessionOptions& session,
