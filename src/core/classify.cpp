@@ -5,7 +5,10 @@ extern "C" {
 }
 #include <krb5/krb5.h>
 
+#include <unistd.h>
+
 #include <array>
+#include <ctime>
 #include <cerrno>
 #include <cstring>
 
@@ -19,7 +22,13 @@ struct MinorRule {
 };
 
 // Kerberos minor codes -> class. Order matters only for the text fallback (first match).
-const std::array<MinorRule, 21> k_minor_rules{{
+const std::array<MinorRule, 23> k_minor_rules{{
+    {KRB5KRB_AP_ERR_NOKEY, "keytab_no_matching_key",
+     "the acceptor's keytab has no key for the ticket's service principal: `klist -k KEYTAB` and compare with "
+     "the target; extract it with `kadmin ktadd -norandkey -k KEYTAB service/host`"},
+    {KRB5_CC_NOT_KTYPE, "enctype_unsupported",
+     "no ticket with an encryption type this client permits: compare permitted_enctypes in krb5.conf with the "
+     "enctypes of the tickets and keys (`klist -e`, `klist -ke`)"},
     {KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, "service_principal_unknown",
      "the KDC has no principal for this target: check the name (service@host), that the host name is the one "
      "registered (dns_canonicalize_hostname and rdns in krb5.conf change it), and `kvno service/host` to test"},
@@ -71,6 +80,22 @@ const std::array<MinorRule, 21> k_minor_rules{{
 
 bool text_has(const std::string& text, const char* needle) { return text.find(needle) != std::string::npos; }
 
+// The acceptor's default keytab (KRB5_KTNAME or the library default) as a file, if it is one.
+bool acceptor_keytab_exists() {
+  krb5_context ctx = nullptr;
+  if (krb5_init_context(&ctx) != 0) return true;
+  char name[1024] = {};
+  bool exists = true;
+  if (krb5_kt_default_name(ctx, name, sizeof name) == 0) {
+    std::string path(name);
+    if (path.rfind("FILE:", 0) == 0) path = path.substr(5);
+    if (path.rfind("WRFILE:", 0) == 0) path = path.substr(7);
+    if (!path.empty() && path.front() == '/') exists = ::access(path.c_str(), F_OK) == 0;
+  }
+  krb5_free_context(ctx);
+  return exists;
+}
+
 const MinorRule* by_code(OM_uint32 minor) {
   const auto code = static_cast<krb5_error_code>(minor);
   for (const auto& r : k_minor_rules)
@@ -95,6 +120,13 @@ const MinorRule* by_text(const std::string& text) {
       text_has(text, "Can't find client principal"))
     return by_code(static_cast<OM_uint32>(KRB5_FCC_NOFILE));
   if (text_has(text, "No key table entry found")) return by_code(static_cast<OM_uint32>(KRB5_KT_NOTFOUND));
+  if (text_has(text, "not found in keytab")) {
+    return text_has(text, " kvno ") && text_has(text, "out of date")
+               ? by_code(static_cast<OM_uint32>(KRB5_KT_KVNONOTFOUND))
+               : by_code(static_cast<OM_uint32>(KRB5KRB_AP_ERR_NOKEY));
+  }
+  if (text_has(text, "supported encryption types")) return by_code(static_cast<OM_uint32>(KRB5_CC_NOT_KTYPE));
+  if (text_has(text, "Clock skew too great")) return by_code(static_cast<OM_uint32>(KRB5KRB_AP_ERR_SKEW));
   if (text_has(text, "Cannot contact any KDC")) return by_code(static_cast<OM_uint32>(KRB5_KDC_UNREACH));
   if (text_has(text, "Request is a replay")) return by_code(static_cast<OM_uint32>(KRB5KRB_AP_ERR_REPEAT));
   return nullptr;
@@ -144,10 +176,19 @@ Classification classify(const gss::GssError& error, std::optional<Side> side, co
     return {"replay", "the acceptor has already seen this token: a replay (the replay cache is working)"};
   if (routine == GSS_S_BAD_SIG)
     return {"integrity_failure", "a checksum did not verify: the token was altered or keys differ"};
+  if (side == Side::acceptor && (routine == GSS_S_NO_CRED || static_cast<krb5_error_code>(error.minor()) == KRB5_KT_NOTFOUND) &&
+      !acceptor_keytab_exists())
+    return {"keytab_missing",
+            "the acceptor's keytab does not exist: set --keytab or KRB5_KTNAME to the service's keytab (`klist -k "
+            "FILE` lists it)"};
   if (const auto* rule = by_code(error.minor())) return {rule->cls, rule->hint};
   if (const auto* rule = by_text(error.minor_text())) return {rule->cls, rule->hint};
   if (routine == GSS_S_CREDENTIALS_EXPIRED) return {"credentials_expired", "the credentials have expired: run `kinit`"};
   if (routine == GSS_S_NO_CRED) {
+    if (side == Side::acceptor && !acceptor_keytab_exists())
+      return {"keytab_missing",
+              "the acceptor's keytab does not exist: set --keytab or KRB5_KTNAME to the service's keytab (`klist -k "
+              "FILE` lists it)"};
     if (side == Side::acceptor)
       return {"keytab_no_matching_key",
               "the acceptor has no usable key: check --keytab / KRB5_KTNAME and --acceptor-name (`klist -k`)"};
@@ -182,7 +223,45 @@ std::optional<gss::Oid> mech_from_legs(const Document& doc) {
   return std::nullopt;
 }
 
+namespace {
+const decode::Value* find_type(const decode::Value& v, std::string_view type, int depth = 0) {
+  if (depth > 16) return nullptr;
+  if (v.is_object()) {
+    if (v["type"].as_string() == type) return &v;
+    for (const auto& m : v.members())
+      if (const auto* f = find_type(m.value, type, depth + 1)) return f;
+  }
+  return nullptr;
+}
+
+std::optional<std::int64_t> parse_rfc3339(const std::string& s) {
+  std::tm tm{};
+  if (::strptime(s.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return std::nullopt;
+  return static_cast<std::int64_t>(::timegm(&tm));
+}
+
+// KRB_AP_ERR_SKEW from the acceptor carries its time (RFC 4120 §5.9.1 stime): the offset
+// between that and our clock is what a person needs to fix.
+void add_clock_offset(ErrorReport& report, const Document& doc) {
+  for (auto it = doc.legs.rbegin(); it != doc.legs.rend(); ++it) {
+    if (!it->decoded) continue;
+    const auto* err = find_type(*it->decoded, "krb5.krb_error");
+    if (err == nullptr || !err->contains("stime")) continue;
+    const auto stime = parse_rfc3339((*err)["stime"].as_string());
+    if (!stime) continue;
+    const auto offset = *stime - static_cast<std::int64_t>(std::time(nullptr));
+    report.clock_offset_seconds = offset;
+    report.hint = "the acceptor's clock is " + std::to_string(offset < 0 ? -offset : offset) + " s " +
+                  (offset < 0 ? "behind" : "ahead of") + " this one (more than the 300 s allowed): " + report.hint;
+    return;
+  }
+}
+}  // namespace
+
 void classify(ErrorReport& report, const Document* doc) {
+  // Only a peer's KRB-ERROR carries another clock than ours.
+  if (report.cls == "clock_skew" && report.remote && doc != nullptr && !report.clock_offset_seconds)
+    add_clock_offset(report, *doc);
   if (!report.cls.empty() || !report.gss) return;
   std::optional<gss::Oid> mech;
   if (doc != nullptr) mech = doc->mech.empty() || doc->mech == gss::spnego_oid() ? mech_from_legs(*doc) : doc->mech;

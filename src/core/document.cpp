@@ -142,6 +142,10 @@ Json error_json(const ErrorReport& e) {
     Json j = *e.remote;
     if (e.side) j["side"] = side_name(*e.side);
     j["reported_by_peer"] = true;
+    if (e.clock_offset_seconds) {
+      j["clock_offset_seconds"] = *e.clock_offset_seconds;
+      j["hint"] = e.hint;
+    }
     return j;
   }
   Json j;
@@ -163,6 +167,7 @@ Json error_json(const ErrorReport& e) {
   j["message"] = e.message;
   j["class"] = e.cls;
   j["hint"] = e.hint;
+  if (e.clock_offset_seconds) j["clock_offset_seconds"] = *e.clock_offset_seconds;
   return j;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/classify.hpp"
 #include "core/messages.hpp"
+#include "core/decoded_json.hpp"
 #include "core/negotiation.hpp"
 #include "core/trace.hpp"
 #include "gss/flags.hpp"
@@ -129,10 +130,36 @@ std::vector<Warning> view_warnings(const Document& doc, std::uint32_t requested)
   if ((requested & GSS_C_MUTUAL_FLAG) != 0 && (granted & GSS_C_MUTUAL_FLAG) == 0)
     out.push_back({"mutual_not_granted", "mutual authentication was requested but not granted",
                    "the server did not prove its identity; check that the mechanism supports it"});
-  if ((requested & GSS_C_DELEG_FLAG) != 0 && (granted & GSS_C_DELEG_FLAG) == 0)
-    out.push_back({"delegation_not_granted", "delegation was requested but not granted",
-                   "the TGT must be forwardable (`kinit -f`, forwardable = true in krb5.conf) and, with "
-                   "--delegate-policy, the service must be ok-as-delegate (`kadmin modprinc +ok_as_delegate`)"});
+  if ((requested & GSS_C_DELEG_FLAG) != 0 && (granted & GSS_C_DELEG_FLAG) == 0) {
+    // The service ticket's flags say why (RFC 4120 §2.6, §2.8): a non-forwardable TGT gives a
+    // non-forwardable service ticket; with GSS_C_DELEG_POLICY_FLAG the KDC must also say
+    // ok-as-delegate.
+    const auto tf = doc.initiator ? doc.initiator->info.ticket_flags : std::nullopt;
+    const bool forwardable = tf && (*tf & 0x40000000u) != 0;
+    const bool ok_as_delegate = tf && (*tf & 0x00040000u) != 0;
+    if (tf && !forwardable)
+      out.push_back({"delegation_not_granted", "delegation was requested but not granted: the ticket is not forwardable",
+                     "get a forwardable TGT (`kinit -f`, or forwardable = true in [libdefaults] of krb5.conf) and check "
+                     "the client principal allows it (`kadmin getprinc`: no -allow_forwardable)"});
+    else if (tf && (requested & GSS_C_DELEG_POLICY_FLAG) != 0 && !ok_as_delegate)
+      out.push_back({"delegation_not_granted",
+                     "delegation was requested by policy but the KDC does not mark the service ok-as-delegate",
+                     "mark the service trusted for delegation (`kadmin modprinc +ok_as_delegate service/host`) or "
+                     "use --delegate without --delegate-policy"});
+    else
+      out.push_back({"delegation_not_granted", "delegation was requested but not granted",
+                     "the TGT must be forwardable (`kinit -f`) and the mechanism must support delegation"});
+  }
+  for (const auto& leg : doc.legs) {
+    if (!leg.decoded) continue;
+    const std::string dumped = to_json(*leg.decoded).dump();
+    if (dumped.find("\"ntlmv1_response\"") != std::string::npos || dumped.find("\"lm_response\"") != std::string::npos) {
+      out.push_back({"ntlmv1", "the NTLM client sent an NTLMv1 or LM response (leg " + std::to_string(leg.index) + ")",
+                     "NTLMv1/LM responses can be cracked offline from a capture: require NTLMv2 (LmCompatibilityLevel "
+                     "5 on Windows clients)"});
+      break;
+    }
+  }
   for (const auto* view : {doc.initiator ? &*doc.initiator : nullptr, doc.acceptor ? &*doc.acceptor : nullptr}) {
     if (view == nullptr || !view->info.session_key || !view->info.session_key->enctype) continue;
     const auto e = *view->info.session_key->enctype;
