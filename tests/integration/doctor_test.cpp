@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "support/harness.hpp"
+#include "util/process.hpp"
 
 using authctx::test::Lab;
 using authctx::test::TempDir;
@@ -49,6 +50,26 @@ std::string conf_with_kdc_port(const Lab& lab, const std::string& dir, int port)
   const std::string path = dir + "/krb5.conf";
   std::ofstream(path) << out_text;
   return path;
+}
+
+// authctx doctor under Debian's faketime (the process's clock shifted by offset, e.g.
+// "+10m"); exits the test as skipped (77) when faketime is not installed.
+authctx::test::Run doctor_at_offset(const Lab& lab, const std::string& offset) {
+  const auto faketime = authctx::util::find_program("faketime");
+  if (!faketime) {
+    WARN("faketime is not installed");
+    std::exit(77);
+  }
+  authctx::util::RunOptions o;
+  o.argv = {*faketime, "-f", offset, AUTHCTX_BINARY, "doctor", "--format", "json"};
+  o.env = authctx::util::current_environment(lab.env());
+  o.timeout = std::chrono::seconds(60);
+  const auto res = authctx::util::run(o);
+  authctx::test::Run r;
+  r.exit_code = res.exit_code;
+  r.out = res.out;
+  r.err = res.err;
+  return r;
 }
 
 bool ntlm_installed() {
@@ -256,4 +277,46 @@ TEST_CASE("doctor: a keytab given with --keytab must be readable", "[doctor][key
   CHECK(c["class"] == "keytab_missing");
   CHECK(c["data"]["source"] == "--keytab");
   CHECK(c["data"]["name"] == "FILE:" + tmp.path + "/missing.keytab");
+}
+
+TEST_CASE("doctor: a clock ten minutes off the KDC's fails the clock check with the offset", "[doctor][clock]") {
+  Lab lab;
+  const auto r = doctor_at_offset(lab, "+10m");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 1);
+  const auto doc = r.json();
+  const auto& c = check(doc, "clock_offset");
+  CHECK(c["status"] == "fail");
+  CHECK(c["class"] == "clock_skew");
+  // The KDC is 600 s behind this (faked) clock.
+  CHECK(c["data"]["offset_seconds"].get<double>() < -595);
+  CHECK(c["data"]["offset_seconds"].get<double>() > -605);
+  CHECK(c["data"]["kdc_error"]["name"] == "KDC_ERR_PREAUTH_REQUIRED");
+}
+
+TEST_CASE("doctor: a clock 90 seconds off warns on the clock check", "[doctor][clock]") {
+  Lab lab;
+  const auto r = doctor_at_offset(lab, "-90s");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto doc = r.json();
+  const auto& c = check(doc, "clock_offset");
+  CHECK(c["status"] == "warn");
+  CHECK(c["class"] == "clock_skew");
+  CHECK(c["data"]["offset_seconds"].get<double>() > 85);
+  CHECK(c["data"]["offset_seconds"].get<double>() < 95);
+}
+
+TEST_CASE("doctor: an expired TGT fails the tgt check", "[doctor][ccache]") {
+  Lab lab;
+  const auto r = doctor_at_offset(lab, "+2d");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 1);
+  const auto doc = r.json();
+  const auto& c = check(doc, "tgt");
+  CHECK(c["status"] == "fail");
+  CHECK(c["class"] == "credentials_expired");
+  CHECK(c["hint"].get<std::string>().find("kinit") != std::string::npos);
+  CHECK(c["data"]["seconds_left"].get<long>() < -86400);
+  CHECK(check(doc, "ccache")["status"] == "ok");
 }
