@@ -66,9 +66,10 @@ class StdioPipe {
     std::cerr.flush();
     write_all(o_.out_fd, encode_paragraph(token, o_.negotiate_prefix), SteadyClock::now() + o_.timeout);
   }
-  std::optional<gss::Bytes> receive(const std::string& what) {
+  std::optional<gss::Bytes> receive(const std::string& what, const std::string& or_else = {}) {
     if (o_.interactive)
-      std::cerr << "authctx: paste the " << peer_ << "'s " << what << " (base64), then an empty line:\n" << std::flush;
+      std::cerr << "authctx: paste the " << peer_ << "'s " << what << " (base64), then an empty line" << or_else
+                << ":\n" << std::flush;
     return reader_.next(SteadyClock::now() + o_.timeout);
   }
   gss::Bytes require(const std::string& what) {
@@ -146,7 +147,7 @@ class StdioServer final : public ServerChannel {
   MessageOutcome serve_messages(const Party& acceptor) override {
     MessageOutcome out;
     for (int round = 1; round <= 1000; ++round) {  // the client's --messages limit
-      const auto token = pipe_.receive("wrap token (or end the input: the client is done)");
+      const auto token = pipe_.receive("wrap token", "; or end the input (Ctrl-D) when it has no more");
       if (!token) return out;
       MessageCheck check{"wrap", Direction::initiator_to_acceptor, true, false, false, token->size(), {}};
       MessageCheck sent{"mic", Direction::acceptor_to_initiator, false, false, false, 0, {}};
