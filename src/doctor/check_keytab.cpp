@@ -46,7 +46,8 @@ Check check_keytab(State& s) {
   const std::string source = !s.options.keytab.empty() ? "--keytab" : from_env ? "KRB5_KTNAME" : "default";
   const bool named = source != "default";
   krb5_keytab raw = nullptr;
-  const auto rc = s.options.keytab.empty() ? krb5_kt_default(ctx, &raw) : krb5_kt_resolve(ctx, s.options.keytab.c_str(), &raw);
+  const auto rc = s.options.keytab.empty() ? krb5_kt_default(ctx, &raw)
+                                           : krb5_kt_resolve(ctx, s.options.keytab.c_str(), &raw);
   if (rc != 0) {
     c.detail = "cannot open the keytab " + s.options.keytab + ": " + s.krb.message(rc);
     c.data = {{"name", s.options.keytab}, {"source", source}, {"entries", nullptr}};
