@@ -2,11 +2,9 @@
 // between a socketpair and numbered files, and the client and server drivers.
 #include "core/channel_files.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,7 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
-#include <random>
 #include <set>
 #include <thread>
 
@@ -31,32 +28,6 @@ using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
 std::string errno_text(int err) { return std::strerror(err); }
-
-// inotify on DIR when the kernel offers it; -1 otherwise (the rescan backoff still works).
-class DirWatch {
- public:
-  explicit DirWatch(const std::filesystem::path& dir) {
-    fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd_ >= 0 && ::inotify_add_watch(fd_, dir.c_str(), IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~DirWatch() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  DirWatch(const DirWatch&) = delete;
-  DirWatch& operator=(const DirWatch&) = delete;
-  int fd() const { return fd_; }
-  void drain() const {
-    char buf[4096];
-    while (fd_ >= 0 && ::read(fd_, buf, sizeof buf) > 0) {
-    }
-  }
-
- private:
-  int fd_ = -1;
-};
 
 // Reports files that are not ours once each (the folder is rescanned many times).
 class Reporter {
@@ -89,58 +60,6 @@ class Reporter {
   std::set<std::string> seen_;
   std::vector<Warning> notes_;
 };
-
-std::vector<std::string> list_dir(const std::filesystem::path& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) throw transport_error("files_io", "cannot list " + dir.string() + ": " + errno_text(errno));
-  while (const dirent* e = ::readdir(d)) {
-    if (e->d_name[0] == '.') continue;  // ".", "..", our temporary and claimed names, dotfiles
-    names.emplace_back(e->d_name);
-  }
-  ::closedir(d);
-  return names;
-}
-
-// Claims name by renaming it to a private hidden name, then reads and removes it. Returns
-// nullopt when another reader claimed it first.
-std::optional<gss::Bytes> claim_and_read(const std::filesystem::path& dir, const std::string& name,
-                                         std::size_t max_bytes) {
-  const auto from = dir / name;
-  const auto to = dir / (".authctx-claim-" + std::to_string(::getpid()) + "-" + random_hex(4));
-  if (::rename(from.c_str(), to.c_str()) != 0) {
-    if (errno == ENOENT) return std::nullopt;
-    throw transport_error("files_io", "cannot claim " + from.string() + ": " + errno_text(errno));
-  }
-  struct stat st {};
-  const int fd = ::open(to.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fstat(fd, &st) != 0) {
-    const int err = errno;
-    if (fd >= 0) ::close(fd);
-    ::unlink(to.c_str());
-    throw transport_error("files_io", "cannot read " + from.string() + ": " + errno_text(err));
-  }
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    ::close(fd);
-    ::unlink(to.c_str());
-    throw transport_error("token_too_large",
-                          "the peer's file " + name + " holds " + std::to_string(st.st_size) +
-                              " bytes, over the limit of " + std::to_string(max_bytes) + " bytes",
-                          "raise --max-token-size if the peer is genuine (large PACs make big tickets)");
-  }
-  gss::Bytes data(static_cast<std::size_t>(st.st_size));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const auto n = ::read(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  ::unlink(to.c_str());
-  data.resize(done);
-  return data;
-}
 
 // Moves frames between the local end of a socketpair (an authctx channel runs on the other
 // end) and the folder. Runs on its own thread until the channel's end closes.

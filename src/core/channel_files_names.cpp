@@ -1,6 +1,8 @@
 #include "core/channel_files_names.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,6 +124,76 @@ void write_exclusive(const std::filesystem::path& dir, const std::string& name, 
                           "two exchanges claim the same session: remove the folder's stale files");
   if (err != 0) throw transport_error("files_io", "cannot write " + final_path.string() + ": " + std::strerror(err));
 }
+
+DirWatch::DirWatch(const std::filesystem::path& dir) {
+  fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  // IN_CREATE covers link(2), IN_MOVED_TO rename(2): the two ways a final name appears.
+  if (fd_ >= 0 && ::inotify_add_watch(fd_, dir.c_str(), IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+DirWatch::~DirWatch() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void DirWatch::drain() const {
+  char buf[4096];
+  while (fd_ >= 0 && ::read(fd_, buf, sizeof buf) > 0) {
+  }
+}
+
+std::vector<std::string> list_dir(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) throw transport_error("files_io", "cannot list " + dir.string() + ": " + std::strerror(errno));
+  while (const dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;  // ".", "..", our temporary and claimed names, dotfiles
+    names.emplace_back(e->d_name);
+  }
+  ::closedir(d);
+  return names;
+}
+
+std::optional<gss::Bytes> claim_and_read(const std::filesystem::path& dir, const std::string& name,
+                                         std::size_t max_bytes) {
+  const auto from = dir / name;
+  const auto to = dir / (".authctx-claim-" + std::to_string(::getpid()) + "-" + random_hex(4));
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw transport_error("files_io", "cannot claim " + from.string() + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  const int fd = ::open(to.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    ::unlink(to.c_str());
+    throw transport_error("files_io", "cannot read " + from.string() + ": " + std::strerror(err));
+  }
+  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    ::unlink(to.c_str());
+    throw transport_error("token_too_large",
+                          "the peer's file " + name + " holds " + std::to_string(st.st_size) +
+                              " bytes, over the limit of " + std::to_string(max_bytes) + " bytes",
+                          "raise --max-token-size if the peer is genuine (large PACs make big tickets)");
+  }
+  gss::Bytes data(static_cast<std::size_t>(st.st_size));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const auto n = ::read(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  ::unlink(to.c_str());
+  data.resize(done);
+  return data;
+}
+
 
 std::string format_seconds(double seconds) {
   char buf[32];

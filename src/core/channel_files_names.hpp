@@ -1,6 +1,7 @@
-// Names and atomic writes for the files transport (channel_files.hpp): parsing and
-// formatting SESSION-NNN-DIRECTION.KIND, the frame type each KIND carries, and a write that
-// never replaces a file. Standard library and POSIX only.
+// Folder primitives for the files transport (channel_files.hpp): parsing and formatting
+// SESSION-NNN-DIRECTION.KIND, the frame type each KIND carries, a write that never replaces
+// a file, a claim that lets exactly one reader consume a file, and a watch that wakes a
+// reader when the folder changes. Standard library and POSIX only.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/document.hpp"
 #include "gss/buffer.hpp"
@@ -36,6 +38,31 @@ std::string random_hex(int bytes);
 // readers never see half a file and an existing name is never replaced (throws a transport
 // error "files_conflict" if it exists, "files_io" on other failures).
 void write_exclusive(const std::filesystem::path& dir, const std::string& name, const gss::Bytes& data);
+
+// inotify on a folder when the kernel offers it; fd() is -1 otherwise (callers then rescan
+// with backoff, which they do anyway for writers on other machines of a shared mount).
+class DirWatch {
+ public:
+  explicit DirWatch(const std::filesystem::path& dir);
+  ~DirWatch();
+  DirWatch(const DirWatch&) = delete;
+  DirWatch& operator=(const DirWatch&) = delete;
+  int fd() const { return fd_; }
+  void drain() const;  // consumes pending events (the caller rescans anyway)
+
+ private:
+  int fd_ = -1;
+};
+
+// The folder's entries, without dotfiles (ours are hidden: temporary and claimed names).
+// Throws a transport error when the folder cannot be listed.
+std::vector<std::string> list_dir(const std::filesystem::path& dir);
+
+// Claims dir/name by renaming it to a private hidden name, then reads and removes it.
+// nullopt when another reader claimed it first; a transport error (token_too_large) when it
+// is larger than max_bytes.
+std::optional<gss::Bytes> claim_and_read(const std::filesystem::path& dir, const std::string& name,
+                                         std::size_t max_bytes);
 
 // "30 s", "1.5 s"
 std::string format_seconds(std::chrono::milliseconds d);
