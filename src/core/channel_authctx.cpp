@@ -185,6 +185,7 @@ class AuthctxClient final : public ClientChannel {
     }
     if (!out.peer_error) {
       s_.write(frame::bye, gss::Bytes{});
+      said_bye_ = true;
       const auto f = s_.read();
       if (f.type != frame::results) unexpected(f, "RESULTS");
       const auto results = parse_json(f, "results");
@@ -205,10 +206,19 @@ class AuthctxClient final : public ClientChannel {
     }
     return out;
   }
-  void finish() override {}
+  // With --messages 0 no round ran: still say BYE, so the server ends the session now
+  // (a server with --once would otherwise see the connection close early).
+  void finish() override {
+    if (said_bye_) return;
+    said_bye_ = true;
+    s_.write(frame::bye, gss::Bytes{});
+    const auto f = s_.read();
+    if (f.type != frame::results) unexpected(f, "RESULTS");
+  }
 
  private:
   FrameStream& s_;
+  bool said_bye_ = false;
 };
 
 class AuthctxServer final : public ServerChannel {

@@ -22,7 +22,10 @@ struct MinorRule {
 };
 
 // Kerberos minor codes -> class. Order matters only for the text fallback (first match).
-const std::array<MinorRule, 23> k_minor_rules{{
+const std::array<MinorRule, 24> k_minor_rules{{
+    {KRB5KRB_AP_ERR_NOT_US, "acceptor_name_mismatch",
+     "the ticket is for another service than the key that decrypted it: the acceptor's keytab holds a key that "
+     "matches but under another principal; check --acceptor-name and the target name"},
     {KRB5KRB_AP_ERR_NOKEY, "keytab_no_matching_key",
      "the acceptor's keytab has no key for the ticket's service principal: `klist -k KEYTAB` and compare with "
      "the target; extract it with `kadmin ktadd -norandkey -k KEYTAB service/host`"},
@@ -181,6 +184,13 @@ Classification classify(const gss::GssError& error, std::optional<Side> side, co
     return {"keytab_missing",
             "the acceptor's keytab does not exist: set --keytab or KRB5_KTNAME to the service's keytab (`klist -k "
             "FILE` lists it)"};
+  // MIT returns KRB5KRB_AP_ERR_NOT_US both for "not found in keytab" (no key at all) and for
+  // "found in keytab but does not match server principal" (a key under another name).
+  if (static_cast<krb5_error_code>(error.minor()) == KRB5KRB_AP_ERR_NOT_US &&
+      !text_has(error.minor_text(), "does not match"))
+    return {"keytab_no_matching_key",
+            "the acceptor's keytab has no key for the ticket's service principal: `klist -k KEYTAB` and compare "
+            "with the target; extract it with `kadmin ktadd -norandkey -k KEYTAB service/host`"};
   if (const auto* rule = by_code(error.minor())) return {rule->cls, rule->hint};
   if (const auto* rule = by_text(error.minor_text())) return {rule->cls, rule->hint};
   if (routine == GSS_S_CREDENTIALS_EXPIRED) return {"credentials_expired", "the credentials have expired: run `kinit`"};

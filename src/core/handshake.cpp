@@ -104,6 +104,20 @@ void collect_trace(Document& doc, EventSink& sink, bool for_next_leg) {
   }
 }
 
+void record_message_failure(Document& doc, EventSink& sink) {
+  for (const auto& m : doc.messages) {
+    if (m.ok) continue;
+    ErrorReport r;
+    r.stage = m.kind == "mic" ? "verify_mic" : "unwrap";
+    r.side = m.direction == Direction::initiator_to_acceptor ? Side::acceptor : Side::initiator;
+    r.message = "per-message check " + m.kind + " " + std::string(direction_name(m.direction)) + " failed: " + m.error;
+    r.cls = "integrity_failure";
+    r.hint = "the two sides do not share a working session key or sequence state; see messages[]";
+    record_error(doc, std::move(r), sink);
+    return;
+  }
+}
+
 void record_error(Document& doc, ErrorReport error, EventSink& sink) {
   classify(error, &doc);
   sink.event("error", Json{{"error", error_json(error)}});
@@ -189,17 +203,7 @@ void finish_established(Document& doc, const Initiator* initiator, Acceptor* acc
   if (initiator != nullptr && acceptor != nullptr && session.messages > 0) {
     doc.messages = run_message_checks(*initiator, *acceptor, session.messages);
     for (const auto& m : doc.messages) sink.event("message", message_json(m));
-    for (const auto& m : doc.messages) {
-      if (m.ok) continue;
-      ErrorReport r;
-      r.stage = m.kind == "mic" ? "verify_mic" : "unwrap";
-      r.side = m.direction == Direction::initiator_to_acceptor ? Side::acceptor : Side::initiator;
-      r.message = "per-message check " + m.kind + " " + std::string(direction_name(m.direction)) + " failed: " + m.error;
-      r.cls = "integrity_failure";
-      r.hint = "the two sides do not share a working session key or sequence state; see messages[]";
-      record_error(doc, std::move(r), sink);
-      break;
-    }
+    record_message_failure(doc, sink);
   }
   doc.negotiation = spnego_negotiation(doc);
   auto warnings = view_warnings(doc, initiator != nullptr ? initiator->requested_flags() : 0);

@@ -46,6 +46,10 @@ void enforce_required_mech(Document& doc, const InitiatorOptions& init, const st
 // about to be recorded (or with none after the handshake), into doc and as events.
 void collect_trace(Document& doc, EventSink& sink, bool for_next_leg = true);
 
+// The first failed per-message check in doc.messages becomes the document's error
+// (class integrity_failure).
+void record_message_failure(Document& doc, EventSink& sink);
+
 // Records an error in doc (classified) and reports it as an event.
 void record_error(Document& doc, ErrorReport error, EventSink& sink);
 

@@ -25,17 +25,7 @@ void record_messages(Document& doc, const MessageOutcome& outcome, Side peer_sid
     record_error(doc, remote_report(*outcome.peer_error, peer_side), sink);
     return;
   }
-  for (const auto& m : doc.messages) {
-    if (m.ok) continue;
-    ErrorReport r;
-    r.stage = m.kind == "mic" ? "verify_mic" : "unwrap";
-    r.side = m.direction == Direction::initiator_to_acceptor ? Side::acceptor : Side::initiator;
-    r.message = "per-message check " + m.kind + " " + std::string(direction_name(m.direction)) + " failed: " + m.error;
-    r.cls = "integrity_failure";
-    r.hint = "the two sides do not share a working session key or sequence state; see messages[]";
-    record_error(doc, std::move(r), sink);
-    return;
-  }
+  record_message_failure(doc, sink);
 }
 
 void client_handshake(const InitiatorOptions& init_opts, ClientChannel& ch, const SessionOptions& session,

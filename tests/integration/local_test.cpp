@@ -8,16 +8,12 @@
 #include "support/harness.hpp"
 #include "util/base64.hpp"
 
+using authctx::test::has;
 using authctx::test::Lab;
 using authctx::test::TempDir;
 using nlohmann::json;
 
 namespace {
-bool has(const json& arr, const std::string& v) {
-  for (const auto& x : arr)
-    if (x == v) return true;
-  return false;
-}
 
 void check_krb5_views(const json& doc) {
   const auto& ini = doc["initiator"];

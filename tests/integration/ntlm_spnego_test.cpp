@@ -4,16 +4,12 @@
 #include "support/harness.hpp"
 
 using authctx::test::Background;
+using authctx::test::has;
 using authctx::test::Lab;
 using authctx::test::TempDir;
 using nlohmann::json;
 
 namespace {
-bool has(const json& arr, const std::string& v) {
-  for (const auto& x : arr)
-    if (x == v) return true;
-  return false;
-}
 
 void check_ntlm_legs(const json& doc) {
   REQUIRE(doc["legs"].size() == 3);

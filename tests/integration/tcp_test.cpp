@@ -14,17 +14,13 @@
 #include "util/process.hpp"
 
 using authctx::test::Background;
+using authctx::test::has;
 using authctx::test::Lab;
 using authctx::test::RawClient;
 using authctx::test::TempDir;
 using nlohmann::json;
 
 namespace {
-bool has(const json& arr, const std::string& v) {
-  for (const auto& x : arr)
-    if (x == v) return true;
-  return false;
-}
 
 std::string addr(int port) { return "127.0.0.1:" + std::to_string(port); }
 
@@ -114,6 +110,17 @@ TEST_CASE("tcp: krb5 and spnego over the authctx framing show both sides' views"
   CHECK(docs[0]["acceptor"]["source_name"] == "alice@AUTHCTX.TEST");
   CHECK(docs[0]["legs"].size() == 2);
   CHECK(docs[0]["messages"].size() == 3);
+}
+
+TEST_CASE("tcp: with --messages 0 a --once server still ends cleanly", "[tcp][authctx]") {
+  Lab lab;
+  Background server({"server", "--listen", "127.0.0.1:0", "--once", "--format", "json"}, lab.env());
+  const int port = server.wait_for_port();
+  const auto r = lab.run({"client", "--connect", addr(port), "--mech", "krb5", "--messages", "0", "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.json()["messages"].empty());
+  CHECK(server.wait() == 0);
+  CHECK(server.documents().at(0)["error"].is_null());
 }
 
 TEST_CASE("tcp: IPv6 loopback works", "[tcp][ipv6]") {
@@ -360,7 +367,9 @@ TEST_CASE("tcp: 8 clients in parallel, 25 handshakes each, all established", "[t
   }
   server.signal(SIGTERM);
   REQUIRE(server.wait() == 0);
-  CHECK(server.documents().size() == 200);
+  const auto docs = server.documents();
+  CHECK(docs.size() == 200);
+  for (const auto& d : docs) CHECK(d["error"].is_null());  // --messages 0 still ends with BYE/RESULTS
 }
 
 TEST_CASE("tcp: SIGTERM during a handshake stops the server cleanly", "[tcp][signals]") {

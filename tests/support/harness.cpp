@@ -20,6 +20,13 @@
 
 namespace authctx::test {
 
+bool has(const nlohmann::json& arr, const std::string& v) {
+  if (!arr.is_array()) return false;
+  for (const auto& x : arr)
+    if (x == v) return true;
+  return false;
+}
+
 nlohmann::json Run::json() const {
   INFO("stdout: " << out << "\nstderr: " << err);
   nlohmann::json doc;

@@ -12,6 +12,9 @@
 
 namespace authctx::test {
 
+// True if the JSON array arr holds the string v.
+bool has(const nlohmann::json& arr, const std::string& v);
+
 struct Run {
   int exit_code = -1;
   std::string out;
