@@ -14,9 +14,21 @@
 #include "core/net.hpp"
 #include "doctor/doctor.hpp"
 #include "doctor/hints.hpp"
-#include "doctor/krb5_handles.hpp"
+#include "krb5/enctypes.hpp"
+#include "krb5/handles.hpp"
 
 namespace authctx::doctor {
+
+using krb5::Ccache;
+using krb5::CredsPtr;
+using krb5::Keytab;
+using krb5::PrincipalPtr;
+using krb5::TicketPtr;
+using krb5::unparse;
+using krb5::weak_enctype;
+
+// {"id": 18, "name": "aes256-cts-hmac-sha1-96"} (the contract's enctype shape).
+nlohmann::ordered_json enctype_json(krb5_enctype e);
 
 struct KdcEntry {
   std::string entry;  // as written in krb5.conf ("127.0.0.1:8888", "tcp/kdc.example.com")
@@ -33,7 +45,7 @@ struct KeytabEntry {
 struct State {
   explicit State(const DoctorOptions& o) : options(o) {}
   const DoctorOptions& options;
-  Krb5Context krb;
+  krb5::Context krb;
   std::string realm;                // default realm, "" when none
   std::vector<KdcEntry> kdcs;
   std::unique_ptr<Ccache> ccache;   // open when it exists and names a principal

@@ -5,8 +5,12 @@
 #include <algorithm>
 
 #include "doctor/checks.hpp"
+#include "gss/inquire.hpp"
 
 namespace authctx::doctor {
+
+nlohmann::ordered_json enctype_json(krb5_enctype e) { return {{"id", e}, {"name", gss::enctype_name(e)}}; }
+
 
 std::string_view status_name(Status s) {
   switch (s) {

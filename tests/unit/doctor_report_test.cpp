@@ -5,7 +5,7 @@
 
 #include "doctor/doctor.hpp"
 #include "doctor/hints.hpp"
-#include "doctor/krb5_handles.hpp"
+#include "doctor/checks.hpp"
 
 using namespace authctx::doctor;
 
