@@ -22,7 +22,10 @@ LabPaths::LabPaths(const std::filesystem::path& lab_dir)
       rcache_dir(lab_dir / "rcache"),
       kdc_log(lab_dir / "krb5kdc.log"),
       kadmin_log(lab_dir / "kadmin.log"),
-      state_file(lab_dir / "lab.json") {}
+      state_file(lab_dir / "lab.json"),
+      samba_dir(lab_dir / "samba"),
+      samba_log(lab_dir / "samba.log"),
+      admin_password_file(lab_dir / "admin.password") {}
 
 util::Environment lab_environment(const LabPaths& paths) {
   return {
@@ -115,6 +118,19 @@ std::string random_password(std::size_t n) {
     out += k_alphabet[byte % k_alphabet.size()];
   }
   return out;
+}
+
+std::string random_complex_password(std::size_t n) {
+  for (;;) {
+    auto p = random_password(n);
+    bool upper = false, lower = false, digit = false;
+    for (const char c : p) {
+      upper = upper || (c >= 'A' && c <= 'Z');
+      lower = lower || (c >= 'a' && c <= 'z');
+      digit = digit || (c >= '0' && c <= '9');
+    }
+    if (upper && lower && digit) return p;
+  }
 }
 
 }  // namespace authctx::lab
