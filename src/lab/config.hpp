@@ -35,6 +35,8 @@ struct LabPaths {
 util::Environment lab_environment(const LabPaths& paths);
 
 std::string render_krb5_conf(const LabPaths& paths, std::uint16_t port);
+// The [libdefaults] section both flavours share (no DNS, TCP first, forwardable, the lab keytab).
+std::string render_libdefaults(const LabPaths& paths, const std::string& realm);
 std::string render_kdc_conf(const LabPaths& paths, std::uint16_t port);
 std::string render_ntlm_user_file(const std::string& password);
 

@@ -32,24 +32,12 @@ bool listening(const std::string& address, std::uint16_t port, pid_t pid) {
 
 SambaTools find_samba_tools() {
   SambaTools t;
-  std::vector<std::string> missing;
-  auto need = [&](const char* name, const char* package, std::string& out) {
-    if (auto p = util::find_program(name)) out = *p;
-    else missing.push_back(std::string(name) + " (" + package + ")");
-  };
-  need("samba", "samba-ad-dc", t.samba);
-  need("samba-tool", "samba-ad-dc", t.samba_tool);
-  need("samba_spnupdate", "samba-ad-dc", t.samba_spnupdate);
-  need("ldbmodify", "ldb-tools", t.ldbmodify);
-  need("ldbsearch", "ldb-tools", t.ldbsearch);
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw core::setup_error("lab_packages_missing",
-                            "The Active Directory lab needs Samba's domain controller and ldb tools, and these are "
-                            "missing: " + list + ".",
-                            std::string("Install them: apt-get install ") + k_packages);
-  }
+  locate_programs({{"samba", "samba-ad-dc", &t.samba},
+                   {"samba-tool", "samba-ad-dc", &t.samba_tool},
+                   {"samba_spnupdate", "samba-ad-dc", &t.samba_spnupdate},
+                   {"ldbmodify", "ldb-tools", &t.ldbmodify},
+                   {"ldbsearch", "ldb-tools", &t.ldbsearch}},
+                  "The Active Directory lab needs Samba's domain controller and ldb tools", k_packages);
   return t;
 }
 

@@ -55,16 +55,7 @@ std::string render_ad_krb5_conf(const LabPaths& paths, const std::string& addres
   const std::string realm = k_ad_realm;
   // As for the MIT lab: no DNS and no reverse DNS, so names are used as given (an AD client
   // would find the DC through DNS SRV records; the lab has no DNS server).
-  return "# Written by `authctx lab up --kdc samba`; this lab only.\n"
-         "[libdefaults]\n"
-         "    default_realm = " + realm + "\n"
-         "    dns_lookup_kdc = false\n"
-         "    dns_lookup_realm = false\n"
-         "    dns_canonicalize_hostname = false\n"
-         "    rdns = false\n"
-         "    udp_preference_limit = 1\n"
-         "    forwardable = true\n"
-         "    default_keytab_name = FILE:" + paths.keytab.string() + "\n"
+  return "# Written by `authctx lab up --kdc samba`; this lab only.\n" + render_libdefaults(paths, realm) +
          "\n"
          "[realms]\n"
          "    " + realm + " = {\n"
