@@ -490,6 +490,20 @@ TEST_CASE("lab samba: without the Samba packages lab up exits 5 naming them", "[
   CHECK_FALSE(fs::exists(parent.path + "/lab"));
 }
 
+TEST_CASE("lab samba: as a user other than root lab up exits 5 saying it needs root", "[lab][samba]") {
+  require_samba();
+  const auto setpriv = authctx::util::find_program("setpriv");
+  if (!setpriv) std::exit(77);
+  authctx::util::RunOptions opts;
+  opts.argv = {*setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", AUTHCTX_BINARY, "lab", "up", "--kdc",
+               "samba", "--format", "json"};
+  opts.env = authctx::util::current_environment();
+  const auto r = authctx::util::run(opts);
+  CHECK(r.exit_code == 5);
+  CHECK(contains(r.err, "The Active Directory lab needs root"));
+  CHECK(json::parse(r.out)["error"]["class"] == "lab_needs_root");
+}
+
 TEST_CASE("lab samba: a DC that dies while starting exits 5 with the end of its log and leaves nothing",
           "[lab][samba]") {
   require_samba();
