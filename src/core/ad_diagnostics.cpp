@@ -72,21 +72,27 @@ void learn_from_lab(Domain& d) {
   } catch (const std::exception&) {
     return;
   }
-  const auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || doc.value("schema", "") != "authctx/lab-state/1" ||
-      doc.value("flavour", "") != "samba" || !doc.contains("accounts") || !doc["accounts"].is_array())
-    return;
-  d.active_directory = true;
-  d.lab_dir = doc.value("dir", std::string());
-  for (const auto& a : doc["accounts"]) {
-    if (!a.is_object()) continue;
-    Account account;
-    account.name = a.value("name", std::string());
-    if (a.contains("spns") && a["spns"].is_array())
-      for (const auto& s : a["spns"])
-        if (s.is_string()) account.spns.push_back(s.get<std::string>());
-    account.uac = a.value("user_account_control", 0u);
-    d.accounts.push_back(account);
+  // The file is ours but may be damaged or hand-edited: any surprise means "no lab".
+  try {
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || doc.value("schema", "") != "authctx/lab-state/1" ||
+        doc.value("flavour", "") != "samba" || !doc.contains("accounts") || !doc["accounts"].is_array())
+      return;
+    Domain lab;
+    lab.active_directory = true;
+    lab.lab_dir = doc.value("dir", std::string());
+    for (const auto& a : doc["accounts"]) {
+      if (!a.is_object()) continue;
+      Account account;
+      account.name = a.value("name", std::string());
+      if (a.contains("spns") && a["spns"].is_array())
+        for (const auto& s : a["spns"])
+          if (s.is_string()) account.spns.push_back(s.get<std::string>());
+      account.uac = a.value("user_account_control", 0u);
+      lab.accounts.push_back(account);
+    }
+    d = std::move(lab);
+  } catch (const std::exception&) {
   }
 }
 
@@ -107,10 +113,12 @@ std::string target_spn(const Document* doc) {
   return at == std::string::npos ? t + "/localhost" : t.substr(0, at) + "/" + t.substr(at + 1);
 }
 
-bool is_ip_address(std::string host) {
+// The address a host part names ("10.1.2.3", "[::1]" -> "::1"), or "" for a name.
+std::string ip_address(std::string host) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   unsigned char buf[16];
-  return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
+  const bool ip = ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
+  return ip ? host : std::string();
 }
 
 struct Ticket {
@@ -220,8 +228,8 @@ std::optional<std::string> principal_unknown_hint(const Domain& d, const Documen
   if (spn.empty()) return std::nullopt;
   const auto slash = spn.find('/');
   const std::string host = slash == std::string::npos ? std::string() : spn.substr(slash + 1);
-  if (is_ip_address(host))
-    return "the target names an IP address (" + host + "), so the KDC is asked for " + spn +
+  if (const auto address = ip_address(host); !address.empty())
+    return "the target names an IP address (" + address + "), so the KDC is asked for " + spn +
            ", and a domain controller registers services by host name: target the host name that the service's "
            "SPN names (e.g. " + spn.substr(0, slash) + "@host.example.com; `setspn -L ACCOUNT` lists an account's "
            "SPNs) and reach it by address with --resolve HOST:PORT:ADDRESS";
