@@ -20,7 +20,7 @@ nlohmann::ordered_json paths_json(const LabInfo& info) {
         {"ntlm_user_file", p.ntlm_user_file.string()}, {"password_file", p.password_file.string()},
         {"rcache_dir", p.rcache_dir.string()},       {"kdc_log", p.samba_log.string()},
         {"database", sp.sam_ldb.string()},           {"state_file", p.state_file.string()},
-        {"smb_conf", sp.smb_conf.string()},          {"admin_password_file", p.admin_password_file.string()},
+        {"smb_conf", sp.smb_conf.string()},          {"admin_password", p.admin_password_file.string()},
     };
   }
   return {
