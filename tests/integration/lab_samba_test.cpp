@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "integration/samba_support.hpp"
@@ -213,25 +214,50 @@ TEST_CASE("lab samba: down still removes a lab whose DC already died and never s
   CHECK_FALSE(fs::exists(dir));
 }
 
-TEST_CASE("lab samba: two AD labs at once get their own addresses and DCs and both issue tickets", "[lab][samba]") {
+TEST_CASE("lab samba: two AD labs made at the same moment get their own addresses and DCs and both issue tickets",
+          "[lab][samba]") {
   require_samba();
-  AdLab a;
-  AdLab b;
-  CHECK(a.address() != b.address());
-  CHECK(a.info()["dc"]["pid"] != b.info()["dc"]["pid"]);
-  CHECK(a.info()["user"]["password"] != b.info()["user"]["password"]);
-  for (const AdLab* lab : {&a, &b}) {
-    CHECK(samba_alive(lab->info()["dc"]["pid"].get<pid_t>()));
-    const auto kvno = run_tool(*lab, {"kvno", "HTTP/localhost"});
+  // Both `lab up`s race for an address (no Catch assertion runs in the threads).
+  TempDir parent;
+  auto up = [&](const std::string& name) {
+    authctx::util::RunOptions opts;
+    opts.argv = {AUTHCTX_BINARY, "lab", "up", "--kdc", "samba", "--dir", parent.path + "/" + name, "--format", "json"};
+    opts.env = authctx::util::current_environment();
+    opts.timeout = std::chrono::seconds(600);
+    return authctx::util::run(opts);
+  };
+  auto first = std::async(std::launch::async, up, "a");
+  auto second = std::async(std::launch::async, up, "b");
+  const auto ra = first.get();
+  const auto rb = second.get();
+  INFO(ra.err << rb.err);
+  REQUIRE(ra.exit_code == 0);
+  REQUIRE(rb.exit_code == 0);
+  const auto a = json::parse(ra.out);
+  const auto b = json::parse(rb.out);
+  CHECK(a["dc"]["address"] != b["dc"]["address"]);
+  CHECK(a["dc"]["pid"] != b["dc"]["pid"]);
+  CHECK(a["user"]["password"] != b["user"]["password"]);
+  for (const auto* doc : {&a, &b}) {
+    CHECK(samba_alive((*doc)["dc"]["pid"].get<pid_t>()));
+    authctx::util::Environment env;
+    for (const auto& [k, v] : (*doc)["env"].items()) env[k] = v.get<std::string>();
+    authctx::util::RunOptions opts;
+    opts.argv = {*authctx::util::find_program("kvno"), "HTTP/localhost"};
+    opts.env = authctx::util::current_environment(env);
+    const auto kvno = authctx::util::run(opts);
     INFO(kvno.err);
     CHECK(kvno.exit_code == 0);
   }
   // Each DC holds its own passwords: alice's password in lab a does not log in to lab b.
+  authctx::util::Environment env_b;
+  for (const auto& [k, v] : b["env"].items()) env_b[k] = v.get<std::string>();
   const auto wrong = run_authctx({"local", "--mech", "krb5", "--user", "alice", "--password-stdin", "--target",
                                   "HTTP@localhost", "--format", "json"},
-                                 b.env(), a.info()["user"]["password"].get<std::string>() + "\n");
+                                 env_b, a["user"]["password"].get<std::string>() + "\n");
   CHECK(wrong.exit_code == 1);
   CHECK(wrong.json()["error"]["class"] == "preauth_failed");
+  for (const char* name : {"a", "b"}) CHECK(run_authctx({"lab", "down", "--dir", parent.path + "/" + name}).exit_code == 0);
 }
 
 TEST_CASE("lab samba: krb5 local carries the full AD PAC and an RC4 ticket until the account gets AES",
