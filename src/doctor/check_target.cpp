@@ -8,6 +8,8 @@
 // rekey) and the user's ccache is left untouched. The KDC that answered (in a realm with
 // several, or an Active Directory DC on its own address) is read from MIT's trace while the
 // request runs ("Received answer (N bytes) from stream ADDRESS:PORT", sendto_kdc.c).
+#include <cstdlib>
+
 #include "doctor/checks.hpp"
 #include "gss/flags.hpp"
 
@@ -34,12 +36,16 @@ krb5_error_code target_principal(krb5_context ctx, const DoctorOptions& o, krb5_
                                  out);
 }
 
-// Records the address of the last KDC answer while installed (restores no callback after:
-// the doctor installs none otherwise).
+// Records the address of the last KDC answer while installed. A context has one trace
+// callback, so a user's KRB5_TRACE file is set again afterwards (it misses this exchange).
 class KdcAnswer {
  public:
   explicit KdcAnswer(krb5_context ctx) : ctx_(ctx) { krb5_set_trace_callback(ctx_, &KdcAnswer::on_trace, this); }
-  ~KdcAnswer() { krb5_set_trace_callback(ctx_, nullptr, nullptr); }
+  ~KdcAnswer() {
+    krb5_set_trace_callback(ctx_, nullptr, nullptr);
+    if (const char* file = std::getenv("KRB5_TRACE"); file != nullptr && *file != '\0')
+      krb5_set_trace_filename(ctx_, file);
+  }
   KdcAnswer(const KdcAnswer&) = delete;
   KdcAnswer& operator=(const KdcAnswer&) = delete;
   const std::string& from() const { return from_; }
