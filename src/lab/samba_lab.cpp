@@ -109,15 +109,14 @@ void refresh_accounts(LabInfo& info, const Directory& directory) {
 }
 
 LabInfo up_samba(const UpOptions& options) {
-  // Before touching the file system: root, the packages, then the template (which may take
-  // a while the first time on a machine).
+  // Before touching the file system: root and the packages; then the folder (a bad --dir
+  // fails before the template, which may take a while the first time on a machine).
   require_root();
   const SambaTools tools = find_samba_tools();
   const ScopedUmask umask_guard(077);
-  std::optional<TemplateLease> lease(lease_template(tools));
-
   const auto [dir, created] = prepare_dir(options.dir);
   Rollback rollback(dir, created);
+  std::optional<TemplateLease> lease(lease_template(tools));
   LabInfo info;
   info.flavour = Flavour::samba;
   info.dir = dir;

@@ -354,22 +354,31 @@ TEST_CASE("lab samba: --port and a non-loopback --address are usage errors and a
   const auto outside = run_authctx({"lab", "up", "--kdc", "samba", "--address", "10.1.2.3", "--format", "json"});
   CHECK(outside.exit_code == 2);
 
-  // Something listens on 127.0.0.201:389: that address is not the lab's to take.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(389);
-  ::inet_pton(AF_INET, "127.0.0.201", &addr.sin_addr);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(fd, 1) == 0);
+  // Something listens on 127.0.0.N:389 (the first N from 201 that is free, since other
+  // tests' labs may hold some): that address is not the lab's to take.
+  int fd = -1;
+  std::string address;
+  for (int n = 201; n < 255 && fd < 0; ++n) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(389);
+    address = "127.0.0." + std::to_string(n);
+    ::inet_pton(AF_INET, address.c_str(), &addr.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 1) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  REQUIRE(fd >= 0);
   TempDir parent;
-  const auto busy = run_authctx({"lab", "up", "--kdc", "samba", "--address", "127.0.0.201", "--dir",
+  const auto busy = run_authctx({"lab", "up", "--kdc", "samba", "--address", address, "--dir",
                                  parent.path + "/lab", "--format", "json"},
                                 {}, {}, std::chrono::seconds(600));
   ::close(fd);
   CHECK(busy.exit_code == 5);
   CHECK(busy.json()["error"]["class"] == "lab_address_busy");
-  CHECK(contains(busy.err, "127.0.0.201"));
+  CHECK(contains(busy.err, address));
   CHECK_FALSE(fs::exists(parent.path + "/lab"));
 }
 
