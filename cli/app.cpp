@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "cli/exit_codes.hpp"
-#include "core/errors.hpp"
-#include "core/trace.hpp"
+#include "util/errors.hpp"
+#include "engine/trace.hpp"
 #include "gss/status.hpp"
 #include "util/files.hpp"
 

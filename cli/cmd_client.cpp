@@ -8,10 +8,10 @@
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
 #include "cli/transport_options.hpp"
-#include "core/channel_files.hpp"
-#include "core/channel_stdio.hpp"
-#include "core/client.hpp"
-#include "core/errors.hpp"
+#include "transport/files_channel.hpp"
+#include "transport/stdio_channel.hpp"
+#include "run/client.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::cli {
 namespace {

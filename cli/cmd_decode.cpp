@@ -19,7 +19,7 @@
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
-#include "core/decoded_json.hpp"
+#include "report/decoded_json.hpp"
 #include "decode/decode.hpp"
 #include "decode/input.hpp"
 #include "util/files.hpp"

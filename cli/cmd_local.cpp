@@ -6,7 +6,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/transport_options.hpp"
-#include "core/handshake.hpp"
+#include "engine/established.hpp"
 
 namespace authctx::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include "cli/app.hpp"
 #include "cli/context_options.hpp"
 #include "cli/handshake_result.hpp"
-#include "core/replay.hpp"
+#include "run/replay.hpp"
 
 namespace authctx::cli {
 namespace {

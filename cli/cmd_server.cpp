@@ -9,9 +9,9 @@
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
 #include "cli/transport_options.hpp"
-#include "core/channel_files.hpp"
-#include "core/channel_stdio.hpp"
-#include "core/server.hpp"
+#include "transport/files_channel.hpp"
+#include "transport/stdio_channel.hpp"
+#include "run/server.hpp"
 
 namespace authctx::cli {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "gss/flags.hpp"
 #include "gss/oid.hpp"
 #include "util/files.hpp"

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "core/options.hpp"
+#include "engine/options.hpp"
 
 namespace authctx::cli {
 

@@ -1,7 +1,7 @@
 // The exit code and stderr sentence for a finished handshake document (contract: 0 when
 // established and every per-message check passed, 1 otherwise).
 #pragma once
-#include "core/document.hpp"
+#include "report/document.hpp"
 
 namespace authctx::cli {
 int handshake_exit_code(const core::Document& doc);

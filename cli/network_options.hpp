@@ -3,7 +3,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
-#include "core/framing.hpp"
+#include "transport/records.hpp"
 
 namespace authctx::cli {
 

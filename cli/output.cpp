@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/errors.hpp"
-#include "core/text_view.hpp"
+#include "util/errors.hpp"
+#include "text/view.hpp"
 
 namespace authctx::cli {
 namespace {

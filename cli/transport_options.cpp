@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
 namespace authctx::cli {

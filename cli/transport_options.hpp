@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "core/sink.hpp"
+#include "report/sink.hpp"
 
 namespace authctx::cli {
 

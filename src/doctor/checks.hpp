@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/net.hpp"
+#include "net/socket.hpp"
 #include "doctor/doctor.hpp"
 #include "doctor/hints.hpp"
 #include "krb5/enctypes.hpp"

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "core/options.hpp"
+#include "engine/options.hpp"
 
 namespace authctx::doctor {
 

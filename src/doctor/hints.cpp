@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "core/classify.hpp"
+#include "report/classify.hpp"
 #include "gss/status.hpp"
 
 namespace authctx::doctor {

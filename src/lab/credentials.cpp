@@ -1,6 +1,6 @@
 #include "lab/credentials.hpp"
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "krb5/handles.hpp"
 
 namespace authctx::lab {

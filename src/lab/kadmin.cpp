@@ -1,6 +1,6 @@
 #include "lab/kadmin.hpp"
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::lab {
 namespace {

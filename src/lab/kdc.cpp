@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/ports.hpp"
 #include "util/files.hpp"
 

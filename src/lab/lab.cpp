@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/credentials.hpp"
 #include "lab/kadmin.hpp"
 #include "lab/kdc.hpp"

@@ -1,6 +1,6 @@
 #include "lab/state.hpp"
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
 namespace authctx::lab {

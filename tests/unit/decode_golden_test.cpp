@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/decoded_json.hpp"
+#include "report/decoded_json.hpp"
 #include "decode/decode.hpp"
 #include "util/base64.hpp"
 

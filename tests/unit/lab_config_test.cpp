@@ -8,7 +8,7 @@
 #include <cctype>
 #include <filesystem>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/config.hpp"
 #include "lab/ports.hpp"
 #include "lab/state.hpp"

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/credentials.hpp"
 #include "lab/kdc.hpp"
 #include "lab/lab.hpp"

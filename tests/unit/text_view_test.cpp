@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "core/decoded_json.hpp"
-#include "core/text_view.hpp"
+#include "report/decoded_json.hpp"
+#include "text/view.hpp"
 #include "unit/decode_fixtures.hpp"
 
 using authctx::core::Json;
