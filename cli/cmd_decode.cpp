@@ -174,7 +174,7 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
       entry["form"] = f.form;
       const auto tree = decode::decode_token(f.bytes, dopts);
       if (decode::has_diagnostics(tree) || tree["type"].as_string() == "unknown") ++bad;
-      entry["decoded"] = core::to_json(tree);
+      entry["decoded"] = report::to_json(tree);
     }
     tokens.push_back(std::move(entry));
   }

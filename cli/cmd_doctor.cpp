@@ -19,10 +19,10 @@ int run_doctor(const GlobalOptions& globals, const DoctorArgs& args) {
 }  // namespace
 
 void setup_doctor(CLI::App& app, App& shared) {
-  static const std::map<std::string, core::TargetType> target_types{{"service", core::TargetType::hostbased},
-                                                                    {"hostbased", core::TargetType::hostbased},
-                                                                    {"principal", core::TargetType::principal},
-                                                                    {"user", core::TargetType::user}};
+  static const std::map<std::string, gss::TargetType> target_types{{"service", gss::TargetType::hostbased},
+                                                                    {"hostbased", gss::TargetType::hostbased},
+                                                                    {"principal", gss::TargetType::principal},
+                                                                    {"user", gss::TargetType::user}};
   auto args = std::make_shared<DoctorArgs>();
   auto* cmd = app.add_subcommand("doctor", "Check the local Kerberos / GSS-API set-up (config, KDCs, ccache, "
                                            "clock, target, keytab, mechanisms)");

@@ -1,6 +1,6 @@
 // `authctx lab up|down|env|exec|demo`: a throwaway MIT Kerberos realm on loopback.
 // The work lives in src/lab (authctx::lab); this file only declares options, prints results
-// and picks exit codes. Set-up failures arrive as core::setup_error and leave through
+// and picks exit codes. Set-up failures arrive as util::setup_error and leave through
 // run_guarded as exit 5 with an error document and one sentence on stderr.
 #include <signal.h>
 

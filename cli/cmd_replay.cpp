@@ -1,5 +1,5 @@
 // `authctx replay FILE`: feeds a transcript's initiator tokens to a fresh acceptor
-// (src/core/replay.hpp) and reports the outcome as a normal document.
+// (src/run/replay.hpp) and reports the outcome as a normal document.
 #include <memory>
 
 #include "cli/app.hpp"
@@ -17,12 +17,12 @@ struct ReplayArgs {
 
 int run_replay(const ReplayArgs& args, const GlobalOptions& globals) {
   const auto acc = to_acceptor_options(args.acceptor);
-  core::SessionOptions session;
+  engine::SessionOptions session;
   session.messages = 0;
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
   auto sink = make_sink(globals, *out, "replay");
-  const auto doc = core::run_replay(args.transcript, acc, session, *sink);
+  const auto doc = run::run_replay(args.transcript, acc, session, *sink);
   return handshake_exit_code(doc);
 }
 }  // namespace

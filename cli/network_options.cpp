@@ -2,9 +2,13 @@
 
 namespace authctx::cli {
 
+std::chrono::milliseconds NetworkArgs::to_millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+}
+
 void add_network_options(CLI::App* cmd, NetworkArgs& a, bool server) {
-  static const std::map<std::string, core::Framing> framings{{"authctx", core::Framing::authctx},
-                                                             {"gss-sample", core::Framing::gss_sample}};
+  static const std::map<std::string, transport::Framing> framings{{"authctx", transport::Framing::authctx},
+                                                             {"gss-sample", transport::Framing::gss_sample}};
   const std::string g = "Connection";
   cmd->add_option("--framing", a.framing, "Wire format: authctx (default) or gss-sample (MIT's sample protocol)")
       ->transform(CLI::CheckedTransformer(framings))->option_text("authctx|gss-sample")->group(g);

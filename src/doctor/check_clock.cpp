@@ -53,9 +53,9 @@ std::optional<std::vector<std::uint8_t>> build_as_req(krb5_context ctx, krb5_pri
 }
 
 // One request/reply exchange over TCP, bounded by k_exchange_timeout overall.
-std::vector<std::uint8_t> exchange(const core::Endpoint& ep, const std::vector<std::uint8_t>& req) {
-  const auto deadline = core::Clock::now() + k_exchange_timeout;
-  auto sock = core::connect_to(ep, k_connect_timeout);
+std::vector<std::uint8_t> exchange(const net::Endpoint& ep, const std::vector<std::uint8_t>& req) {
+  const auto deadline = net::Clock::now() + k_exchange_timeout;
+  auto sock = net::connect_to(ep, k_connect_timeout);
   std::vector<std::uint8_t> frame(4 + req.size());
   const auto n = static_cast<std::uint32_t>(req.size());
   frame[0] = static_cast<std::uint8_t>(n >> 24);
@@ -82,7 +82,7 @@ struct Probe {
 };
 
 // Asks the KDC at ep about client; nullopt (with why) when no KRB-ERROR came back.
-std::optional<Probe> probe(krb5_context ctx, const core::Endpoint& ep, const std::string& client, std::string& why) {
+std::optional<Probe> probe(krb5_context ctx, const net::Endpoint& ep, const std::string& client, std::string& why) {
   krb5_principal princ = nullptr;
   if (krb5_parse_name(ctx, client.c_str(), &princ) != 0) {
     why = "cannot parse " + client;

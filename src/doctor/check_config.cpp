@@ -27,10 +27,10 @@ std::vector<std::string> split_colons(const std::string& s) {
 
 // krb5.conf kdc values: "host", "host:port", "[v6]:port", optionally prefixed "tcp/" or
 // "udp/" (MIT 1.13+), or an MS-KKDCP https URL (which a TCP probe cannot test).
-std::optional<core::Endpoint> parse_kdc(std::string v) {
+std::optional<net::Endpoint> parse_kdc(std::string v) {
   if (v.rfind("http", 0) == 0) return std::nullopt;
   if (v.rfind("tcp/", 0) == 0 || v.rfind("udp/", 0) == 0) v = v.substr(4);
-  core::Endpoint ep;
+  net::Endpoint ep;
   ep.port = 88;
   std::string port;
   if (!v.empty() && v[0] == '[') {
@@ -156,11 +156,11 @@ std::vector<Check> check_kdcs(State& s) {
     }
     c.data["address"] = k.endpoint->host;
     c.data["port"] = k.endpoint->port;
-    const auto start = core::Clock::now();
+    const auto start = net::Clock::now();
     try {
-      auto sock = core::connect_to(*k.endpoint, k_connect_timeout);
+      auto sock = net::connect_to(*k.endpoint, k_connect_timeout);
       k.reachable = true;
-      const auto ms = std::chrono::duration<double, std::milli>(core::Clock::now() - start).count();
+      const auto ms = std::chrono::duration<double, std::milli>(net::Clock::now() - start).count();
       c.data["connect_ms"] = ms;
       c.detail = "KDC " + k.endpoint->text() + " accepts TCP connections";
     } catch (const std::exception& e) {

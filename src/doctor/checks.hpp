@@ -32,7 +32,7 @@ nlohmann::ordered_json enctype_json(krb5_enctype e);
 
 struct KdcEntry {
   std::string entry;  // as written in krb5.conf ("127.0.0.1:8888", "tcp/kdc.example.com")
-  std::optional<core::Endpoint> endpoint;  // nullopt: not a TCP/UDP address we can try
+  std::optional<net::Endpoint> endpoint;  // nullopt: not a TCP/UDP address we can try
   bool reachable = false;
 };
 

@@ -1,165 +1,146 @@
 #include "engine/handshake.hpp"
 
-#include "report/classify.hpp"
 #include "util/errors.hpp"
-#include "engine/established.hpp"
 
-namespace authctx::core {
+namespace authctx::engine {
 namespace {
 
-void protocol_error(Document& doc, Side side, const std::string& message, EventSink& sink) {
-  ErrorReport r;
-  r.stage = side == Side::initiator ? "init_sec_context" : "accept_sec_context";
-  r.side = side;
-  r.message = message;
-  r.cls = "protocol_error";
-  r.hint = "a mechanism bug or mismatched framings; see the decoded legs";
-  r.transport = true;
-  record_error(doc, std::move(r), sink);
-}
+using transport::Frame;
+using transport::FrameKind;
 
-void record_messages(Document& doc, const MessageOutcome& outcome, Side peer_side, EventSink& sink) {
-  doc.messages = outcome.checks;
-  for (const auto& m : doc.messages) sink.event("message", message_json(m));
-  if (outcome.peer_error) {
-    record_error(doc, remote_report(*outcome.peer_error, peer_side), sink);
-    return;
-  }
-  record_message_failure(doc, sink);
-}
+Side other(Side s) { return s == Side::initiator ? Side::acceptor : Side::initiator; }
 
-void client_handshake(const InitiatorOptions& init_opts, ClientChannel& ch, const SessionOptions& session,
-                      EventSink& sink, Document& doc) {
-  std::unique_ptr<Initiator> initiator;
-  try {
-    initiator = std::make_unique<Initiator>(init_opts);
-  } catch (const gss::GssError& e) {
-    record_error(doc, gss_report(e, Side::initiator), sink);
-    return;
-  }
-  ch.start(session.messages);
-  gss::Bytes in;
-  while (static_cast<int>(doc.legs.size()) < k_max_legs) {
-    auto r = initiator->step(in);
-    collect_trace(doc, sink);
-    if (!r.mech.empty()) doc.mech = r.mech;
-    if (!r.token.empty()) add_leg(doc, Direction::initiator_to_acceptor, r.token, session, sink);
-    if (r.error) {
-      auto report = gss_report(*r.error, Side::initiator);
-      classify(report, &doc);
-      ch.send_error(error_json(report), r.token);
-      record_error(doc, std::move(report), sink);
-      return;
-    }
-    if (!r.token.empty()) ch.send_token(r.token);
-    if (r.complete) break;
-    auto msg = ch.receive();
-    if (!msg.token.empty()) add_leg(doc, Direction::acceptor_to_initiator, msg.token, session, sink);
-    if (msg.kind == Incoming::Kind::error) {
-      record_error(doc, remote_report(msg.body.value("error", Json::object()), Side::acceptor), sink);
-      return;
-    }
-    if (msg.kind == Incoming::Kind::accepted) {
-      protocol_error(doc, Side::initiator, "the acceptor finished while the initiator still expects a token", sink);
-      return;
-    }
-    in = std::move(msg.token);
-  }
-  if (!initiator->complete()) {
-    protocol_error(doc, Side::initiator, "the handshake did not finish within " + std::to_string(k_max_legs) + " legs", sink);
-    return;
-  }
-  const auto verdict = ch.await_acceptance();
-  if (!verdict.token.empty()) add_leg(doc, Direction::acceptor_to_initiator, verdict.token, session, sink);
-  if (verdict.kind == Incoming::Kind::error) {
-    record_error(doc, remote_report(verdict.body.value("error", Json::object()), Side::acceptor), sink);
-    return;
-  }
-  doc.established = true;
-  finish_established(doc, initiator.get(), nullptr, SessionOptions{0, session.show_secrets, {}}, sink);
-  if (doc.error) {  // --require-mech refused what was negotiated: tell the acceptor
-    ch.send_error(error_json(*doc.error), {});
-    return;
-  }
-  if (verdict.body.contains("context") && verdict.body["context"].is_object()) {
-    doc.acceptor_report = verdict.body["context"];
-    sink.event("context", Json{{"side", "acceptor"}, {"context", *doc.acceptor_report}, {"reported_by_peer", true}});
-  }
-  if (session.messages > 0) record_messages(doc, ch.exchange_messages(*initiator, session.messages), Side::acceptor, sink);
-  if (doc.error && doc.error->remote) return;  // the server already closed
-  ch.finish();
-}
+Turn failed() { return Turn{{}, false, true, false}; }
 
-void server_handshake(const AcceptorOptions& acc_opts, ServerChannel& ch, const SessionOptions& session,
-                      const ServerSessionOptions& server, EventSink& sink, Document& doc) {
-  ch.start();
-  std::unique_ptr<Acceptor> acceptor;
-  try {
-    acceptor = std::make_unique<Acceptor>(acc_opts);
-  } catch (const gss::GssError& e) {
-    auto report = gss_report(e, Side::acceptor);
-    classify(report);
-    ch.send_failure(error_json(report), {});
-    record_error(doc, std::move(report), sink);
-    return;
-  }
-  while (static_cast<int>(doc.legs.size()) < k_max_legs) {
-    auto msg = ch.receive();
-    if (msg.kind == Incoming::Kind::error) {
-      if (!msg.token.empty()) add_leg(doc, Direction::initiator_to_acceptor, msg.token, session, sink);
-      record_error(doc, remote_report(msg.body.value("error", Json::object()), Side::initiator), sink);
-      return;
-    }
-    add_leg(doc, Direction::initiator_to_acceptor, msg.token, session, sink);
-    auto a = acceptor->step(msg.token);
-    collect_trace(doc, sink);
-    if (!a.mech.empty()) doc.mech = a.mech;
-    if (!a.token.empty()) add_leg(doc, Direction::acceptor_to_initiator, a.token, session, sink);
-    if (a.error) {
-      auto report = gss_report(*a.error, Side::acceptor);
-      classify(report, &doc);
-      ch.send_failure(error_json(report), a.token);
-      record_error(doc, std::move(report), sink);
-      return;
-    }
-    if (!a.token.empty()) ch.send_token(a.token);
-    if (a.complete) break;
-  }
-  if (!acceptor->complete()) {
-    protocol_error(doc, Side::acceptor, "the handshake did not finish within " + std::to_string(k_max_legs) + " legs", sink);
-    return;
-  }
-  doc.established = true;
-  finish_established(doc, nullptr, acceptor.get(), SessionOptions{0, session.show_secrets, session.store_delegated}, sink);
-  std::optional<Json> report;
-  if (server.report) report = context_json(*doc.acceptor, JsonOptions{false, false});
-  ch.send_accepted(report);
-  record_messages(doc, ch.serve_messages(*acceptor), Side::initiator, sink);
-  // The initiator rejected what we accepted (e.g. our AP-REP failed its mutual check).
-  if (doc.error && doc.error->remote) doc.established = false;
-}
 }  // namespace
 
-void run_client_session(const InitiatorOptions& init, ClientChannel& channel, const SessionOptions& session,
-                        EventSink& sink, Document& doc) {
-  doc.requested_mech = init.mech;
-  try {
-    client_handshake(init, channel, session, sink, doc);
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::transport) throw;
-    record_error(doc, transport_report(e), sink);
+Turn LocalEnd::play(const Turn& in) {
+  if (in.failed) return failed();  // the other side's failure is recorded; nothing to step
+  if (party_.complete()) {
+    if (in.token.empty()) return Turn{{}, true, false, false};
+    // Nothing may consume a token that arrives after our context is complete.
+    rec_.error(report::protocol_report(
+        side(), "the " + std::string(report::side_name(other(side()))) + " sent a token after the " +
+                    std::string(report::side_name(side())) + "'s context was complete",
+        remote_peer_));
+    return failed();
   }
-  collect_trace(doc, sink, false);
+  if (in.token.empty() && (stepped_ || side() == Side::acceptor)) {
+    rec_.error(report::protocol_report(side(), "one side expects another token but the other has none to send",
+                                       remote_peer_));
+    return failed();
+  }
+  stepped_ = true;
+  auto step = step_and_record(party_, in.token, rec_);
+  return Turn{std::move(step.token), step.complete, step.failed, step.failed};
 }
 
-void run_server_session(const AcceptorOptions& acc, ServerChannel& channel, const SessionOptions& session,
-                        const ServerSessionOptions& server, EventSink& sink, Document& doc) {
-  try {
-    server_handshake(acc, channel, session, server, sink, doc);
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::transport) throw;
-    record_error(doc, transport_report(e), sink);
+Turn RemoteEnd::play(const Turn& ours) {
+  if (ours.failed) {
+    // Our step failed: the peer hears why, with the failing step's token (a KRB-ERROR).
+    // If that cannot be sent, the document already holds the real failure.
+    try {
+      const int leg = ours.token.empty() ? 0 : rec_.legs();
+      rec_.annotate_leg(leg, channel_.send(Frame::failure(report::error_json(*rec_.doc().error), ours.token)));
+    } catch (const util::Error& e) {
+      if (e.kind() != util::ErrorKind::transport) throw;
+    }
+    return failed();
+  }
+  return side_ == Side::acceptor ? play_acceptor(ours) : play_initiator(ours);
+}
+
+void RemoteEnd::send_token(const util::Bytes& token) {
+  const int leg = rec_.legs();  // step_and_record recorded it just now
+  rec_.annotate_leg(leg, channel_.send(Frame::context_token(token)));
+}
+
+Turn RemoteEnd::peer_error(const Frame& frame) {
+  if (!frame.token.empty()) rec_.leg(report::sent_by(side_), frame.token, frame.meta);
+  rec_.error(report::remote_report(frame.body, side_));
+  return failed();
+}
+
+Turn RemoteEnd::protocol(Side side, const std::string& message) {
+  rec_.error(report::protocol_report(side, message, true));
+  return failed();
+}
+
+Turn RemoteEnd::play_acceptor(const Turn& ours) {
+  if (!ours.token.empty()) {
+    if (accepted_) return protocol(Side::initiator, "the initiator produced another token after the acceptor accepted");
+    send_token(ours.token);
+  }
+  if (accepted_) return Turn{{}, true, false, false};
+  if (ours.complete && !channel_.traits().verdict) {
+    accepted_ = true;  // only tokens travel: the exchange ends when our side completes
+    return Turn{{}, true, false, false};
+  }
+  auto f = channel_.receive();
+  switch (f.kind) {
+    case FrameKind::error: return peer_error(f);
+    case FrameKind::token:
+      rec_.leg(report::sent_by(side_), f.token, f.meta);
+      if (ours.complete)
+        return protocol(Side::initiator, "the acceptor sent a token after the initiator's context was complete");
+      return Turn{std::move(f.token), false, false, false};
+    case FrameKind::accepted:
+      accepted_ = true;
+      report_ = std::move(f.body);
+      if (f.token.empty()) {
+        if (!ours.complete)
+          return protocol(Side::initiator, "the acceptor finished while the initiator still expects a token");
+        return Turn{{}, true, false, false};
+      }
+      rec_.leg(report::sent_by(side_), f.token, f.meta);
+      if (ours.complete)
+        return protocol(Side::initiator, "the acceptor sent a token after the initiator's context was complete");
+      return Turn{std::move(f.token), true, false, false};  // the final token came with the acceptance
+    default: transport::unexpected_frame(f, "a token, accepted or error frame");
   }
 }
 
-}  // namespace authctx::core
+Turn RemoteEnd::play_initiator(const Turn& ours) {
+  if (ours.complete) {  // our acceptor is done: its final token goes with the acceptance
+    final_token_ = ours.token;
+    final_leg_ = ours.token.empty() ? 0 : rec_.legs();
+    return Turn{{}, true, false, false};
+  }
+  if (!ours.token.empty()) send_token(ours.token);
+  auto f = channel_.receive();
+  switch (f.kind) {
+    case FrameKind::error: return peer_error(f);
+    case FrameKind::token:
+      if (!f.token.empty()) rec_.leg(report::sent_by(side_), f.token, f.meta);
+      return Turn{std::move(f.token), false, false, false};
+    default: transport::unexpected_frame(f, "a token or error frame");
+  }
+}
+
+bool run_handshake(End& initiator, End& acceptor, Recorder& rec) {
+  End* ends[2] = {&initiator, &acceptor};
+  const bool remote = initiator.remote() || acceptor.remote();
+  Turn turn;
+  for (int who = 0;; who = 1 - who) {
+    if (rec.legs() >= k_max_legs && !turn.token.empty()) {
+      const Side stuck = initiator.complete() ? Side::acceptor : Side::initiator;
+      rec.error(report::protocol_report(
+          stuck, "the handshake did not finish within " + std::to_string(k_max_legs) + " legs", remote));
+      return false;
+    }
+    turn = ends[who]->play(turn);
+    if (turn.failed) {
+      if (turn.tell_peer) ends[1 - who]->play(turn);
+      return false;
+    }
+    if (initiator.complete() && acceptor.complete() && turn.token.empty()) return true;
+    if (turn.token.empty() && !turn.complete) {
+      const Side stuck = initiator.complete() ? Side::acceptor : Side::initiator;
+      rec.error(report::protocol_report(stuck, "one side expects another token but the other has none to send",
+                                        remote));
+      return false;
+    }
+  }
+}
+
+}  // namespace authctx::engine

@@ -1,12 +1,17 @@
 #include "engine/negotiation.hpp"
 
-#include "report/classify.hpp"
-#include "report/decoded_json.hpp"
 #include "engine/party.hpp"
 #include "gss/handles.hpp"
+#include "report/classify.hpp"
+#include "report/decoded_json.hpp"
 
-namespace authctx::core {
+namespace authctx::engine {
 namespace {
+
+using report::direction_name;
+using report::Leg;
+using report::Side;
+using report::to_json;
 
 const decode::Value* spnego_node(const Leg& leg) {
   if (!leg.decoded) return nullptr;
@@ -33,10 +38,6 @@ std::vector<std::string> offered_mechs(const Document& doc) {
 
 bool krb5_name(const std::string& m) { return m == "krb5" || m == "krb5_wrong" || m == "krb5_old"; }
 
-std::string first_error_text(const gss::GssError& e) {
-  return e.minor_text().empty() ? (e.major_text().empty() ? e.stage() : e.major_text().front()) : e.minor_text();
-}
-
 // Can the initiator get Kerberos credentials, and a ticket for the target?
 std::optional<Warning> initiator_reason(const InitiatorOptions& init) {
   InitiatorOptions probe = init;
@@ -51,21 +52,21 @@ std::optional<Warning> initiator_reason(const InitiatorOptions& init) {
     Initiator initiator(probe);
     const auto r = initiator.step({});
     if (!r.error) return std::nullopt;
-    const auto c = classify(*r.error, Side::initiator);
+    const auto c = report::classify(*r.error, Side::initiator);
     if (c.cls == "service_principal_unknown")
       return Warning{"ntlm_fallback",
                      "SPNEGO fell back to NTLM because the target has no principal in the KDC (" +
-                         first_error_text(*r.error) + ")",
+                         r.error->text() + ")",
                      "register the service principal for " + init.target +
                          " (`kadmin addprinc -randkey service/host`, and a keytab for the server) or use the name "
                          "the KDC knows; --require-mech krb5 makes this a failure"};
     return Warning{"ntlm_fallback",
-                   "SPNEGO fell back to NTLM because Kerberos failed for this target: " + first_error_text(*r.error) +
+                   "SPNEGO fell back to NTLM because Kerberos failed for this target: " + r.error->text() +
                        " [" + c.cls + "]",
                    c.hint};
   } catch (const gss::GssError& e) {
     return Warning{"ntlm_fallback",
-                   "SPNEGO fell back to NTLM because there are no Kerberos credentials (" + first_error_text(e) + ")",
+                   "SPNEGO fell back to NTLM because there are no Kerberos credentials (" + e.text() + ")",
                    "get a Kerberos ticket first (`kinit user@REALM`, or --ccache / --client-keytab / --user with a "
                    "password); --require-mech krb5 makes this a failure"};
   } catch (const std::exception&) {
@@ -81,7 +82,7 @@ std::optional<Warning> acceptor_reason(const AcceptorOptions& acc) {
     (void)gss::Cred::acquire_from(nullptr, gss::CredUsage::accept, mechs, store);
   } catch (const gss::GssError& e) {
     return Warning{"ntlm_fallback",
-                   "SPNEGO fell back to NTLM because the acceptor has no Kerberos key (" + first_error_text(e) + ")",
+                   "SPNEGO fell back to NTLM because the acceptor has no Kerberos key (" + e.text() + ")",
                    "give the acceptor a keytab with the service's key (--keytab, KRB5_KTNAME; `kadmin ktadd`)"};
   }
   return std::nullopt;
@@ -153,4 +154,4 @@ std::optional<Warning> explain_ntlm_fallback(const Document& doc, const Initiato
                  "on the client: `klist`, then `kvno service/host` to see which it is"};
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::engine

@@ -6,10 +6,14 @@
 #pragma once
 #include <optional>
 
-#include "report/document.hpp"
 #include "engine/options.hpp"
+#include "report/document.hpp"
 
-namespace authctx::core {
+namespace authctx::engine {
+
+using json::Json;
+using report::Document;
+using report::Warning;
 
 // Null unless the legs hold SPNEGO tokens.
 std::optional<Json> spnego_negotiation(const Document& doc);
@@ -19,4 +23,4 @@ std::optional<Json> spnego_negotiation(const Document& doc);
 std::optional<Warning> explain_ntlm_fallback(const Document& doc, const InitiatorOptions* init,
                                              const AcceptorOptions* acc);
 
-}  // namespace authctx::core
+}  // namespace authctx::engine

@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "gss/context.hpp"
+#include "gss/handles.hpp"
 #include "gss/oid.hpp"
 
-namespace authctx::core {
+namespace authctx::engine {
 
-enum class TargetType { hostbased, principal, user };
+using gss::TargetType;
 
 struct InitiatorOptions {
   std::string target = "host@localhost";
@@ -32,19 +33,20 @@ struct AcceptorOptions {
   std::string acceptor_name;           // empty: any key in the keytab
   std::optional<gss::ChannelBindings> channel_bindings;
   std::vector<gss::Oid> accept_mechs;  // SPNEGO acceptor: mechanisms it will negotiate
+  std::string store_delegated;         // store a delegated credential in this ccache (empty: don't)
 };
 
 struct SessionOptions {
-  int messages = 1;                    // per-message round trips after establishment
+  int messages = 1;                    // initiator: per-message round trips after establishment
   bool show_secrets = false;
-  std::string store_delegated;         // acceptor: store a delegated credential in this ccache
+  bool report = true;                  // acceptor: send its own context view with the verdict
 };
 
 // The default request, as MIT gss-client: mutual authentication and replay detection.
 std::uint32_t default_request_flags();
 
 // Parses --channel-bindings VALUE: plain text, "hex:..." or "file:PATH". Throws
-// core::Error (usage for bad hex, setup for an unreadable file).
+// util::Error (usage for bad hex, setup for an unreadable file).
 gss::ChannelBindings parse_channel_bindings(const std::string& value);
 
-}  // namespace authctx::core
+}  // namespace authctx::engine

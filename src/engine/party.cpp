@@ -1,24 +1,18 @@
 #include "engine/party.hpp"
 
 #include <fcntl.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "gss/inquire.hpp"
 #include "util/errors.hpp"
+#include "util/process.hpp"
+#include "util/timefmt.hpp"
 
-namespace authctx::core {
+namespace authctx::engine {
 namespace {
-
-gss_const_OID name_type(TargetType t) {
-  switch (t) {
-    case TargetType::hostbased: return GSS_C_NT_HOSTBASED_SERVICE;
-    case TargetType::principal: return GSS_KRB5_NT_PRINCIPAL_NAME;
-    case TargetType::user: return GSS_C_NT_USER_NAME;
-  }
-  return GSS_C_NT_HOSTBASED_SERVICE;
-}
 
 // A keytab we cannot open is a set-up problem (exit 5), not an authentication failure:
 // MIT would only say "No key table entry found" later.
@@ -26,23 +20,20 @@ void check_readable(const std::string& keytab, const char* option) {
   std::string path = keytab;
   if (path.rfind("FILE:", 0) == 0) path = path.substr(5);
   else if (path.find(':') != std::string::npos && path.front() != '/') return;  // MEMORY:, KEYRING:, ...
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
     const int err = errno;
-    throw setup_error(err == ENOENT ? "keytab_missing" : "keytab_unreadable",
-                      std::string("cannot read keytab ") + path + " (" + option + "): " + std::strerror(err),
-                      "check the path and its permissions; `klist -k " + path + "` lists what it holds");
+    throw util::setup_error(err == ENOENT ? "keytab_missing" : "keytab_unreadable",
+                            std::string("cannot read keytab ") + path + " (" + option + "): " + std::strerror(err),
+                            "check the path and its permissions; `klist -k " + path + "` lists what it holds");
   }
-  ::close(fd);
 }
-
-std::vector<gss::Oid> cred_mechs(const gss::Oid& mech) { return {mech}; }
 }  // namespace
 
 Initiator::Initiator(const InitiatorOptions& options) : options_(options) {
   if (!options_.client_keytab.empty()) check_readable(options_.client_keytab, "--client-keytab");
-  target_ = gss::Name::import(options_.target, name_type(options_.target_type));
-  const auto mechs = cred_mechs(options_.mech);
+  target_ = gss::Name::import(options_.target, gss::name_type(options_.target_type));
+  const gss::Oid mechs[] = {options_.mech};
   if (options_.password) {
     const auto user = gss::Name::import(options_.user, GSS_C_NT_USER_NAME);
     cred_ = gss::Cred::acquire_with_password(user, *options_.password, gss::CredUsage::initiate, mechs);
@@ -70,7 +61,9 @@ gss::StepResult Initiator::step(std::span<const std::uint8_t> input) {
   return r;
 }
 
-gss::ContextInfo Initiator::describe() const { return gss::inquire_context(ctx_.handle(), nullptr); }
+report::ContextView Initiator::view() {
+  return report::ContextView{gss::inquire_context(ctx_.handle(), nullptr), options_.req_flags, std::nullopt};
+}
 
 Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
   if (!options_.keytab.empty()) check_readable(options_.keytab, "--keytab");
@@ -100,8 +93,39 @@ gss::StepResult Acceptor::step(std::span<const std::uint8_t> input) {
   return r;
 }
 
-gss::ContextInfo Acceptor::describe() const {
-  return gss::inquire_context(ctx_.handle(), &ctx_.source_name());
+report::ContextView Acceptor::view() {
+  return report::ContextView{gss::inquire_context(ctx_.handle(), &ctx_.source_name()), std::nullopt, delegated()};
 }
 
-}  // namespace authctx::core
+// The delegated credential (principal, expiry), stored in options_.store_delegated when set
+// (created 0600: it is a credential).
+json::Json Acceptor::delegated() {
+  auto& deleg = ctx_.delegated();
+  if (!deleg) return nullptr;
+  json::Json j;
+  try {
+    const auto info = gss::inquire_cred(deleg.get());
+    j["principal"] = info.name ? json::Json(info.name->text) : json::Json(nullptr);
+    j["lifetime_seconds"] = info.lifetime_seconds;
+    j["expires_at"] = info.lifetime_seconds == GSS_C_INDEFINITE || info.lifetime_seconds == 0
+                          ? json::Json(nullptr)
+                          : json::Json(util::rfc3339_utc(util::now_unix() + info.lifetime_seconds));
+  } catch (const gss::GssError& e) {
+    j["error"] = e.text();
+  }
+  j["stored_in"] = nullptr;
+  if (!options_.store_delegated.empty()) {
+    try {
+      gss::store_cred_into(deleg.get(), options_.store_delegated);
+      std::string path = options_.store_delegated;
+      if (path.rfind("FILE:", 0) == 0) path = path.substr(5);
+      if (!path.empty() && path.front() == '/') ::chmod(path.c_str(), 0600);
+      j["stored_in"] = options_.store_delegated;
+    } catch (const gss::GssError& e) {
+      j["store_error"] = e.text();
+    }
+  }
+  return j;
+}
+
+}  // namespace authctx::engine

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <memory>
 
-namespace authctx::core {
+namespace authctx::engine {
 namespace {
 constexpr const char* k_mark = "\x01authctx-trace-mark";
 std::unique_ptr<TraceCapture> g_capture;
@@ -91,4 +91,4 @@ std::vector<std::string> TraceCapture::collect() {
   return out;
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::engine

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-namespace authctx::core {
+namespace authctx::engine {
 
 class TraceCapture {
  public:
@@ -46,4 +46,4 @@ class TraceCapture {
   bool closed_ = false;
 };
 
-}  // namespace authctx::core
+}  // namespace authctx::engine

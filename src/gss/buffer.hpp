@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "gss/gss.hpp"
+#include "util/bytes.hpp"
 
 namespace authctx::gss {
 
-using Bytes = std::vector<std::uint8_t>;
+using Bytes = util::Bytes;
 
 gss_buffer_desc input_buffer(std::span<const std::uint8_t> bytes);
 gss_buffer_desc input_buffer(const std::string& text);

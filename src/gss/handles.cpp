@@ -6,6 +6,16 @@
 #include "gss/status.hpp"
 
 namespace authctx::gss {
+
+gss_const_OID name_type(TargetType type) {
+  switch (type) {
+    case TargetType::hostbased: return GSS_C_NT_HOSTBASED_SERVICE;
+    case TargetType::principal: return GSS_KRB5_NT_PRINCIPAL_NAME;
+    case TargetType::user: return GSS_C_NT_USER_NAME;
+  }
+  return GSS_C_NT_HOSTBASED_SERVICE;
+}
+
 namespace {
 gss_cred_usage_t to_gss(CredUsage usage) {
   switch (usage) {

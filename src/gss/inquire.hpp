@@ -3,8 +3,9 @@
 // gss_inquire_sec_context_by_oid (OIDs under 1.2.840.113554.1.2.2.5: .1 ticket flags,
 // .5 GSS_C_INQ_SSPI_SESSION_KEY whose second buffer's last arc is the enctype, .12
 // authtime, .15 SASL SSF) and RFC 6680 name attributes of the peer's name.
-// gss-ntlmssp 1.2.0 crashes when an acceptor context is asked for its target name, so an
-// NTLM acceptor is never asked (FACTS.md). Each extra that fails is simply absent.
+// gss-ntlmssp 1.2.0 crashes (strdup(NULL) in gss_inquire_context) when an acceptor context
+// whose credential was GSS_C_NO_NAME is asked for its target name, so an NTLM acceptor is
+// never asked. Each extra that fails is simply absent.
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -93,4 +93,9 @@ GssError::GssError(std::string stage, OM_uint32 major, OM_uint32 minor, const Oi
   major_text_ = display_status(major, GSS_C_GSS_CODE);
 }
 
+std::string GssError::text() const {
+  if (!minor_text_.empty()) return minor_text_;
+  return major_text_.empty() ? stage_ : major_text_.front();
+}
+
 }  // namespace authctx::gss

@@ -23,7 +23,7 @@ nlohmann::ordered_json env_json(const util::Environment& env) {
 }
 
 [[noreturn]] void not_a_lab(const std::filesystem::path& dir, const std::string& why) {
-  throw core::setup_error("lab_not_found", dir.string() + " is not an authctx lab (" + why + ").",
+  throw util::setup_error("lab_not_found", dir.string() + " is not an authctx lab (" + why + ").",
                           "Give --dir the folder that `authctx lab up` printed as \"dir\".");
 }
 
@@ -73,7 +73,7 @@ LabInfo load_state(const std::filesystem::path& dir) {
     info.password = doc.at("user").at("password").get<std::string>();
     info.services = doc.at("services").get<std::vector<std::string>>();
     return info;
-  } catch (const core::Error&) {
+  } catch (const util::Error&) {
     throw;
   } catch (const std::exception& e) {
     not_a_lab(dir, std::string("lab.json is unreadable: ") + e.what());

@@ -15,7 +15,7 @@
 
 #include "util/errors.hpp"
 
-namespace authctx::core {
+namespace authctx::net {
 namespace {
 
 int remaining_ms(Clock::time_point deadline) {
@@ -36,62 +36,50 @@ Endpoint parse_endpoint(const std::string& text) {
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
     if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
-      throw usage_error("bad address '" + text + "': write [IPV6]:PORT, e.g. [::1]:8888");
+      throw util::usage_error("bad address '" + text + "': write [IPV6]:PORT, e.g. [::1]:8888");
     ep.host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
     const auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0)
-      throw usage_error("bad address '" + text + "': write HOST:PORT, e.g. 127.0.0.1:8888");
+      throw util::usage_error("bad address '" + text + "': write HOST:PORT, e.g. 127.0.0.1:8888");
     ep.host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
-    throw usage_error("bad port in '" + text + "'");
+    throw util::usage_error("bad port in '" + text + "'");
   ep.port = static_cast<std::uint16_t>(value);
   return ep;
 }
 
-Socket& Socket::operator=(Socket&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = o.release();
-  }
-  return *this;
-}
-
-Socket::~Socket() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 void Socket::shutdown_both() const {
-  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+  if (fd_) ::shutdown(fd_.get(), SHUT_RDWR);
 }
 
 void Socket::read_exact(std::span<std::uint8_t> out, Clock::time_point deadline, const std::atomic<bool>* abort) {
   std::size_t done = 0;
   while (done < out.size()) {
-    if (abort != nullptr && abort->load()) throw transport_error("aborted", "the connection was closed: shutting down");
-    pollfd p{fd_, POLLIN, 0};
+    if (abort != nullptr && abort->load()) throw util::transport_error("aborted", "the connection was closed: shutting down");
+    pollfd p{fd_.get(), POLLIN, 0};
     const int wait = remaining_ms(deadline);
     if (wait == 0) {
-      throw transport_error("timeout", "timed out waiting for the peer (" + std::to_string(done) + " of " +
+      throw util::transport_error("timeout", "timed out waiting for the peer (" + std::to_string(done) + " of " +
                                            std::to_string(out.size()) + " bytes received)",
                             "the peer is silent: check it is running and speaks the same --framing; raise --timeout");
     }
     const int rc = ::poll(&p, 1, wait);
-    if (rc < 0 && errno != EINTR) throw transport_error("io_error", "poll: " + errno_text(errno));
+    if (rc < 0 && errno != EINTR) throw util::transport_error("io_error", "poll: " + errno_text(errno));
     if (rc <= 0) continue;
-    const auto n = ::recv(fd_, out.data() + done, out.size() - done, 0);
+    const auto n = ::recv(fd_.get(), out.data() + done, out.size() - done, 0);
     if (n == 0)
-      throw transport_error("closed_early", "the peer closed the connection (" + std::to_string(done) + " of " +
+      throw util::transport_error("closed_early", "the peer closed the connection (" + std::to_string(done) + " of " +
                                                 std::to_string(out.size()) + " bytes of a frame received)",
                             "the peer gave up or crashed; its own output says why");
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      throw transport_error("reset", "connection error: " + errno_text(errno), "the peer reset the connection");
+      throw util::transport_error("reset", "connection error: " + errno_text(errno), "the peer reset the connection");
     }
     done += static_cast<std::size_t>(n);
   }
@@ -100,16 +88,16 @@ void Socket::read_exact(std::span<std::uint8_t> out, Clock::time_point deadline,
 void Socket::write_all(std::span<const std::uint8_t> data, Clock::time_point deadline) {
   std::size_t done = 0;
   while (done < data.size()) {
-    pollfd p{fd_, POLLOUT, 0};
+    pollfd p{fd_.get(), POLLOUT, 0};
     const int wait = remaining_ms(deadline);
-    if (wait == 0) throw transport_error("timeout", "timed out sending to the peer");
+    if (wait == 0) throw util::transport_error("timeout", "timed out sending to the peer");
     const int rc = ::poll(&p, 1, wait);
-    if (rc < 0 && errno != EINTR) throw transport_error("io_error", "poll: " + errno_text(errno));
+    if (rc < 0 && errno != EINTR) throw util::transport_error("io_error", "poll: " + errno_text(errno));
     if (rc <= 0) continue;
-    const auto n = ::send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+    const auto n = ::send(fd_.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      throw transport_error("reset", "cannot send to the peer: " + errno_text(errno), "the peer closed the connection");
+      throw util::transport_error("reset", "cannot send to the peer: " + errno_text(errno), "the peer closed the connection");
     }
     done += static_cast<std::size_t>(n);
   }
@@ -118,7 +106,7 @@ void Socket::write_all(std::span<const std::uint8_t> data, Clock::time_point dea
 std::string Socket::peer() const {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
-  if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return "?";
+  if (::getpeername(fd_.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return "?";
   char host[NI_MAXHOST] = {};
   char port[NI_MAXSERV] = {};
   if (::getnameinfo(reinterpret_cast<sockaddr*>(&ss), len, host, sizeof host, port, sizeof port,
@@ -129,7 +117,9 @@ std::string Socket::peer() const {
 }
 
 void set_nodelay(int fd) {
-  // FACTS.md: without TCP_NODELAY each context stalls ~44 ms twice on Nagle/delayed ACK.
+  // Without TCP_NODELAY a peer that writes a frame in pieces (MIT gss-sample sends flags,
+  // length and token in three send() calls) stalls ~44 ms twice per context on Nagle plus
+  // delayed ACK (measured on loopback: 11 contexts/s stock, ~1,400/s with TCP_NODELAY).
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
@@ -143,7 +133,7 @@ Socket connect_to(const Endpoint& ep, std::chrono::milliseconds timeout) {
   const auto port = std::to_string(ep.port);
   const int gai = ::getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &res);
   if (gai != 0)
-    throw transport_error("resolve_failed", "cannot resolve " + ep.host + ": " + ::gai_strerror(gai),
+    throw util::transport_error("resolve_failed", "cannot resolve " + ep.host + ": " + ::gai_strerror(gai),
                           "use an address such as 127.0.0.1 or [::1]");
   std::string last_error = "no address";
   const auto deadline = Clock::now() + timeout;
@@ -174,7 +164,7 @@ Socket connect_to(const Endpoint& ep, std::chrono::milliseconds timeout) {
     last_error = errno_text(errno);
   }
   ::freeaddrinfo(res);
-  throw transport_error(last_error.find("refused") != std::string::npos ? "connection_refused" : "connect_failed",
+  throw util::transport_error(last_error.find("refused") != std::string::npos ? "connection_refused" : "connect_failed",
                         "cannot connect to " + ep.text() + ": " + last_error,
                         "check that `authctx server --listen " + ep.text() + "` (or the peer) is running");
 }
@@ -187,7 +177,7 @@ Listener::Listener(const Endpoint& ep) {
   addrinfo* res = nullptr;
   const auto port = std::to_string(ep.port);
   const int gai = ::getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &res);
-  if (gai != 0) throw setup_error("listen_failed", "cannot resolve " + ep.host + ": " + ::gai_strerror(gai));
+  if (gai != 0) throw util::setup_error("listen_failed", "cannot resolve " + ep.host + ": " + ::gai_strerror(gai));
   std::string last_error;
   for (auto* ai = res; ai != nullptr && !sock_; ai = ai->ai_next) {
     Socket s(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol));
@@ -208,7 +198,7 @@ Listener::Listener(const Endpoint& ep) {
   }
   ::freeaddrinfo(res);
   if (!sock_)
-    throw setup_error("listen_failed", "cannot listen on " + ep.text() + ": " + last_error,
+    throw util::setup_error("listen_failed", "cannot listen on " + ep.text() + ": " + last_error,
                       "choose a free port (or port 0 for any) on a local address");
 }
 
@@ -219,4 +209,4 @@ Socket Listener::accept_one() {
   return Socket(fd);
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::net

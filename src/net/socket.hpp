@@ -1,6 +1,6 @@
-// TCP plumbing for client and server: endpoints ("127.0.0.1:PORT", "[::1]:PORT",
+// TCP plumbing for client, server and doctor: endpoints ("127.0.0.1:PORT", "[::1]:PORT",
 // "localhost:PORT"), a move-only socket whose every read and write is bounded by a deadline
-// (poll), TCP_NODELAY on every connection, and listeners. Failures throw core::Error of
+// (poll), TCP_NODELAY on every connection, and listeners. Failures throw util::Error of
 // kind transport (exit 3) or, for a listen address that cannot be bound, setup (exit 5).
 #pragma once
 #include <sys/types.h>
@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
-namespace authctx::core {
+#include "util/process.hpp"
+
+namespace authctx::net {
 
 using Clock = std::chrono::steady_clock;
 
@@ -28,19 +30,10 @@ class Socket {
  public:
   Socket() = default;
   explicit Socket(int fd) : fd_(fd) {}
-  Socket(Socket&& o) noexcept : fd_(o.release()) {}
-  Socket& operator=(Socket&& o) noexcept;
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  ~Socket();
 
-  int fd() const { return fd_; }
-  int release() noexcept {
-    const int f = fd_;
-    fd_ = -1;
-    return f;
-  }
-  explicit operator bool() const { return fd_ >= 0; }
+  int fd() const { return fd_.get(); }
+  int release() noexcept { return fd_.release(); }
+  explicit operator bool() const { return static_cast<bool>(fd_); }
   void shutdown_both() const;
 
   // Reads exactly out.size() bytes before deadline. Throws transport errors: "closed" when
@@ -51,7 +44,7 @@ class Socket {
   std::string peer() const;
 
  private:
-  int fd_ = -1;
+  util::Fd fd_;
 };
 
 Socket connect_to(const Endpoint& ep, std::chrono::milliseconds timeout);
@@ -71,4 +64,4 @@ class Listener {
 
 void set_nodelay(int fd);
 
-}  // namespace authctx::core
+}  // namespace authctx::net

@@ -12,7 +12,9 @@ extern "C" {
 #include <cerrno>
 #include <cstring>
 
-namespace authctx::core {
+#include "krb5/handles.hpp"
+
+namespace authctx::report {
 namespace {
 
 struct MinorRule {
@@ -85,18 +87,14 @@ bool text_has(const std::string& text, const char* needle) { return text.find(ne
 
 // The acceptor's default keytab (KRB5_KTNAME or the library default) as a file, if it is one.
 bool acceptor_keytab_exists() {
-  krb5_context ctx = nullptr;
-  if (krb5_init_context(&ctx) != 0) return true;
+  const krb5::Context ctx;
+  if (ctx.init_error() != 0) return true;
   char name[1024] = {};
-  bool exists = true;
-  if (krb5_kt_default_name(ctx, name, sizeof name) == 0) {
-    std::string path(name);
-    if (path.rfind("FILE:", 0) == 0) path = path.substr(5);
-    if (path.rfind("WRFILE:", 0) == 0) path = path.substr(7);
-    if (!path.empty() && path.front() == '/') exists = ::access(path.c_str(), F_OK) == 0;
-  }
-  krb5_free_context(ctx);
-  return exists;
+  if (krb5_kt_default_name(ctx.get(), name, sizeof name) != 0) return true;
+  std::string path(name);
+  if (path.rfind("FILE:", 0) == 0) path = path.substr(5);
+  if (path.rfind("WRFILE:", 0) == 0) path = path.substr(7);
+  return path.empty() || path.front() != '/' || ::access(path.c_str(), F_OK) == 0;
 }
 
 const MinorRule* by_code(OM_uint32 minor) {
@@ -136,8 +134,9 @@ const MinorRule* by_text(const std::string& text) {
 }
 }  // namespace
 
-// gss-ntlmssp reports errno values as minor codes (FACTS.md: a wrong password is EINVAL,
-// an unknown user ENOENT); through SPNEGO the number is remapped but the text is strerror's.
+// gss-ntlmssp reports errno values as minor codes (measured with gss-ntlmssp 1.2.0: a wrong
+// password fails accept with EINVAL, an unknown user with ENOENT); through SPNEGO the
+// number is remapped but the text is strerror's.
 std::optional<Classification> classify_ntlm(const gss::GssError& error, std::optional<Side> side) {
   const auto& text = error.minor_text();
   const bool einval = error.minor() == EINVAL || text == std::strerror(EINVAL);
@@ -280,4 +279,4 @@ void classify(ErrorReport& report, const Document* doc) {
   report.hint = std::move(c.hint);
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::report

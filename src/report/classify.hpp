@@ -8,7 +8,7 @@
 
 #include "report/document.hpp"
 
-namespace authctx::core {
+namespace authctx::report {
 
 struct Classification {
   std::string cls;
@@ -26,4 +26,4 @@ void classify(ErrorReport& report, const Document* doc = nullptr);
 // The mechanism the legs show (krb5 or ntlm inner tokens), if any.
 std::optional<gss::Oid> mech_from_legs(const Document& doc);
 
-}  // namespace authctx::core
+}  // namespace authctx::report

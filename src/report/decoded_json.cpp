@@ -1,9 +1,9 @@
 #include "report/decoded_json.hpp"
 
-namespace authctx::core {
+namespace authctx::report {
 
-nlohmann::ordered_json to_json(const authctx::decode::Value& value) {
-  using Kind = authctx::decode::Value::Kind;
+json::Json to_json(const decode::Value& value) {
+  using Kind = decode::Value::Kind;
   switch (value.kind()) {
     case Kind::null: return nullptr;
     case Kind::boolean: return value.as_bool();
@@ -11,12 +11,12 @@ nlohmann::ordered_json to_json(const authctx::decode::Value& value) {
     case Kind::unsigned_integer: return value.as_uint();
     case Kind::string: return value.as_string();
     case Kind::array: {
-      auto out = nlohmann::ordered_json::array();
+      auto out = json::Json::array();
       for (const auto& item : value.items()) out.push_back(to_json(item));
       return out;
     }
     case Kind::object: {
-      auto out = nlohmann::ordered_json::object();
+      auto out = json::Json::object();
       for (const auto& member : value.members()) out[member.key] = to_json(member.value);
       return out;
     }
@@ -24,4 +24,4 @@ nlohmann::ordered_json to_json(const authctx::decode::Value& value) {
   return nullptr;
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::report

@@ -6,13 +6,19 @@
 #include "util/base64.hpp"
 #include "util/timefmt.hpp"
 
-namespace authctx::core {
+namespace authctx::report {
 
 std::string_view direction_name(Direction d) {
   return d == Direction::initiator_to_acceptor ? "initiator->acceptor" : "acceptor->initiator";
 }
 
-std::string_view side_name(Side s) { return s == Side::initiator ? "initiator" : "acceptor"; }
+Direction sent_by(Side side) {
+  return side == Side::initiator ? Direction::initiator_to_acceptor : Direction::acceptor_to_initiator;
+}
+
+double elapsed_since_start(const Document& doc) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - doc.started).count();
+}
 
 Json mech_json(const gss::Oid& mech) {
   if (mech.empty()) return nullptr;
@@ -33,6 +39,7 @@ Json leg_json(const Leg& leg, const JsonOptions& options) {
       j["decoded"] = to_json(decode::decode_token(leg.token, d));
     }
   }
+  if (!leg.transport.is_null()) j["transport"] = leg.transport;
   return j;
 }
 
@@ -137,40 +144,6 @@ Json message_json(const MessageCheck& m) {
 
 Json warning_json(const Warning& w) { return Json{{"class", w.cls}, {"message", w.message}, {"hint", w.hint}}; }
 
-Json error_json(const ErrorReport& e) {
-  if (e.remote) {
-    Json j = *e.remote;
-    if (e.side) j["side"] = side_name(*e.side);
-    j["reported_by_peer"] = true;
-    if (e.clock_offset_seconds) {
-      j["clock_offset_seconds"] = *e.clock_offset_seconds;
-      j["hint"] = e.hint;
-    }
-    return j;
-  }
-  Json j;
-  j["stage"] = e.stage;
-  j["side"] = e.side ? Json(side_name(*e.side)) : Json(nullptr);
-  if (e.gss) {
-    const auto parts = e.gss->major_parts();
-    j["major"] = Json{{"code", e.gss->major()},
-                      {"routine", parts.routine.empty() ? Json(nullptr) : Json(parts.routine)},
-                      {"calling", parts.calling ? Json(*parts.calling) : Json(nullptr)},
-                      {"supplementary", parts.supplementary},
-                      {"text", e.gss->major_text()}};
-    j["minor"] = Json{{"code", e.gss->minor()}, {"text", e.gss->minor_text()}};
-    j["mech"] = e.gss->mech() ? mech_json(*e.gss->mech()) : Json(nullptr);
-  } else {
-    j["major"] = nullptr;
-    j["minor"] = nullptr;
-  }
-  j["message"] = e.message;
-  j["class"] = e.cls;
-  j["hint"] = e.hint;
-  if (e.clock_offset_seconds) j["clock_offset_seconds"] = *e.clock_offset_seconds;
-  return j;
-}
-
 Json document_json(const Document& doc, const JsonOptions& options) {
   Json j;
   j["schema"] = "authctx/1";
@@ -188,6 +161,7 @@ Json document_json(const Document& doc, const JsonOptions& options) {
   auto messages = Json::array();
   for (const auto& m : doc.messages) messages.push_back(message_json(m));
   j["messages"] = messages;
+  if (doc.application) j["application"] = *doc.application;
   if (doc.negotiation) j["negotiation"] = *doc.negotiation;
   auto warnings = Json::array();
   for (const auto& w : doc.warnings) warnings.push_back(warning_json(w));
@@ -199,7 +173,8 @@ Json document_json(const Document& doc, const JsonOptions& options) {
     j["trace"] = trace;
   }
   j["elapsed_ms"] = doc.elapsed_ms;
+  if (!doc.transport.is_null()) j["transport"] = doc.transport;
   return j;
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::report

@@ -1,36 +1,42 @@
-// The result of one handshake as plain values, and its JSON form (CONTRACT.md "JSON"):
-// legs with their tokens, both sides' context views, per-message checks, warnings, the
-// error. to_json maps each type once; secrets (session-key bytes) appear only when
-// JsonOptions::show_secrets is set.
+// The result of one handshake as plain values, and its JSON form (the user-facing schema
+// "authctx/1", described in the README and man authctx(1) under JSON): legs with their
+// tokens, both sides' context views, per-message checks, warnings, the error. Each type is
+// mapped to JSON once here; secrets (session-key bytes) appear only when
+// JsonOptions::show_secrets is set. Times: elapsed_ms is the whole session; each leg keeps
+// the steady-clock instant it was recorded and how long the step that made it took, so a
+// caller can time phases (KDC exchange in the first initiator step, context legs, message
+// round trips) without changing the document.
 #pragma once
-#include <nlohmann/json.hpp>
-
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "decode/value.hpp"
-#include "gss/buffer.hpp"
 #include "gss/inquire.hpp"
 #include "gss/oid.hpp"
-#include "gss/status.hpp"
+#include "json/json.hpp"
+#include "report/error.hpp"
+#include "util/bytes.hpp"
 
-namespace authctx::core {
+namespace authctx::report {
 
-using Json = nlohmann::ordered_json;
+using SteadyClock = std::chrono::steady_clock;
 
 enum class Direction { initiator_to_acceptor, acceptor_to_initiator };
 std::string_view direction_name(Direction d);
-
-enum class Side { initiator, acceptor };
-std::string_view side_name(Side s);
+// The direction of what side sends.
+Direction sent_by(Side side);
 
 struct Leg {
   int index = 0;
   Direction direction = Direction::initiator_to_acceptor;
-  gss::Bytes token;
+  util::Bytes token;
   std::optional<decode::Value> decoded;  // decoded once, when the leg is recorded
+  Json transport;                        // the transport's metadata about it (null: none)
+  SteadyClock::time_point at;            // when it was recorded
+  std::optional<double> step_ms;         // how long the local step that produced it took
 };
 
 // Decodes a leg's token (secrets redacted unless show_secrets) and keeps the tree.
@@ -50,18 +56,6 @@ struct Warning {
   std::string cls;
   std::string message;
   std::string hint;
-};
-
-struct ErrorReport {
-  std::string stage;
-  std::optional<Side> side;
-  std::optional<gss::GssError> gss;
-  std::string message;  // for non-GSS errors
-  std::string cls;
-  std::string hint;
-  bool transport = false;      // a transport failure (exit 3), not an authentication one
-  std::optional<Json> remote;  // the peer's own error object, as it sent it
-  std::optional<std::int64_t> clock_offset_seconds;  // clock_skew: peer's clock minus ours
 };
 
 struct TraceLine {
@@ -86,12 +80,15 @@ struct Document {
   std::optional<Json> acceptor_report;  // client: the acceptor's own view, sent by the server
   std::string peer;                     // client/server: the other end's address
   std::vector<MessageCheck> messages;
+  std::optional<Json> application;      // a transport's post-establishment phase (LDAP, ...)
   std::optional<Json> negotiation;      // SPNEGO: offered, optimistic token, negotiated, mechListMIC
   std::vector<Warning> warnings;
   std::optional<ErrorReport> error;
   std::vector<TraceLine> trace;
   bool traced = false;  // --trace was given (then "trace" appears even when empty)
+  SteadyClock::time_point started = SteadyClock::now();
   double elapsed_ms = 0;
+  Json transport;       // the channel's own object (files, stdio, ...); null: none
 };
 
 struct JsonOptions {
@@ -104,7 +101,9 @@ Json leg_json(const Leg& leg, const JsonOptions& options);
 Json context_json(const ContextView& view, const JsonOptions& options);
 Json message_json(const MessageCheck& m);
 Json warning_json(const Warning& w);
-Json error_json(const ErrorReport& e);
 Json document_json(const Document& doc, const JsonOptions& options);
 
-}  // namespace authctx::core
+// The milliseconds since doc.started.
+double elapsed_since_start(const Document& doc);
+
+}  // namespace authctx::report

@@ -1,10 +1,6 @@
 #include "report/sink.hpp"
 
-namespace authctx::core {
-
-std::string dump_json(const Json& j, int indent) {
-  return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
+namespace authctx::report {
 
 namespace {
 void write_line(std::FILE* out, const std::string& s) {
@@ -14,13 +10,13 @@ void write_line(std::FILE* out, const std::string& s) {
 }
 }  // namespace
 
-void JsonSink::document(const Json& doc) { write_line(out_, dump_json(doc, pretty_ ? 2 : -1)); }
+void JsonSink::document(const Json& doc) { write_line(out_, json::dump(doc, pretty_ ? 2 : -1)); }
 
 void JsonlSink::event(std::string_view name, const Json& body) {
   Json line{{"schema", "authctx/1"}, {"event", name}, {"command", command_}};
   if (!connection_.empty()) line["connection"] = connection_;
   for (const auto& [k, v] : body.items()) line[k] = v;
-  write_line(out_, dump_json(line));
+  write_line(out_, json::dump(line));
 }
 
 void JsonlSink::document(const Json& doc) {
@@ -30,4 +26,4 @@ void JsonlSink::document(const Json& doc) {
   event("result", body);
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::report

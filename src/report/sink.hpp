@@ -11,7 +11,7 @@
 
 #include "report/document.hpp"
 
-namespace authctx::core {
+namespace authctx::report {
 
 class EventSink {
  public:
@@ -58,7 +58,4 @@ class CaptureSink final : public EventSink {
   std::vector<Json> documents;
 };
 
-// Serialises JSON for output: invalid UTF-8 from untrusted tokens is replaced, not fatal.
-std::string dump_json(const Json& j, int indent = -1);
-
-}  // namespace authctx::core
+}  // namespace authctx::report

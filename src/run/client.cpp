@@ -3,18 +3,19 @@
 #include <algorithm>
 #include <cmath>
 
-#include "transport/channel.hpp"
+#include "engine/session.hpp"
+#include "run/document.hpp"
+#include "transport/tcp_channel.hpp"
 #include "util/errors.hpp"
-#include "engine/established.hpp"
-#include "engine/handshake.hpp"
 
-namespace authctx::core {
+namespace authctx::run {
 namespace {
 
+using json::Json;
 using SteadyClock = std::chrono::steady_clock;
 
 // Tags each event of run i (jsonl) and keeps the per-run documents out of the output.
-class RunSink final : public EventSink {
+class RunSink final : public report::EventSink {
  public:
   RunSink(EventSink& inner, int run) : inner_(inner), run_(run) {}
   void event(std::string_view name, const Json& body) override {
@@ -22,30 +23,30 @@ class RunSink final : public EventSink {
     tagged["run"] = run_;
     inner_.event(name, tagged);
   }
-  void document(const Json&) override {}
+  void document(const Json& /*doc*/) override {}
 
  private:
   EventSink& inner_;
   int run_;
 };
 
-Document one_run(const ClientOptions& client, const InitiatorOptions& init, const SessionOptions& session,
-                 EventSink& sink) {
-  const auto started = SteadyClock::now();
-  Document doc;
-  doc.command = "client";
+// One connection, one handshake; the document is returned (and given to sink).
+report::Document one_run(const ClientOptions& client, const engine::InitiatorOptions& init,
+                         const engine::SessionOptions& session, report::EventSink& sink) {
+  auto doc = new_document("client");
   doc.requested_mech = init.mech;
+  engine::Recorder rec(doc, sink, session);
   try {
-    auto socket = connect_to(client.endpoint, client.timeout);
+    auto socket = net::connect_to(client.endpoint, client.timeout);
     doc.peer = socket.peer();
-    FrameStream stream(socket, client.framing, client.max_token_size, client.timeout);
-    auto channel = make_client_channel(client.framing, stream);
-    run_client_session(init, *channel, session, sink, doc);
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::transport) throw;
-    record_error(doc, transport_report(e), sink);
+    transport::TcpChannel channel(socket, transport::Role::initiator,
+                                  {client.framing, client.max_token_size, client.timeout, nullptr, session.messages});
+    engine::run_client(rec, init, channel);
+  } catch (const util::Error& e) {
+    if (e.kind() != util::ErrorKind::transport) throw;
+    rec.error(report::error_report(e));
   }
-  doc.elapsed_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
+  sink.document(finish_document(rec));
   return doc;
 }
 }  // namespace
@@ -56,13 +57,11 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
-ClientOutcome run_client(const ClientOptions& client, const InitiatorOptions& init, const SessionOptions& session,
-                         EventSink& sink) {
-  const auto options = event_options(session);
+ClientOutcome run_client(const ClientOptions& client, const engine::InitiatorOptions& init,
+                         const engine::SessionOptions& session, report::EventSink& sink) {
   ClientOutcome outcome;
   if (client.count <= 1) {
     const auto doc = one_run(client, init, session, sink);
-    sink.document(document_json(doc, options));
     outcome.all_established = doc.established && !doc.error;
     outcome.first_error = doc.error;
     return outcome;
@@ -78,10 +77,10 @@ ClientOutcome run_client(const ClientOptions& client, const InitiatorOptions& in
     times.push_back(doc.elapsed_ms);
     if (doc.established && !doc.error) {
       ++established;
-      if (mech.is_null()) mech = mech_json(doc.mech);
+      if (mech.is_null()) mech = report::mech_json(doc.mech);
     } else if (!outcome.first_error) {
       outcome.first_error = doc.error;
-      first_failure = Json{{"run", run}, {"error", doc.error ? error_json(*doc.error) : Json(nullptr)}};
+      first_failure = Json{{"run", run}, {"error", doc.error ? report::error_json(*doc.error) : Json(nullptr)}};
     }
   }
   const double total_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
@@ -92,7 +91,7 @@ ClientOutcome run_client(const ClientOptions& client, const InitiatorOptions& in
   doc["command"] = "client";
   doc["established"] = outcome.all_established;
   doc["mech"] = mech;
-  doc["requested_mech"] = mech_json(init.mech);
+  doc["requested_mech"] = report::mech_json(init.mech);
   doc["summary"] = Json{{"runs", client.count},
                         {"established", established},
                         {"failed", client.count - established},
@@ -103,9 +102,9 @@ ClientOutcome run_client(const ClientOptions& client, const InitiatorOptions& in
                         {"total_ms", total_ms},
                         {"handshakes_per_second", total_ms > 0 ? client.count * 1000.0 / total_ms : 0.0}};
   doc["first_failure"] = first_failure;
-  doc["error"] = outcome.first_error ? error_json(*outcome.first_error) : Json(nullptr);
+  doc["error"] = outcome.first_error ? report::error_json(*outcome.first_error) : Json(nullptr);
   sink.document(doc);
   return outcome;
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::run

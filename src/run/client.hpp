@@ -4,30 +4,30 @@
 #pragma once
 #include <chrono>
 
-#include "transport/records.hpp"
-#include "net/socket.hpp"
 #include "engine/options.hpp"
+#include "net/socket.hpp"
 #include "report/sink.hpp"
+#include "transport/records.hpp"
 
-namespace authctx::core {
+namespace authctx::run {
 
 struct ClientOptions {
-  Endpoint endpoint;
-  Framing framing = Framing::authctx;
+  net::Endpoint endpoint;
+  transport::Framing framing = transport::Framing::authctx;
   int count = 1;
   std::chrono::milliseconds timeout{30000};
-  std::size_t max_token_size = 1u << 20;
+  std::size_t max_token_size = 1U << 20U;
 };
 
 struct ClientOutcome {
   bool all_established = false;
-  std::optional<ErrorReport> first_error;  // of the first failed run
+  std::optional<report::ErrorReport> first_error;  // of the first failed run
 };
 
-ClientOutcome run_client(const ClientOptions& client, const InitiatorOptions& init, const SessionOptions& session,
-                         EventSink& sink);
+ClientOutcome run_client(const ClientOptions& client, const engine::InitiatorOptions& init,
+                         const engine::SessionOptions& session, report::EventSink& sink);
 
 // Nearest-rank percentile of a sorted sample (p in 0..100).
 double percentile(const std::vector<double>& sorted, double p);
 
-}  // namespace authctx::core
+}  // namespace authctx::run

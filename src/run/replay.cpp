@@ -2,27 +2,31 @@
 
 #include <sstream>
 
-#include "util/errors.hpp"
 #include "engine/established.hpp"
 #include "engine/party.hpp"
+#include "engine/recorder.hpp"
+#include "run/document.hpp"
 #include "util/base64.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
-namespace authctx::core {
+namespace authctx::run {
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
+using json::Json;
+using report::Direction;
+using report::Side;
 
-Error transcript_error(const std::filesystem::path& path, const std::string& why) {
-  return Error(ErrorKind::decode, "transcript_unusable", "cannot replay " + path.string() + ": " + why,
-               "give a document written by `authctx local|client|server --record FILE`");
+util::Error transcript_error(const std::filesystem::path& path, const std::string& why) {
+  return {util::ErrorKind::decode, "transcript_unusable", "cannot replay " + path.string() + ": " + why,
+          "give a document written by `authctx local|client|server --record FILE`"};
 }
 
 // The initiator tokens of one document, or nullopt if it is not an authctx document.
-std::optional<std::vector<gss::Bytes>> initiator_tokens(const Json& doc) {
+std::optional<std::vector<util::Bytes>> initiator_tokens(const Json& doc) {
   if (!doc.is_object() || doc.value("schema", "") != "authctx/1" || !doc.contains("legs") || !doc["legs"].is_array())
     return std::nullopt;
-  std::vector<gss::Bytes> out;
+  std::vector<util::Bytes> out;
   for (const auto& leg : doc["legs"]) {
     if (!leg.is_object() || leg.value("direction", "") != "initiator->acceptor") continue;
     if (!leg.contains("base64") || !leg["base64"].is_string()) return std::nullopt;
@@ -31,6 +35,28 @@ std::optional<std::vector<gss::Bytes>> initiator_tokens(const Json& doc) {
     out.push_back(std::move(*t));
   }
   return out;
+}
+
+// Feeds the tokens to the acceptor in order until it completes or fails; how many it took.
+std::size_t feed(engine::Acceptor& acceptor, const std::vector<util::Bytes>& tokens, engine::Recorder& rec) {
+  std::size_t fed = 0;
+  for (const auto& token : tokens) {
+    ++fed;
+    rec.leg(Direction::initiator_to_acceptor, token);
+    const auto step = engine::step_and_record(acceptor, token, rec);
+    if (step.failed || acceptor.complete()) break;
+  }
+  if (!rec.doc().error && !acceptor.complete()) {
+    report::ErrorReport r;
+    r.stage = "accept_sec_context";
+    r.side = Side::acceptor;
+    r.message = "the transcript's " + std::to_string(tokens.size()) +
+                " initiator token(s) did not complete the acceptor's context";
+    r.cls = "protocol_error";
+    r.hint = "the acceptor still expects a token: a recording holds answers to the original acceptor, not this one";
+    rec.error(std::move(r));
+  }
+  return fed;
 }
 }  // namespace
 
@@ -63,66 +89,36 @@ Transcript load_transcript(const std::filesystem::path& path) {
                                             : "it holds no authctx/1 document with legs");
 }
 
-Document run_replay(const std::filesystem::path& path, const AcceptorOptions& acc, const SessionOptions& session,
-                    EventSink& sink) {
+report::Document run_replay(const std::filesystem::path& path, const engine::AcceptorOptions& acc,
+                            const engine::SessionOptions& session, report::EventSink& sink) {
   const auto transcript = load_transcript(path);
-  const auto started = SteadyClock::now();
-  Document doc;
-  doc.command = "replay";
-  doc.peer = "transcript:" + path.string();
+  auto doc = new_document("replay", "transcript:" + path.string());
+  engine::Recorder rec(doc, sink, session);
   std::size_t fed = 0;
-  auto finish = [&]() -> Document {
-    doc.elapsed_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
-    auto j = document_json(doc, event_options(session));
-    j["replay"] = Json{{"transcript", path.string()},
-                       {"recorded_command", transcript.document.value("command", "")},
-                       {"recorded_established", transcript.document.value("established", false)},
-                       {"recorded_initiator_tokens", transcript.tokens.size()},
-                       {"replayed_tokens", fed}};
-    sink.document(j);
-    return std::move(doc);
-  };
-
-  std::unique_ptr<Acceptor> acceptor;
   try {
-    acceptor = std::make_unique<Acceptor>(acc);
-  } catch (const gss::GssError& e) {
-    record_error(doc, gss_report(e, Side::acceptor), sink);
-    return finish();
-  }
-  for (const auto& token : transcript.tokens) {
-    ++fed;
-    add_leg(doc, Direction::initiator_to_acceptor, token, session, sink);
-    auto a = acceptor->step(token);
-    if (!a.mech.empty()) doc.mech = a.mech;
-    if (!a.token.empty()) add_leg(doc, Direction::acceptor_to_initiator, a.token, session, sink);
-    if (a.error) {
-      record_error(doc, gss_report(*a.error, Side::acceptor), sink);
-      return finish();
+    engine::Acceptor acceptor(acc);
+    fed = feed(acceptor, transcript.tokens, rec);
+    if (!doc.error) {
+      doc.established = true;
+      engine::record_contexts(rec, nullptr, &acceptor);
+      engine::review(rec, engine::Review{nullptr, &acc});
+      rec.warning({"replay_accepted",
+                   "the acceptor accepted " + std::string(fed < transcript.tokens.size() ? "part of " : "") +
+                       "a recorded exchange: replayed tokens were not refused",
+                   "its replay cache is off (KRB5RCACHETYPE=none), does not persist (KRB5RCACHEDIR), or the "
+                   "recording was never accepted by this service before"});
     }
-    if (acceptor->complete()) break;
+  } catch (const gss::GssError& e) {
+    rec.error(report::gss_report(e, Side::acceptor));
   }
-  if (!acceptor->complete()) {
-    ErrorReport r;
-    r.stage = "accept_sec_context";
-    r.side = Side::acceptor;
-    r.message = "the transcript's " + std::to_string(transcript.tokens.size()) +
-                " initiator token(s) did not complete the acceptor's context";
-    r.cls = "protocol_error";
-    r.hint = "the acceptor still expects a token: a recording holds answers to the original acceptor, not this one";
-    record_error(doc, std::move(r), sink);
-    return finish();
-  }
-  doc.established = true;
-  finish_established(doc, nullptr, acceptor.get(), SessionOptions{0, session.show_secrets, {}}, sink);
-  Warning w{"replay_accepted",
-            "the acceptor accepted " + std::string(fed < transcript.tokens.size() ? "part of " : "") +
-                "a recorded exchange: replayed tokens were not refused",
-            "its replay cache is off (KRB5RCACHETYPE=none), does not persist (KRB5RCACHEDIR), or the recording "
-            "was never accepted by this service before"};
-  sink.event("warning", warning_json(w));
-  doc.warnings.push_back(std::move(w));
-  return finish();
+  auto j = finish_document(rec);
+  j["replay"] = Json{{"transcript", path.string()},
+                     {"recorded_command", transcript.document.value("command", "")},
+                     {"recorded_established", transcript.document.value("established", false)},
+                     {"recorded_initiator_tokens", transcript.tokens.size()},
+                     {"replayed_tokens", fed}};
+  sink.document(j);
+  return doc;
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::run

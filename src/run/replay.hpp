@@ -3,7 +3,8 @@
 // in order, and reports the outcome as a normal document (command "replay"). This is how a
 // person checks a service's replay protection: with the replay cache on, a recorded
 // Kerberos AP-REQ must fail with KRB5KRB_AP_ERR_REPEAT ("Request is a replay", error class
-// `replay`; through SPNEGO the minor code is mechglue-mapped, same text: FACTS.md). A
+// `replay`; MIT 1.20 reports GSS_S_FAILURE with that minor code, not GSS_S_DUPLICATE_TOKEN,
+// and through SPNEGO the minor code is a mechglue-mapped number with the same text). A
 // transcript made for another service's key fails with that key's error. The recorded
 // acceptor tokens are not used: the fresh acceptor answers with its own, and the recorded
 // initiator tokens that follow were made for the original answers (which is why multi-leg
@@ -16,15 +17,15 @@
 #pragma once
 #include <filesystem>
 
-#include "report/document.hpp"
 #include "engine/options.hpp"
+#include "report/document.hpp"
 #include "report/sink.hpp"
 
-namespace authctx::core {
+namespace authctx::run {
 
 struct Transcript {
-  Json document;                   // the recorded document
-  std::vector<gss::Bytes> tokens;  // its initiator->acceptor tokens, in leg order
+  json::Json document;              // the recorded document
+  std::vector<util::Bytes> tokens;  // its initiator->acceptor tokens, in leg order
 };
 
 // Reads a transcript: one JSON document, or documents one per line (the first with
@@ -32,7 +33,7 @@ struct Transcript {
 // error (exit 4) when it holds no authctx document with recorded initiator tokens.
 Transcript load_transcript(const std::filesystem::path& path);
 
-Document run_replay(const std::filesystem::path& path, const AcceptorOptions& acc, const SessionOptions& session,
-                    EventSink& sink);
+report::Document run_replay(const std::filesystem::path& path, const engine::AcceptorOptions& acc,
+                            const engine::SessionOptions& session, report::EventSink& sink);
 
-}  // namespace authctx::core
+}  // namespace authctx::run

@@ -10,12 +10,16 @@
 #include <mutex>
 #include <thread>
 
-#include "transport/channel.hpp"
+#include "engine/session.hpp"
+#include "run/document.hpp"
+#include "transport/tcp_channel.hpp"
 #include "util/errors.hpp"
-#include "engine/established.hpp"
 
-namespace authctx::core {
+namespace authctx::run {
 namespace {
+
+using json::Json;
+using report::EventSink;
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -33,7 +37,7 @@ extern "C" void on_stop_signal(int) {
 
 void install_signal_handlers() {
   if (g_signal_pipe[0] < 0 && ::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-    throw setup_error("signal_setup", "cannot create the signal pipe");
+    throw util::setup_error("signal_setup", "cannot create the signal pipe");
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
@@ -77,21 +81,51 @@ class ConnectionSink final : public EventSink {
 
 struct Connection {
   int id = 0;
-  Socket socket;
+  net::Socket socket;
   std::thread thread;
   std::atomic<bool> done{false};
   std::atomic<bool> abort{false};
 };
+
+// One connection's session, on its own thread: its document goes to sink.
+report::Document serve_connection(Connection& conn, const ServerOptions& server, const engine::AcceptorOptions& acceptor,
+                                  const engine::SessionOptions& session, EventSink& sink) {
+  auto doc = new_document("server", conn.socket.peer());
+  sink.event("connection", Json{{"peer", doc.peer}});
+  engine::Recorder rec(doc, sink, session);
+  try {
+    transport::TcpChannel channel(conn.socket, transport::Role::acceptor,
+                                  {server.framing, server.max_token_size, server.timeout, &conn.abort, 0});
+    engine::run_server(rec, acceptor, channel);
+  } catch (const util::Error& e) {
+    // Whatever ends one connection (a set-up error too) ends only that connection: it is
+    // reported as the connection's failure, and the server goes on serving.
+    auto r = report::error_report(e);
+    r.stage = "transport";
+    r.transport = true;
+    rec.error(std::move(r));
+  } catch (const std::exception& e) {
+    report::ErrorReport r;
+    r.stage = "server";
+    r.message = std::string("internal error: ") + e.what();
+    r.cls = "internal_error";
+    rec.error(std::move(r));
+  }
+  Json j = finish_document(rec);
+  j["connection"] = conn.id;
+  sink.document(j);
+  return doc;
+}
 }  // namespace
 
-ServerOutcome run_server(const ServerOptions& server, const AcceptorOptions& acceptor, const SessionOptions& session,
-                         EventSink& sink, const ListeningCallback& on_listening) {
-  std::vector<Listener> listeners;
+ServerOutcome run_server(const ServerOptions& server, const engine::AcceptorOptions& acceptor,
+                         const engine::SessionOptions& session, EventSink& sink, const ListeningCallback& on_listening) {
+  std::vector<net::Listener> listeners;
   listeners.reserve(server.listen.size());
-  std::vector<Endpoint> bound;
+  std::vector<net::Endpoint> bound;
   for (const auto& ep : server.listen) {
     listeners.emplace_back(ep);
-    bound.push_back(Endpoint{ep.host, listeners.back().port()});
+    bound.push_back(net::Endpoint{ep.host, listeners.back().port()});
   }
   install_signal_handlers();
   if (on_listening) on_listening(bound);
@@ -101,7 +135,6 @@ ServerOutcome run_server(const ServerOptions& server, const AcceptorOptions& acc
   std::mutex outcome_mutex;
   std::list<Connection> connections;
   int next_id = 1;
-  const auto options = event_options(session);
 
   auto reap = [&connections](bool all) {
     for (auto it = connections.begin(); it != connections.end();) {
@@ -125,36 +158,15 @@ ServerOutcome run_server(const ServerOptions& server, const AcceptorOptions& acc
     if (!room) continue;
     for (std::size_t i = 1; i < fds.size(); ++i) {
       if ((fds[i].revents & POLLIN) == 0) continue;
-      Socket s = listeners[i - 1].accept_one();
+      net::Socket s = listeners[i - 1].accept_one();
       if (!s) continue;
       auto& c = connections.emplace_back();
       c.id = next_id++;
       c.socket = std::move(s);
       ++outcome.connections;
       c.thread = std::thread([&, conn = &c] {
-        const auto started = SteadyClock::now();
         ConnectionSink csink(locked, conn->id);
-        Document doc;
-        doc.command = "server";
-        doc.peer = conn->socket.peer();
-        csink.event("connection", Json{{"peer", doc.peer}});
-        try {
-          FrameStream stream(conn->socket, server.framing, server.max_token_size, server.timeout, &conn->abort);
-          auto channel = make_server_channel(server.framing, stream);
-          run_server_session(acceptor, *channel, session, ServerSessionOptions{server.report}, csink, doc);
-        } catch (const Error& e) {
-          record_error(doc, transport_report(e), csink);
-        } catch (const std::exception& e) {
-          ErrorReport r;
-          r.stage = "server";
-          r.message = std::string("internal error: ") + e.what();
-          r.cls = "internal_error";
-          record_error(doc, std::move(r), csink);
-        }
-        doc.elapsed_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
-        Json j = document_json(doc, options);
-        j["connection"] = conn->id;
-        csink.document(j);
+        const auto doc = serve_connection(*conn, server, acceptor, session, csink);
         {
           std::lock_guard lock(outcome_mutex);
           if (doc.established && !doc.error) ++outcome.established;
@@ -187,4 +199,4 @@ ServerOutcome run_server(const ServerOptions& server, const AcceptorOptions& acc
   return outcome;
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::run

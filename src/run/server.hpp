@@ -8,38 +8,38 @@
 #include <functional>
 #include <vector>
 
-#include "transport/records.hpp"
-#include "net/socket.hpp"
 #include "engine/options.hpp"
-#include "engine/handshake.hpp"
+#include "net/socket.hpp"
 #include "report/sink.hpp"
+#include "transport/records.hpp"
 
-namespace authctx::core {
+namespace authctx::run {
 
 struct ServerOptions {
-  std::vector<Endpoint> listen;
-  Framing framing = Framing::authctx;
+  std::vector<net::Endpoint> listen;
+  transport::Framing framing = transport::Framing::authctx;
   bool once = false;
   int max_connections = 16;
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds grace{5000};
-  std::size_t max_token_size = 1u << 20;
-  bool report = true;
+  std::size_t max_token_size = 1U << 20U;
 };
 
 struct ServerOutcome {
   int connections = 0;
   int established = 0;
   bool stopped_by_signal = false;
-  std::optional<ErrorReport> last_error;  // with --once: the one connection's error
+  std::optional<report::ErrorReport> last_error;  // with --once: the one connection's error
 };
 
 // Called once the listeners are bound, with the addresses actually listened on.
-using ListeningCallback = std::function<void(const std::vector<Endpoint>&)>;
+using ListeningCallback = std::function<void(const std::vector<net::Endpoint>&)>;
 
 // Each connection's document goes to sink.document() and its events to sink.event(),
-// serialised by the server (sinks need not be thread-safe).
-ServerOutcome run_server(const ServerOptions& server, const AcceptorOptions& acceptor, const SessionOptions& session,
-                         EventSink& sink, const ListeningCallback& on_listening);
+// serialised by the server (sinks need not be thread-safe). session.report: send the
+// acceptor's context view to the client.
+ServerOutcome run_server(const ServerOptions& server, const engine::AcceptorOptions& acceptor,
+                         const engine::SessionOptions& session, report::EventSink& sink,
+                         const ListeningCallback& on_listening);
 
-}  // namespace authctx::core
+}  // namespace authctx::run

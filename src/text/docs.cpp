@@ -1,7 +1,7 @@
 // Text views of decode, lab, mechs and doctor documents (see text_view_docs.hpp).
 #include "text/docs.hpp"
 
-namespace authctx::core::text {
+namespace authctx::text {
 namespace {
 
 bool has(const Json& j, const char* key) { return j.is_object() && j.contains(key) && !j[key].is_null(); }
@@ -144,4 +144,4 @@ std::optional<std::string> render_other(const Json& doc, const TextOptions& opti
   return title(doc, st) + "\n" + outline(doc, "  ");
 }
 
-}  // namespace authctx::core::text
+}  // namespace authctx::text

@@ -9,7 +9,7 @@
 #include "text/view.hpp"
 #include "text/style.hpp"
 
-namespace authctx::core::text {
+namespace authctx::text {
 
 // The text for doc when it is not a handshake document; nullopt when it is one (or is an
 // error-only document, which the handshake view shows as status line plus error).
@@ -21,4 +21,4 @@ void error_block(std::ostringstream& o, const Json& error, const Style& st);
 // `client --count N` summary: runs, established/failed, min/median/p95/max milliseconds.
 void summary_block(std::ostringstream& o, const Json& summary, const Style& st);
 
-}  // namespace authctx::core::text
+}  // namespace authctx::text

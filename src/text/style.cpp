@@ -1,13 +1,13 @@
 #include "text/style.hpp"
 
-#include "report/sink.hpp"
+#include "json/json.hpp"
 
-namespace authctx::core::text {
+namespace authctx::text {
 
 std::string str(const Json& j) {
   if (j.is_null()) return "-";
   if (j.is_string()) return j.get<std::string>();
-  return dump_json(j);
+  return json::dump(j);
 }
 
 std::string field(const Json& j, const char* key) {
@@ -137,4 +137,4 @@ std::string outline(const Json& j, const std::string& indent) {
   return out;
 }
 
-}  // namespace authctx::core::text
+}  // namespace authctx::text

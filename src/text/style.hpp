@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "report/document.hpp"
+#include "json/json.hpp"
 
-namespace authctx::core::text {
+namespace authctx::text {
+
+using json::Json;
 
 struct Style {
   bool color = false;
@@ -41,4 +43,4 @@ std::vector<std::string> wrap_words(const std::string& s, std::size_t width);
 // Full decoded tree as an indented outline (for --verbose), each line prefixed by indent.
 std::string outline(const Json& j, const std::string& indent);
 
-}  // namespace authctx::core::text
+}  // namespace authctx::text

@@ -7,7 +7,7 @@
 #include "text/view.hpp"
 #include "text/style.hpp"
 
-namespace authctx::core {
+namespace authctx::text {
 namespace {
 using text::field;
 using text::name_of;
@@ -203,4 +203,4 @@ std::string summarize_token(const Json& decoded) {
   return s;
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::text

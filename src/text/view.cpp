@@ -9,7 +9,7 @@
 #include "text/docs.hpp"
 #include "text/style.hpp"
 
-namespace authctx::core {
+namespace authctx::text {
 namespace {
 using text::field;
 using text::str;
@@ -139,7 +139,6 @@ void trace_block(std::ostringstream& o, const Json& trace, const Style& st) {
 }
 }  // namespace
 
-namespace text {
 void error_block(std::ostringstream& o, const Json& e, const Style& st) {
   if (!e.is_object()) return;
   o << "\n" << st.bad("✘ error: " + field(e, "class"));
@@ -169,7 +168,6 @@ void error_block(std::ostringstream& o, const Json& e, const Style& st) {
     for (std::size_t i = 0; i < lines.size(); ++i) o << "  " << (i == 0 ? st.warn("next: ") : "      ") << lines[i] << "\n";
   }
 }
-}  // namespace text
 
 std::string render_text(const Json& doc, const TextOptions& options) {
   const Style st{options.color};
@@ -187,4 +185,4 @@ std::string render_text(const Json& doc, const TextOptions& options) {
   return o.str();
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::text

@@ -11,9 +11,11 @@
 #pragma once
 #include <string>
 
-#include "report/document.hpp"
+#include "json/json.hpp"
 
-namespace authctx::core {
+namespace authctx::text {
+
+using json::Json;
 
 struct TextOptions {
   bool color = false;
@@ -28,4 +30,4 @@ std::string render_text(const Json& doc, const TextOptions& options);
 // tokens follow their outer token after an arrow. Empty for a non-object.
 std::string summarize_token(const Json& decoded);
 
-}  // namespace authctx::core
+}  // namespace authctx::text

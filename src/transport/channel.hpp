@@ -1,65 +1,84 @@
-// A channel is one side of a framing on a connection: what the handshake drivers (session.hpp)
-// need to exchange tokens, errors, the acceptor's report and per-message checks, whatever
-// the bytes look like on the wire. Two framings, two sides, four implementations:
-//   authctx     hello, tokens, the acceptor's error or its CONTEXT report, per-message round
-//               trips with both sides' results (framing.hpp; man authctx(1) documents it)
-//   gss-sample  MIT's sample protocol (FACTS.md): tokens only; errors travel as the error
-//               token; one wrap+MIC round trip per message
+// A channel is one side's end of a connection to the other side of a handshake: it sends
+// and receives whole typed frames (frame.hpp) and knows nothing of GSS-API or of the party
+// behind it. The engine (engine/handshake.hpp) runs the handshake and the per-message plan
+// over any channel. Implementations, each one file:
+//   authctx_channel   the authctx framing over a record stream (TCP or a folder)
+//   sample_channel    MIT's gss-sample protocol (TCP): tokens only, wrap answered by MIC
+//   stdio_channel     base64 paragraphs on standard input and output: tokens only
+//   files_channel     the authctx framing with one file per record in a folder
+//   memory_channel    two ends in one process, for tests
+//
+// A new transport is one class: say what the framing carries (traits), map frames to the
+// wire in send() and receive(), and optionally describe itself for the document, report
+// warnings, and run a phase of its own once the context is established.
+//
+// Contract: send() and receive() throw util::Error of kind transport for every failure of
+// the connection (timeout, closed_early, malformed_frame, token_too_large, ...); every wait
+// is bounded. receive() returns the frames the peer sent in order; it never returns a frame
+// kind the framing cannot carry. A channel is used by one thread at a time.
 #pragma once
-#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
-#include "report/document.hpp"
-#include "transport/records.hpp"
-#include "engine/party.hpp"
+#include "transport/frame.hpp"
+#include "transport/protection.hpp"
 
-namespace authctx::core {
+namespace authctx::transport {
 
-struct Incoming {
-  enum class Kind { token, accepted, error };
-  Kind kind = Kind::token;
-  gss::Bytes token;  // token, or an error token that came with an error
-  Json body;         // accepted: {"context": CONTEXT|null}; error: {"error": ERROR}
+// What a framing carries, which is how the engine knows what to wait for.
+struct ChannelTraits {
+  MessagePlan plan = MessagePlan::none;
+  // The acceptor's verdict travels (accepted or error frame after the initiator's last
+  // token). Without it, an initiator whose context completes takes the exchange as
+  // accepted, with no report.
+  bool verdict = false;
+  // The acceptor answers the initiator's bye with its own checks (a results frame).
+  bool results = false;
 };
 
-struct MessageOutcome {
-  std::vector<MessageCheck> checks;
-  std::optional<Json> peer_error;  // the peer reported a failure instead
+// A warning for the document (class, one sentence, a next step).
+struct Notice {
+  std::string cls;
+  std::string message;
+  std::string hint;
 };
 
-class ClientChannel {
+// What a post-establishment phase (after_established) found.
+struct PhaseError {
+  std::string stage;  // e.g. "sasl_security_layer", "ldap_search"
+  std::string cls;
+  std::string message;
+  std::string hint;
+  bool transport = false;  // a transport failure (exit 3) rather than a refusal (exit 1)
+};
+struct PhaseResult {
+  Json result;                      // the document's "application" object
+  std::vector<Notice> notices;      // become warnings
+  std::optional<PhaseError> error;  // becomes the document's error
+};
+
+class Channel {
  public:
-  virtual ~ClientChannel() = default;
-  virtual void start(int messages) = 0;
-  virtual void send_token(const gss::Bytes& token) = 0;
-  virtual void send_error(const Json& error, const gss::Bytes& token) = 0;
-  virtual Incoming receive() = 0;
-  // After the initiator completes: the acceptor's verdict (authctx: ACCEPTED or ERROR;
-  // gss-sample has none and returns accepted with no report).
-  virtual Incoming await_acceptance() = 0;
-  virtual MessageOutcome exchange_messages(const Party& initiator, int rounds) = 0;
-  virtual void finish() = 0;
+  virtual ~Channel() = default;
+  virtual const ChannelTraits& traits() const = 0;
+  // The greeting the framing exchanges before the first token (authctx HELLO, gss-sample's
+  // NOOP|CONTEXT_NEXT). The engine calls it once, before the first send or receive.
+  virtual void open() {}
+  // Sends one frame; returns transport metadata about it (null when none).
+  virtual Json send(const Frame& frame) = 0;
+  virtual Frame receive() = 0;
+  // Once the context is established and the verdict is in, before any per-message plan:
+  // a phase the transport runs over the context (LDAP: SASL security-layer negotiation and
+  // a search as wrapped SASL buffers). nullopt when the transport has none.
+  virtual std::optional<PhaseResult> after_established(Protection& /*protection*/) { return std::nullopt; }
+  // The document's "transport" object (kind, folder, session, ...); null for none.
+  virtual Json describe() const { return nullptr; }
+  // Warnings gathered since the last call.
+  virtual std::vector<Notice> take_notices() { return {}; }
 };
 
-class ServerChannel {
- public:
-  virtual ~ServerChannel() = default;
-  virtual void start() = 0;
-  virtual Incoming receive() = 0;  // token, or error when the initiator gave up
-  virtual void send_token(const gss::Bytes& token) = 0;
-  virtual void send_failure(const Json& error, const gss::Bytes& token) = 0;
-  virtual void send_accepted(const std::optional<Json>& report) = 0;
-  virtual MessageOutcome serve_messages(const Party& acceptor) = 0;
-};
+// "expected WHAT but the peer sent a KIND frame" as a transport error (malformed_frame).
+[[noreturn]] void unexpected_frame(const Frame& frame, const std::string& expected);
 
-std::unique_ptr<ClientChannel> make_client_channel(Framing framing, FrameStream& stream);
-std::unique_ptr<ServerChannel> make_server_channel(Framing framing, FrameStream& stream);
-
-// Per-message payloads both framings use, so either side can check what arrived.
-gss::Bytes message_payload(int round, std::string_view kind);
-
-// A MessageCheck from its JSON form (message_json), e.g. in a peer's RESULTS frame.
-MessageCheck message_from_json(const Json& j);
-
-}  // namespace authctx::core
+}  // namespace authctx::transport

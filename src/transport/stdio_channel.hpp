@@ -4,13 +4,11 @@
 // token is written as `Negotiate <base64>`; a paragraph read may always carry that prefix,
 // optionally after an HTTP header name (`Authorization: Negotiate ...`).
 //
-// Only tokens travel, as with MIT gss-sample: no hello, no acceptor report, no error
-// message. A failing acceptor sends its error token if it has one, else it closes its
-// output; the client then reports the closed pipe (exit 3) and the server's own document
-// holds the error. After establishment each of `messages` rounds is one wrap token from the
-// initiator (confidentiality requested) answered by the acceptor's MIC over the unwrapped
-// message, so both sides prove the session key; the server serves rounds until its input
-// ends, which is how the client says it is done (it closes its output).
+// Only tokens travel, as with MIT gss-sample: no hello, no verdict, no report, no error
+// object. A failing side sends its error token if it has one. After establishment each
+// round is one wrap token from the initiator (confidentiality requested) answered by the
+// acceptor's MIC over the unwrapped message; the initiator's bye closes its output, and
+// the acceptor reads the end of its input as that bye.
 //
 // With `interactive` (standard input is a terminal) a prompt on stderr says what to paste
 // and which token to pass on; tokens still go to out_fd, so two people can relay a
@@ -20,18 +18,17 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "report/document.hpp"
-#include "engine/options.hpp"
-#include "report/sink.hpp"
+#include "transport/channel.hpp"
 
-namespace authctx::core {
+namespace authctx::transport {
 
 struct StdioOptions {
   int in_fd = 0;
   int out_fd = 1;
   std::chrono::milliseconds timeout{30000};
-  std::size_t max_token_size = 1u << 20;
+  std::size_t max_token_size = 1U << 20U;
   bool negotiate_prefix = false;
   bool interactive = false;
 };
@@ -42,7 +39,7 @@ class ParagraphReader {
   ParagraphReader(int fd, std::size_t max_token_size) : fd_(fd), max_text_(max_token_size / 3 * 4 + 4096) {}
   // The next token; nullopt at the end of input. Throws transport errors: timeout,
   // malformed_token (not base64), token_too_large.
-  std::optional<gss::Bytes> next(std::chrono::steady_clock::time_point deadline);
+  std::optional<Bytes> next(std::chrono::steady_clock::time_point deadline);
 
  private:
   bool read_line(std::string& line, std::chrono::steady_clock::time_point deadline);
@@ -54,14 +51,32 @@ class ParagraphReader {
 };
 
 // Decodes one paragraph's text (prefix allowed); nullopt if it is not base64.
-std::optional<gss::Bytes> decode_paragraph(std::string_view text);
+std::optional<Bytes> decode_paragraph(std::string_view text);
 // One token as a paragraph: base64 on one line, then a blank line.
-std::string encode_paragraph(const gss::Bytes& token, bool negotiate_prefix);
+std::string encode_paragraph(const Bytes& token, bool negotiate_prefix);
 
-// One handshake each; the document (with a "transport" object) goes to sink and is returned.
-Document run_stdio_client(const StdioOptions& stdio, const InitiatorOptions& init, const SessionOptions& session,
-                          EventSink& sink);
-Document run_stdio_server(const StdioOptions& stdio, const AcceptorOptions& acc, const SessionOptions& session,
-                          EventSink& sink);
+class StdioChannel final : public Channel {
+ public:
+  StdioChannel(const StdioOptions& options, Role role);
+  const ChannelTraits& traits() const override;
+  Json send(const Frame& frame) override;
+  Frame receive() override;
+  // {"kind":"stdio","negotiate_prefix":...,"interactive":...}
+  Json describe() const override;
+  // Closes our output: the peer reads its end (the initiator's bye; an acceptor that
+  // stops, so a client waiting for a token that will not come hears it).
+  void close_output();
 
-}  // namespace authctx::core
+ private:
+  void put(const Bytes& token, const std::string& what);
+  std::optional<Bytes> get(const std::string& what, const std::string& or_else = {});
+
+  StdioOptions options_;
+  Role role_;
+  ParagraphReader reader_;
+  std::string peer_;
+  bool accepted_ = false;  // acceptor: messages follow
+  bool awaiting_mic_ = false;  // initiator: a wrap token went out
+};
+
+}  // namespace authctx::transport

@@ -1,11 +1,13 @@
-// Typed errors thrown by the lower layers. Only cli/ turns them into exit codes
-// (usage 2, transport 3, decode 4, setup 5; a gss::GssError is an authentication failure, 1).
-// Each carries a stable class id and a hint a person can act on.
+// Typed errors thrown by every layer below cli/. Only cli/ turns them into exit codes
+// (usage 2, transport 3, decode 4, setup 5; a gss::GssError is an authentication failure,
+// 1). Each carries a stable class id (the document's error.class) and a hint a person can
+// act on. Standard library only, so the lab, the transports and the engine share one type.
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <utility>
 
-namespace authctx::core {
+namespace authctx::util {
 
 enum class ErrorKind { usage, transport, decode, setup };
 
@@ -24,13 +26,13 @@ class Error : public std::runtime_error {
 };
 
 inline Error usage_error(const std::string& message, std::string hint = {}) {
-  return Error(ErrorKind::usage, "usage", message, std::move(hint));
+  return {ErrorKind::usage, "usage", message, std::move(hint)};
 }
 inline Error setup_error(std::string cls, const std::string& message, std::string hint = {}) {
-  return Error(ErrorKind::setup, std::move(cls), message, std::move(hint));
+  return {ErrorKind::setup, std::move(cls), message, std::move(hint)};
 }
 inline Error transport_error(std::string cls, const std::string& message, std::string hint = {}) {
-  return Error(ErrorKind::transport, std::move(cls), message, std::move(hint));
+  return {ErrorKind::transport, std::move(cls), message, std::move(hint)};
 }
 
-}  // namespace authctx::core
+}  // namespace authctx::util
