@@ -1,6 +1,5 @@
 #include "cli/app.hpp"
 
-#include <krb5/krb5.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
