@@ -47,7 +47,9 @@ void save_state(const LabInfo& info) {
   auto doc = to_document(info);
   doc["schema"] = k_state_schema;
   doc.erase("command");
-  util::write_private_file(info.paths().state_file, doc.dump(2) + "\n");
+  // A lab folder's path need not be UTF-8: replace such bytes rather than throw.
+  const auto text = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  util::write_private_file(info.paths().state_file, text + "\n");
 }
 
 LabInfo load_state(const std::filesystem::path& dir) {
