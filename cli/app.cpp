@@ -6,10 +6,10 @@
 #include <iostream>
 
 #include "cli/exit_codes.hpp"
-#include "report/error.hpp"
-#include "util/errors.hpp"
 #include "engine/trace.hpp"
 #include "gss/status.hpp"
+#include "report/error.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
 namespace authctx::cli {
@@ -27,7 +27,8 @@ int exit_for(util::ErrorKind kind) {
 
 // The error document and the one sentence on stderr that every non-zero exit writes.
 int report_error(App& shared, const report::ErrorReport& error, int code) {
-  json::Json doc{{"schema", "authctx/1"}, {"command", shared.command.empty() ? "authctx" : shared.command},
+  json::Json doc{{"schema", "authctx/1"},
+                 {"command", shared.command.empty() ? "authctx" : shared.command},
                  {"established", false}};
   doc["error"] = report::error_json(error);
   try {
@@ -76,34 +77,36 @@ int run_guarded(App& shared, const std::function<int()>& fn) {
     r.message = e.stage_and_text();
     return report_error(shared, r, k_exit_auth_failed);
   } catch (const std::exception& e) {
-    return report_error(shared, plain_error("internal", "internal_error", std::string("internal error: ") + e.what(),
-                                            "please report this with the command line that caused it"),
+    return report_error(shared,
+                        plain_error("internal", "internal_error", std::string("internal error: ") + e.what(),
+                                    "please report this with the command line that caused it"),
                         k_exit_setup);
   }
 }
 
-int main(int argc, char** argv) {
+int run_app(int argc, char** argv) {
   App shared;
   CLI::App app{"authctx: see inside GSS-API authentication handshakes (Kerberos, SPNEGO, NTLM)", "authctx"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   app.fallthrough();
 
-  static const std::map<std::string, Format> formats{
+  static const std::map<std::string, Format> k_formats{
       {"auto", Format::automatic}, {"json", Format::json}, {"jsonl", Format::jsonl}, {"text", Format::text}};
-  app.add_option("--format", shared.globals.format, "Output format: auto (text on a terminal, json otherwise), json, jsonl, text")
-      ->transform(CLI::CheckedTransformer(formats))
+  app.add_option("--format", shared.globals.format,
+                 "Output format: auto (text on a terminal, json otherwise), json, jsonl, text")
+      ->transform(CLI::CheckedTransformer(k_formats))
       ->option_text("auto|json|jsonl|text");
   app.add_option("--output", shared.globals.output, "Write the output to FILE (mode 0600) instead of stdout")
       ->option_text("FILE");
   app.add_flag("--trace", shared.globals.trace, "Include the Kerberos library's trace lines as events");
   app.add_flag("--show-secrets", shared.globals.show_secrets,
                "Show session-key bytes and NTLM response material (redacted by default)");
-  static const std::map<std::string, Color> colors{
+  static const std::map<std::string, Color> k_colors{
       {"auto", Color::automatic}, {"always", Color::always}, {"never", Color::never}};
   app.add_option("--color", shared.globals.color,
                  "Colour in the text view: auto (on a terminal unless NO_COLOR is set), always, never")
-      ->transform(CLI::CheckedTransformer(colors))
+      ->transform(CLI::CheckedTransformer(k_colors))
       ->option_text("auto|always|never");
   app.add_flag("--verbose", shared.globals.verbose, "Text view: show every leg's full decoded tree");
 
@@ -129,7 +132,8 @@ int main(int argc, char** argv) {
     return report_error(shared, plain_error("usage", "usage", e.what(), "see `authctx --help`"), k_exit_usage);
   }
   if (!shared.action)
-    return report_error(shared, plain_error("usage", "usage", "no command given", "see `authctx --help`"), k_exit_usage);
+    return report_error(shared, plain_error("usage", "usage", "no command given", "see `authctx --help`"),
+                        k_exit_usage);
   // Before the first GSS-API call: the Kerberos library reads KRB5_TRACE when it makes a context.
   if (shared.globals.trace) engine::TraceCapture::start();
   return run_guarded(shared, shared.action);

@@ -82,12 +82,15 @@ void setup_client(CLI::App& app, App& shared) {
   add_transport_options(cmd, args->transport, "--connect");
   add_record_option(cmd, args->record);
   cmd->add_option("--count", args->count, "Run N handshakes, one connection each, and report a summary")
-      ->check(CLI::Range(1, 1000000))->capture_default_str();
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_option("--messages", args->messages, "Per-message round trips after establishment")
-      ->check(CLI::Range(0, 1000))->capture_default_str();
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   add_initiator_options(cmd, args->initiator);
   cmd->add_option("--channel-bindings", args->initiator.channel_bindings,
-                  "Channel bindings: TEXT, hex:HEX or file:PATH")->group("Initiator");
+                  "Channel bindings: TEXT, hex:HEX or file:PATH")
+      ->group("Initiator");
   cmd->callback([args, &shared] {
     shared.command = "client";
     shared.action = [args, &shared] { return run_client(*args, shared.globals); };

@@ -43,7 +43,8 @@ void setup_local(CLI::App& app, App& shared) {
   add_acceptor_options(cmd, opts->acceptor);
   add_shared_channel_bindings(cmd, opts->channel_bindings);
   cmd->add_option("--messages", opts->messages, "Per-message round trips after establishment")
-      ->check(CLI::Range(0, 1000))->capture_default_str();
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   add_record_option(cmd, opts->record);
   cmd->callback([opts, &shared] {
     shared.command = "local";

@@ -29,8 +29,9 @@ int run_replay(const ReplayArgs& args, const GlobalOptions& globals) {
 
 void setup_replay(CLI::App& app, App& shared) {
   auto args = std::make_shared<ReplayArgs>();
-  auto* cmd = app.add_subcommand("replay", "Feed a recorded exchange's initiator tokens to a fresh acceptor "
-                                           "(checks replay protection)");
+  auto* cmd = app.add_subcommand("replay",
+                                 "Feed a recorded exchange's initiator tokens to a fresh acceptor "
+                                 "(checks replay protection)");
   cmd->add_option("FILE", args->transcript, "A transcript written by --record (local, client or server)")->required();
   add_acceptor_options(cmd, args->acceptor);
   cmd->callback([args, &shared] {

@@ -76,16 +76,13 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   auto out = open_output(globals);
   auto sink = make_server_sink(globals, *out, args.record);
   const auto framing = args.network.framing == transport::Framing::gss_sample ? "gss-sample" : "authctx";
-  const auto outcome = run::run_server(server, acc, session_options(args, globals), *sink,
-                                       [&](const std::vector<net::Endpoint>& bound) {
-                                         for (const auto& ep : bound) {
-                                           std::cerr << "authctx: listening on " << ep.text() << " (framing "
-                                                     << framing << ")" << std::endl;
-                                           sink->event("listening", json::Json{{"address", ep.text()},
-                                                                               {"port", ep.port},
-                                                                               {"framing", framing}});
-                                         }
-                                       });
+  const auto outcome =
+      run::run_server(server, acc, session_options(args, globals), *sink, [&](const std::vector<net::Endpoint>& bound) {
+        for (const auto& ep : bound) {
+          std::cerr << "authctx: listening on " << ep.text() << " (framing " << framing << ")" << std::endl;
+          sink->event("listening", json::Json{{"address", ep.text()}, {"port", ep.port}, {"framing", framing}});
+        }
+      });
   return server_exit_code(args.once, outcome.established, outcome.last_error);
 }
 }  // namespace
@@ -103,13 +100,15 @@ void setup_server(CLI::App& app, App& shared) {
   add_record_option(cmd, args->record);
   cmd->add_flag("--once", args->once, "Serve one connection, then exit with its result")->group("Connection");
   cmd->add_option("--max-connections", args->max_connections, "Connections served at once; more wait in the backlog")
-      ->check(CLI::Range(1, 1024))->capture_default_str()->group("Connection");
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str()
+      ->group("Connection");
   cmd->add_flag("--no-report", args->no_report, "Do not send the acceptor's context view to the client");
   cmd->add_option("--store-delegated", args->store_delegated,
                   "Store a delegated credential in this ccache (e.g. FILE:/tmp/deleg; created 0600)");
   add_acceptor_options(cmd, args->acceptor);
-  cmd->add_option("--channel-bindings", args->acceptor.channel_bindings,
-                  "Channel bindings: TEXT, hex:HEX or file:PATH")->group("Acceptor");
+  cmd->add_option("--channel-bindings", args->acceptor.channel_bindings, "Channel bindings: TEXT, hex:HEX or file:PATH")
+      ->group("Acceptor");
   cmd->callback([args, &shared] {
     shared.command = "server";
     shared.action = [args, &shared] { return run_server(*args, shared.globals); };

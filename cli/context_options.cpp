@@ -2,39 +2,44 @@
 
 #include <cstdio>
 
-#include "util/errors.hpp"
 #include "gss/flags.hpp"
 #include "gss/oid.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
 namespace authctx::cli {
 
 void add_initiator_options(CLI::App* cmd, InitiatorArgs& a) {
-  static const std::map<std::string, gss::TargetType> target_types{
-      {"service", gss::TargetType::hostbased},
-      {"hostbased", gss::TargetType::hostbased},
-      {"principal", gss::TargetType::principal},
-      {"user", gss::TargetType::user}};
+  static const std::map<std::string, gss::TargetType> k_target_types{{"service", gss::TargetType::hostbased},
+                                                                     {"hostbased", gss::TargetType::hostbased},
+                                                                     {"principal", gss::TargetType::principal},
+                                                                     {"user", gss::TargetType::user}};
   const std::string g = "Initiator";
   cmd->add_option("--target", a.target, "Target name: service@host (host-based) unless --target-type says otherwise")
-      ->capture_default_str()->group(g);
+      ->capture_default_str()
+      ->group(g);
   cmd->add_option("--target-type", a.target_type, "How --target is read: hostbased, principal or user")
-      ->transform(CLI::CheckedTransformer(target_types))->option_text("hostbased|principal|user")->group(g);
+      ->transform(CLI::CheckedTransformer(k_target_types))
+      ->option_text("hostbased|principal|user")
+      ->group(g);
   cmd->add_option("--mech", a.mech, "Mechanism: krb5, spnego, ntlm, iakerb or a dotted OID")
       ->check([](const std::string& s) {
-        return gss::mech_from_name(s) ? std::string() : "unknown mechanism '" + s + "' (krb5, spnego, ntlm, iakerb or a dotted OID)";
+        return gss::mech_from_name(s) ? std::string()
+                                      : "unknown mechanism '" + s + "' (krb5, spnego, ntlm, iakerb or a dotted OID)";
       })
-      ->capture_default_str()->group(g);
-  cmd->add_option("--neg-mechs", a.neg_mechs, "SPNEGO only: mechanisms to offer, comma separated (e.g. krb5,ntlm)")->group(g);
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--neg-mechs", a.neg_mechs, "SPNEGO only: mechanisms to offer, comma separated (e.g. krb5,ntlm)")
+      ->group(g);
   cmd->add_option("--require-mech", a.require_mech,
                   "Fail (exit 1) unless this mechanism is the one negotiated, e.g. krb5 to refuse an NTLM fallback")
-      ->check([](const std::string& s) {
-        return gss::mech_from_name(s) ? std::string() : "unknown mechanism '" + s + "'";
-      })
+      ->check(
+          [](const std::string& s) { return gss::mech_from_name(s) ? std::string() : "unknown mechanism '" + s + "'"; })
       ->group(g);
   cmd->add_flag("--no-mutual", a.no_mutual, "Do not request mutual authentication")->group(g);
   cmd->add_flag("--delegate", a.delegate, "Request credential delegation (GSS_C_DELEG_FLAG)")->group(g);
-  cmd->add_flag("--delegate-policy", a.delegate_policy, "Delegate only if the KDC marks the service ok-as-delegate")->group(g);
+  cmd->add_flag("--delegate-policy", a.delegate_policy, "Delegate only if the KDC marks the service ok-as-delegate")
+      ->group(g);
   cmd->add_flag("--no-replay", a.no_replay, "Do not request replay detection")->group(g);
   cmd->add_flag("--sequence", a.sequence, "Request sequence checking")->group(g);
   cmd->add_flag("--conf", a.conf, "Request confidentiality")->group(g);
@@ -43,18 +48,23 @@ void add_initiator_options(CLI::App* cmd, InitiatorArgs& a) {
   cmd->add_flag("--dce-style", a.dce_style, "Request DCE-style (3-leg) Kerberos")->group(g);
   cmd->add_option("--ccache", a.ccache, "Initiator credential cache (e.g. FILE:/tmp/cc)")->group(g);
   cmd->add_option("--client-keytab", a.client_keytab, "Get initiator credentials from this keytab")->group(g);
-  cmd->add_option("--user", a.user, "Initiator user name (with a password, or to pick from the ccache/keytab)")->group(g);
+  cmd->add_option("--user", a.user, "Initiator user name (with a password, or to pick from the ccache/keytab)")
+      ->group(g);
   cmd->add_option("--password-file", a.password_file, "Read the password from the first line of FILE")
-      ->option_text("FILE")->group(g);
-  cmd->add_flag("--password-stdin", a.password_stdin, "Read the password from the first line of standard input")->group(g);
+      ->option_text("FILE")
+      ->group(g);
+  cmd->add_flag("--password-stdin", a.password_stdin, "Read the password from the first line of standard input")
+      ->group(g);
 }
 
 void add_acceptor_options(CLI::App* cmd, AcceptorArgs& a) {
   const std::string g = "Acceptor";
   cmd->add_option("--keytab", a.keytab, "Acceptor keytab (default: KRB5_KTNAME or the system keytab)")->group(g);
-  cmd->add_option("--acceptor-name", a.acceptor_name, "Accept only as this name (service@host or a principal); default: any key in the keytab")
+  cmd->add_option("--acceptor-name", a.acceptor_name,
+                  "Accept only as this name (service@host or a principal); default: any key in the keytab")
       ->group(g);
-  cmd->add_option("--accept-mechs", a.accept_mechs, "SPNEGO acceptor: mechanisms it negotiates, comma separated (e.g. krb5)")
+  cmd->add_option("--accept-mechs", a.accept_mechs,
+                  "SPNEGO acceptor: mechanisms it negotiates, comma separated (e.g. krb5)")
       ->group(g);
 }
 

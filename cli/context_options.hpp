@@ -14,8 +14,8 @@ struct InitiatorArgs {
   gss::TargetType target_type = gss::TargetType::hostbased;
   std::string mech = "spnego";
   std::string neg_mechs;
-  bool no_mutual = false, delegate = false, delegate_policy = false, no_replay = false, sequence = false,
-       conf = false, integ = false, anon = false, dce_style = false;
+  bool no_mutual = false, delegate = false, delegate_policy = false, no_replay = false, sequence = false, conf = false,
+       integ = false, anon = false, dce_style = false;
   std::string channel_bindings;
   std::string ccache, client_keytab, user, password_file;
   bool password_stdin = false;

@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "util/errors.hpp"
 #include "cli/transport_options.hpp"
 #include "text/view.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -69,16 +69,20 @@ std::unique_ptr<report::EventSink> make_sink(const GlobalOptions& g, OutputFile&
   }
 }
 
-std::unique_ptr<report::EventSink> make_server_sink(const GlobalOptions& g, OutputFile& out, const std::string& record) {
+std::unique_ptr<report::EventSink> make_server_sink(const GlobalOptions& g, OutputFile& out,
+                                                    const std::string& record) {
   std::unique_ptr<report::EventSink> sink;
-  if (effective_format(g) == Format::json) sink = std::make_unique<report::JsonSink>(out.stream, false);
-  else sink = make_sink(g, out, "server");
+  if (effective_format(g) == Format::json)
+    sink = std::make_unique<report::JsonSink>(out.stream, false);
+  else
+    sink = make_sink(g, out, "server");
   return with_recording(std::move(sink), record);
 }
 
 void write_document(const GlobalOptions& g, const nlohmann::ordered_json& doc) {
   auto out = open_output(g);
-  const std::string command = doc.contains("command") && doc["command"].is_string() ? doc["command"].get<std::string>() : "";
+  const std::string command =
+      doc.contains("command") && doc["command"].is_string() ? doc["command"].get<std::string>() : "";
   auto sink = make_sink(g, *out, command);
   sink->document(doc);
 }

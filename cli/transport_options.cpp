@@ -14,7 +14,8 @@ namespace {
 
 class RecordingSink final : public report::EventSink {
  public:
-  RecordingSink(std::unique_ptr<report::EventSink> inner, std::string path) : inner_(std::move(inner)), path_(std::move(path)) {}
+  RecordingSink(std::unique_ptr<report::EventSink> inner, std::string path)
+      : inner_(std::move(inner)), path_(std::move(path)) {}
   void event(std::string_view name, const json::Json& body) override { inner_->event(name, body); }
   void document(const json::Json& doc) override {
     docs_.push_back(doc);
@@ -39,12 +40,14 @@ void add_transport_options(CLI::App* cmd, TransportArgs& a, const std::string& t
   const std::string g = "Connection";
   auto* files = cmd->add_option("--files", a.files,
                                 "Exchange tokens as numbered files in DIR (start the two sides in either order)")
-                    ->option_text("DIR")->group(g);
+                    ->option_text("DIR")
+                    ->group(g);
   auto* stdio = cmd->add_flag("--stdio", a.stdio,
                               "Tokens as base64 paragraphs on stdin/stdout; the document goes to --output or stderr")
                     ->group(g);
   cmd->add_flag("--negotiate-prefix", a.negotiate_prefix, "With --stdio: write tokens as `Negotiate <base64>`")
-      ->needs(stdio)->group(g);
+      ->needs(stdio)
+      ->group(g);
   files->excludes(stdio);
   if (a.tcp != nullptr) {
     files->excludes(a.tcp);
@@ -90,8 +93,9 @@ transport::StdioOptions stdio_options(const TransportArgs& args, const NetworkAr
 }
 
 void add_record_option(CLI::App* cmd, std::string& path) {
-  cmd->add_option("--record", path, "Also write the full JSON document, tokens included, to FILE (mode 0600) "
-                                    "for `authctx replay`")
+  cmd->add_option("--record", path,
+                  "Also write the full JSON document, tokens included, to FILE (mode 0600) "
+                  "for `authctx replay`")
       ->option_text("FILE");
 }
 

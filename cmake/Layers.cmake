@@ -17,6 +17,7 @@ function(authctx_library name)
   endif()
   target_include_directories(${target} PUBLIC ${include_root})
   target_link_libraries(${target} PUBLIC ${ARG_LINKS} authctx_sanitizers PRIVATE authctx_warnings)
+  authctx_tidy(${target} ${name})
 endfunction()
 
 # The sources of the calling folder (every .cpp directly in it).

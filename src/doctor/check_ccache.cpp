@@ -38,8 +38,8 @@ Check check_ccache(State& s) {
   krb5_context ctx = s.krb.get();
   if (ctx == nullptr) return make_check("ccache", Status::skip, "no Kerberos context (see krb5_config)");
   krb5_ccache raw = nullptr;
-  const auto rc = s.options.ccache.empty() ? krb5_cc_default(ctx, &raw)
-                                           : krb5_cc_resolve(ctx, s.options.ccache.c_str(), &raw);
+  const auto rc =
+      s.options.ccache.empty() ? krb5_cc_default(ctx, &raw) : krb5_cc_resolve(ctx, s.options.ccache.c_str(), &raw);
   if (rc != 0) {
     c.detail = "cannot open the credential cache " + s.options.ccache + ": " + s.krb.message(rc);
     c.data = {{"name", s.options.ccache}, {"principal", nullptr}};

@@ -23,9 +23,7 @@ constexpr double k_warn_seconds = 60;
 constexpr double k_fail_seconds = 300;
 constexpr std::uint32_t k_max_reply = 1 << 20;
 
-double wall_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double wall_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 // The first AS-REQ the library would send for client (no pre-auth data yet).
 std::optional<std::vector<std::uint8_t>> build_as_req(krb5_context ctx, krb5_principal client, std::string& error) {
@@ -142,8 +140,8 @@ Check check_clock_offset(State& s) {
   c.data["offset_seconds"] = std::round(p->offset * 1000) / 1000;
   c.data["kdc_time"] = p->kdc_time;
   c.data["round_trip_ms"] = std::round(p->round_trip_ms * 1000) / 1000;
-  c.data["kdc_error"] = {{"code", p->error_code}, {"name", name.empty() ? nlohmann::ordered_json(nullptr)
-                                                                        : nlohmann::ordered_json(name)}};
+  c.data["kdc_error"] = {{"code", p->error_code},
+                         {"name", name.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(name)}};
   c.data["warn_above_seconds"] = k_warn_seconds;
   c.data["fail_above_seconds"] = k_fail_seconds;
   c.detail = std::string("the KDC's clock is ") + offset_text + " s from this host's";

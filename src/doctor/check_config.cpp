@@ -38,7 +38,8 @@ std::optional<net::Endpoint> parse_kdc(std::string v) {
     if (close == std::string::npos) return std::nullopt;
     ep.host = v.substr(1, close - 1);
     if (close + 1 < v.size() && v[close + 1] == ':') port = v.substr(close + 2);
-  } else if (const auto colon = v.find(':'); colon != std::string::npos && v.find(':', colon + 1) == std::string::npos) {
+  } else if (const auto colon = v.find(':');
+             colon != std::string::npos && v.find(':', colon + 1) == std::string::npos) {
     ep.host = v.substr(0, colon);
     port = v.substr(colon + 1);
   } else {
@@ -93,8 +94,8 @@ Check check_krb5_config(State& s) {
   auto c = make_check("krb5_config", Status::ok, "");
   c.data = {{"source", env != nullptr ? "KRB5_CONFIG" : "default"}, {"files", files}};
   if (s.krb.init_error() != 0) {
-    c.detail = "the Kerberos library cannot load its configuration (" + paths + "): " +
-               s.krb.message(s.krb.init_error());
+    c.detail =
+        "the Kerberos library cannot load its configuration (" + paths + "): " + s.krb.message(s.krb.init_error());
     set_problem(c, Status::fail, hint_for("config_unreadable"));
   } else if (existing.empty()) {
     c.detail = "no configuration file exists (" + paths + "): the library runs on built-in defaults";

@@ -28,8 +28,7 @@ krb5_error_code target_principal(krb5_context ctx, const DoctorOptions& o, krb5_
   const auto at = o.target.find('@');
   const std::string service = o.target.substr(0, at);
   const std::string host = at == std::string::npos ? std::string() : o.target.substr(at + 1);
-  return krb5_sname_to_principal(ctx, host.empty() ? nullptr : host.c_str(), service.c_str(), KRB5_NT_SRV_HST,
-                                 out);
+  return krb5_sname_to_principal(ctx, host.empty() ? nullptr : host.c_str(), service.c_str(), KRB5_NT_SRV_HST, out);
 }
 
 // A MEMORY ccache holding only the TGT: the KDC is asked afresh and nothing is stored in

@@ -29,7 +29,7 @@ enum class Status { ok, warn, fail, skip };
 std::string_view status_name(Status s);
 
 struct Check {
-  std::string check;   // stable id: "krb5_config", "kdc_reachable", "keytab_kvno", ...
+  std::string check;  // stable id: "krb5_config", "kdc_reachable", "keytab_kvno", ...
   Status status = Status::ok;
   std::string detail;  // one sentence
   std::string cls;     // failure class for warn/fail ("" when none)

@@ -3,8 +3,8 @@
 #include <array>
 #include <utility>
 
-#include "report/classify.hpp"
 #include "gss/status.hpp"
+#include "report/classify.hpp"
 
 namespace authctx::doctor {
 namespace {

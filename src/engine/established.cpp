@@ -49,7 +49,8 @@ void delegation_warnings(const report::Document& doc, std::uint32_t requested, s
 
 // --require-mech: a context on another mechanism is a failure (class ntlm_fallback when
 // SPNEGO fell back to NTLM).
-void enforce_required_mech(Recorder& rec, const InitiatorOptions& init, const std::optional<report::Warning>& fallback) {
+void enforce_required_mech(Recorder& rec, const InitiatorOptions& init,
+                           const std::optional<report::Warning>& fallback) {
   auto& doc = rec.doc();
   if (!init.require_mech || doc.mech == *init.require_mech) return;
   ErrorReport r;

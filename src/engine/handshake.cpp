@@ -19,15 +19,16 @@ Turn LocalEnd::play(const Turn& in) {
   if (party_.complete()) {
     if (in.token.empty()) return Turn{{}, true, false, false};
     // Nothing may consume a token that arrives after our context is complete.
-    rec_.error(report::protocol_report(
-        side(), "the " + std::string(report::side_name(other(side()))) + " sent a token after the " +
-                    std::string(report::side_name(side())) + "'s context was complete",
-        remote_peer_));
+    rec_.error(report::protocol_report(side(),
+                                       "the " + std::string(report::side_name(other(side()))) +
+                                           " sent a token after the " + std::string(report::side_name(side())) +
+                                           "'s context was complete",
+                                       remote_peer_));
     return failed();
   }
   if (in.token.empty() && (stepped_ || side() == Side::acceptor)) {
-    rec_.error(report::protocol_report(side(), "one side expects another token but the other has none to send",
-                                       remote_peer_));
+    rec_.error(
+        report::protocol_report(side(), "one side expects another token but the other has none to send", remote_peer_));
     return failed();
   }
   stepped_ = true;
@@ -136,8 +137,8 @@ bool run_handshake(End& initiator, End& acceptor, Recorder& rec) {
     if (initiator.complete() && acceptor.complete() && turn.token.empty()) return true;
     if (turn.token.empty() && !turn.complete) {
       const Side stuck = initiator.complete() ? Side::acceptor : Side::initiator;
-      rec.error(report::protocol_report(stuck, "one side expects another token but the other has none to send",
-                                        remote));
+      rec.error(
+          report::protocol_report(stuck, "one side expects another token but the other has none to send", remote));
       return false;
     }
   }

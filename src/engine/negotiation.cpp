@@ -54,16 +54,16 @@ std::optional<Warning> initiator_reason(const InitiatorOptions& init) {
     if (!r.error) return std::nullopt;
     const auto c = report::classify(*r.error, Side::initiator);
     if (c.cls == "service_principal_unknown")
-      return Warning{"ntlm_fallback",
-                     "SPNEGO fell back to NTLM because the target has no principal in the KDC (" +
-                         r.error->text() + ")",
-                     "register the service principal for " + init.target +
-                         " (`kadmin addprinc -randkey service/host`, and a keytab for the server) or use the name "
-                         "the KDC knows; --require-mech krb5 makes this a failure"};
-    return Warning{"ntlm_fallback",
-                   "SPNEGO fell back to NTLM because Kerberos failed for this target: " + r.error->text() +
-                       " [" + c.cls + "]",
-                   c.hint};
+      return Warning{
+          "ntlm_fallback",
+          "SPNEGO fell back to NTLM because the target has no principal in the KDC (" + r.error->text() + ")",
+          "register the service principal for " + init.target +
+              " (`kadmin addprinc -randkey service/host`, and a keytab for the server) or use the name "
+              "the KDC knows; --require-mech krb5 makes this a failure"};
+    return Warning{
+        "ntlm_fallback",
+        "SPNEGO fell back to NTLM because Kerberos failed for this target: " + r.error->text() + " [" + c.cls + "]",
+        c.hint};
   } catch (const gss::GssError& e) {
     return Warning{"ntlm_fallback",
                    "SPNEGO fell back to NTLM because there are no Kerberos credentials (" + e.text() + ")",
@@ -108,7 +108,8 @@ std::optional<Json> spnego_negotiation(const Document& doc) {
     if (negotiated.is_null() && node->contains("supported_mech")) negotiated = to_json((*node)["supported_mech"]);
     if (node->contains("neg_state")) final_state = (*node)["neg_state"]["name"].as_string();
     if (node->contains("mech_list_mic"))
-      mics.push_back(Json{{"leg", leg.index}, {"direction", direction_name(leg.direction)},
+      mics.push_back(Json{{"leg", leg.index},
+                          {"direction", direction_name(leg.direction)},
                           {"length", (*node)["mech_list_mic"]["length"].as_uint()}});
   }
   j["negotiated"] = negotiated;
@@ -131,7 +132,8 @@ std::optional<Warning> explain_ntlm_fallback(const Document& doc, const Initiato
   const auto offered = offered_mechs(doc);
   const bool krb5_offered = std::any_of(offered.begin(), offered.end(), krb5_name);
   if (init != nullptr && !init->neg_mechs.empty() &&
-      std::none_of(init->neg_mechs.begin(), init->neg_mechs.end(), [](const gss::Oid& o) { return o == gss::krb5_oid(); }))
+      std::none_of(init->neg_mechs.begin(), init->neg_mechs.end(),
+                   [](const gss::Oid& o) { return o == gss::krb5_oid(); }))
     return std::nullopt;  // Kerberos was excluded on purpose
   if (krb5_offered) {
     if (acc != nullptr && !acc->accept_mechs.empty() &&

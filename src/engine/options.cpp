@@ -1,7 +1,7 @@
 #include "engine/options.hpp"
 
-#include "util/errors.hpp"
 #include "util/base64.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
 namespace authctx::engine {
@@ -12,7 +12,8 @@ gss::ChannelBindings parse_channel_bindings(const std::string& value) {
   gss::ChannelBindings cb;
   if (value.rfind("hex:", 0) == 0) {
     auto bytes = util::hex_decode(value.substr(4));
-    if (!bytes) throw util::usage_error("--channel-bindings hex:... is not valid hexadecimal", "write e.g. hex:74657374");
+    if (!bytes)
+      throw util::usage_error("--channel-bindings hex:... is not valid hexadecimal", "write e.g. hex:74657374");
     cb.application_data = std::move(*bytes);
   } else if (value.rfind("file:", 0) == 0) {
     try {

@@ -18,8 +18,10 @@ namespace {
 // MIT would only say "No key table entry found" later.
 void check_readable(const std::string& keytab, const char* option) {
   std::string path = keytab;
-  if (path.rfind("FILE:", 0) == 0) path = path.substr(5);
-  else if (path.find(':') != std::string::npos && path.front() != '/') return;  // MEMORY:, KEYRING:, ...
+  if (path.rfind("FILE:", 0) == 0)
+    path = path.substr(5);
+  else if (path.find(':') != std::string::npos && path.front() != '/')
+    return;  // MEMORY:, KEYRING:, ...
   const util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
     const int err = errno;
@@ -73,8 +75,8 @@ Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
   if (!options_.acceptor_name.empty()) {
     // "service@host" is host-based; anything with a '/' is a Kerberos principal name.
     const bool principal = options_.acceptor_name.find('/') != std::string::npos;
-    name = gss::Name::import(options_.acceptor_name,
-                             principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
+    name =
+        gss::Name::import(options_.acceptor_name, principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
   }
   if (!options_.accept_mechs.empty()) {
     // RFC 4178 §5: an acceptor restricts SPNEGO with GSS_Set_neg_mechs on a SPNEGO credential.
@@ -87,8 +89,8 @@ Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
 }
 
 gss::StepResult Acceptor::step(std::span<const std::uint8_t> input) {
-  auto r = ctx_.step(input, cred_ ? &cred_ : nullptr,
-                     options_.channel_bindings ? &*options_.channel_bindings : nullptr);
+  auto r =
+      ctx_.step(input, cred_ ? &cred_ : nullptr, options_.channel_bindings ? &*options_.channel_bindings : nullptr);
   complete_ = r.complete;
   return r;
 }

@@ -114,15 +114,13 @@ std::optional<Frame> Answerer::answer_authctx(const Frame& in) {
     reply.conf = in.conf;
     try {
       reply.token = p_.wrap(in.conf, payload_(round_, kind, k_a2i)).token;
-    } catch (const ProtectionError&) {
-    }
+    } catch (const ProtectionError&) {}
   } else if (in.kind == FrameKind::mic) {
     checks.push_back(check_mic(p_, in.data, in.token, payload_(round_, "mic", k_i2a), k_i2a));
     reply.data = payload_(round_, "mic", k_a2i);
     try {
       reply.token = p_.get_mic(reply.data);
-    } catch (const ProtectionError&) {
-    }
+    } catch (const ProtectionError&) {}
   } else {
     transport::unexpected_frame(in, "a wrap, mic or bye frame");
   }
@@ -190,7 +188,8 @@ std::vector<MessageCheck> ask_authctx(Protection& p, int rounds, const Payload& 
       peer_error = reply.body;
       return std::nullopt;
     }
-    if (reply.kind != want) transport::unexpected_frame(reply, std::string("a ") + std::string(frame_kind_name(want)) + " frame");
+    if (reply.kind != want)
+      transport::unexpected_frame(reply, std::string("a ") + std::string(frame_kind_name(want)) + " frame");
     return reply;
   };
   try {
@@ -281,12 +280,13 @@ PlanOutcome run_plan_initiator(transport::Channel& channel, Protection& protecti
     channel.send(Frame::of(FrameKind::bye));
     return out;
   }
-  const auto mine = ask_authctx(protection, rounds, network_payload,
-                                [&](const Frame& request) {
-                                  channel.send(request);
-                                  return channel.receive();
-                                },
-                                out.peer_error);
+  const auto mine = ask_authctx(
+      protection, rounds, network_payload,
+      [&](const Frame& request) {
+        channel.send(request);
+        return channel.receive();
+      },
+      out.peer_error);
   if (out.peer_error) {  // the acceptor has closed: no bye
     out.checks = mine;
     return out;
@@ -333,16 +333,17 @@ PlanOutcome run_plan_acceptor(transport::Channel& channel, Protection& protectio
   }
   out.checks = std::move(answerer.checks);
   if (!answerer.stopped())
-    throw util::transport_error("protocol_error", "the client sent more per-message frames than authctx accepts on one "
-                                                  "connection");
+    throw util::transport_error("protocol_error",
+                                "the client sent more per-message frames than authctx accepts on one "
+                                "connection");
   return out;
 }
 
 std::vector<MessageCheck> run_plan_in_process(Protection& initiator, Protection& acceptor, int rounds) {
   Answerer answerer(MessagePlan::authctx, acceptor, local_payload);
   std::optional<json::Json> peer_error;
-  const auto mine = ask_authctx(initiator, rounds, local_payload,
-                                [&](const Frame& request) { return *answerer.answer(request); }, peer_error);
+  const auto mine = ask_authctx(
+      initiator, rounds, local_payload, [&](const Frame& request) { return *answerer.answer(request); }, peer_error);
   return interleave(answerer.checks, mine, rounds);
 }
 

@@ -28,8 +28,8 @@ PlanOutcome run_plan_initiator(transport::Channel& channel, transport::Protectio
 PlanOutcome run_plan_acceptor(transport::Channel& channel, transport::Protection& protection);
 
 // The authctx plan with both ends here (`local`).
-std::vector<report::MessageCheck> run_plan_in_process(transport::Protection& initiator,
-                                                      transport::Protection& acceptor, int rounds);
+std::vector<report::MessageCheck> run_plan_in_process(transport::Protection& initiator, transport::Protection& acceptor,
+                                                      int rounds);
 
 // A check from its JSON form (message_json), e.g. in a peer's results frame.
 report::MessageCheck message_from_json(const json::Json& j);

@@ -55,7 +55,8 @@ void Recorder::context(Side side, report::ContextView view) {
   auto& slot = side == Side::initiator ? doc_.initiator : doc_.acceptor;
   slot = std::move(view);
   if (doc_.mech.empty() || side == Side::initiator) doc_.mech = slot->info.mech;
-  sink_.event("context", Json{{"side", report::side_name(side)}, {"context", report::context_json(*slot, json_options())}});
+  sink_.event("context",
+              Json{{"side", report::side_name(side)}, {"context", report::context_json(*slot, json_options())}});
 }
 
 void Recorder::reported_context(const Json& context) {
@@ -76,8 +77,8 @@ void Recorder::messages(std::vector<report::MessageCheck> checks, const std::opt
     ErrorReport r;
     r.stage = m.kind == "mic" ? "verify_mic" : "unwrap";
     r.side = m.direction == Direction::initiator_to_acceptor ? Side::acceptor : Side::initiator;
-    r.message = "per-message check " + m.kind + " " + std::string(report::direction_name(m.direction)) +
-                " failed: " + m.error;
+    r.message =
+        "per-message check " + m.kind + " " + std::string(report::direction_name(m.direction)) + " failed: " + m.error;
     r.cls = "integrity_failure";
     r.hint = "the two sides do not share a working session key or sequence state; see messages[]";
     error(std::move(r));

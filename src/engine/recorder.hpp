@@ -70,9 +70,9 @@ class Recorder {
 };
 
 struct Step {
-  util::Bytes token;     // for the peer: recorded as a leg, to be sent even when failed
+  util::Bytes token;  // for the peer: recorded as a leg, to be sent even when failed
   bool complete = false;
-  bool failed = false;   // the classified error is the document's error
+  bool failed = false;  // the classified error is the document's error
 };
 
 Step step_and_record(Party& party, std::span<const std::uint8_t> input, Recorder& rec);

@@ -107,7 +107,8 @@ void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel&
   rec.doc().requested_mech = init.mech;
   auto initiator = make_party<Initiator>(rec, init, Side::initiator);
   bool opened = false;
-  if (initiator) transport_guarded(rec, [&] {
+  if (initiator)
+    transport_guarded(rec, [&] {
       channel.open();
       opened = true;
     });

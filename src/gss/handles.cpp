@@ -66,10 +66,9 @@ Cred Cred::acquire_from(const Name* desired, CredUsage usage, std::span<const Oi
   OidSet mech_set = mechs.empty() ? OidSet() : OidSet::make(mechs);
   Cred cred;
   OM_uint32 minor = 0;
-  const OM_uint32 major =
-      gss_acquire_cred_from(&minor, desired != nullptr ? desired->get() : GSS_C_NO_NAME, GSS_C_INDEFINITE,
-                            mech_set.get(), to_gss(usage), elements.empty() ? GSS_C_NO_CRED_STORE : &set,
-                            cred.ptr(), nullptr, nullptr);
+  const OM_uint32 major = gss_acquire_cred_from(
+      &minor, desired != nullptr ? desired->get() : GSS_C_NO_NAME, GSS_C_INDEFINITE, mech_set.get(), to_gss(usage),
+      elements.empty() ? GSS_C_NO_CRED_STORE : &set, cred.ptr(), nullptr, nullptr);
   if (GSS_ERROR(major)) throw GssError("acquire_cred", major, minor, single_mech(mechs));
   return cred;
 }
@@ -80,8 +79,8 @@ Cred Cred::acquire_with_password(const Name& desired, const std::string& passwor
   Cred cred;
   OM_uint32 minor = 0;
   auto pw = input_buffer(password);
-  const OM_uint32 major = gss_acquire_cred_with_password(&minor, desired.get(), &pw, GSS_C_INDEFINITE,
-                                                         mech_set.get(), to_gss(usage), cred.ptr(), nullptr, nullptr);
+  const OM_uint32 major = gss_acquire_cred_with_password(&minor, desired.get(), &pw, GSS_C_INDEFINITE, mech_set.get(),
+                                                         to_gss(usage), cred.ptr(), nullptr, nullptr);
   if (GSS_ERROR(major)) throw GssError("acquire_cred_with_password", major, minor, single_mech(mechs));
   return cred;
 }

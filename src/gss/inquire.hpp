@@ -36,15 +36,15 @@ struct ContextInfo {
   std::optional<DisplayedName> target_name;
   Oid mech;
   std::uint32_t flags = 0;
-  std::uint32_t lifetime_seconds = 0;              // gss_inquire_context's lifetime_rec
-  std::optional<std::uint32_t> context_time;        // gss_context_time
+  std::uint32_t lifetime_seconds = 0;         // gss_inquire_context's lifetime_rec
+  std::optional<std::uint32_t> context_time;  // gss_context_time
   bool locally_initiated = false;
   bool open = false;
   std::optional<SessionKey> session_key;
   std::optional<std::uint32_t> ticket_flags;
   std::optional<std::int64_t> authtime;
   std::optional<std::uint32_t> sasl_ssf;
-  std::vector<NameAttribute> name_attributes;       // of the peer's name
+  std::vector<NameAttribute> name_attributes;  // of the peer's name
 };
 
 // The peer name for name attributes: an acceptor passes the source name it got from

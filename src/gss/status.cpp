@@ -53,8 +53,8 @@ MajorParts split_major(OM_uint32 major) {
     parts.routine = "GSS_S_ROUTINE_ERROR_" + std::to_string(routine);
   }
   if (calling != 0) {
-    parts.calling = calling < k_calling.size() ? std::string(k_calling[calling])
-                                               : "GSS_S_CALLING_ERROR_" + std::to_string(calling);
+    parts.calling =
+        calling < k_calling.size() ? std::string(k_calling[calling]) : "GSS_S_CALLING_ERROR_" + std::to_string(calling);
   }
   for (const auto& [bit, name] : k_supplementary)
     if ((major & bit) != 0) parts.supplementary.emplace_back(name);

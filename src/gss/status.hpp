@@ -16,8 +16,8 @@
 namespace authctx::gss {
 
 struct MajorParts {
-  std::string routine;                // "GSS_S_FAILURE", or "" when the routine field is 0
-  std::optional<std::string> calling;  // "GSS_S_CALL_INACCESSIBLE_READ", ...
+  std::string routine;                     // "GSS_S_FAILURE", or "" when the routine field is 0
+  std::optional<std::string> calling;      // "GSS_S_CALL_INACCESSIBLE_READ", ...
   std::vector<std::string> supplementary;  // "GSS_S_CONTINUE_NEEDED", ...
 };
 MajorParts split_major(OM_uint32 major);

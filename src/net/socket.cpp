@@ -61,22 +61,26 @@ void Socket::shutdown_both() const {
 void Socket::read_exact(std::span<std::uint8_t> out, Clock::time_point deadline, const std::atomic<bool>* abort) {
   std::size_t done = 0;
   while (done < out.size()) {
-    if (abort != nullptr && abort->load()) throw util::transport_error("aborted", "the connection was closed: shutting down");
+    if (abort != nullptr && abort->load())
+      throw util::transport_error("aborted", "the connection was closed: shutting down");
     pollfd p{fd_.get(), POLLIN, 0};
     const int wait = remaining_ms(deadline);
     if (wait == 0) {
-      throw util::transport_error("timeout", "timed out waiting for the peer (" + std::to_string(done) + " of " +
-                                           std::to_string(out.size()) + " bytes received)",
-                            "the peer is silent: check it is running and speaks the same --framing; raise --timeout");
+      throw util::transport_error(
+          "timeout",
+          "timed out waiting for the peer (" + std::to_string(done) + " of " + std::to_string(out.size()) +
+              " bytes received)",
+          "the peer is silent: check it is running and speaks the same --framing; raise --timeout");
     }
     const int rc = ::poll(&p, 1, wait);
     if (rc < 0 && errno != EINTR) throw util::transport_error("io_error", "poll: " + errno_text(errno));
     if (rc <= 0) continue;
     const auto n = ::recv(fd_.get(), out.data() + done, out.size() - done, 0);
     if (n == 0)
-      throw util::transport_error("closed_early", "the peer closed the connection (" + std::to_string(done) + " of " +
-                                                std::to_string(out.size()) + " bytes of a frame received)",
-                            "the peer gave up or crashed; its own output says why");
+      throw util::transport_error("closed_early",
+                                  "the peer closed the connection (" + std::to_string(done) + " of " +
+                                      std::to_string(out.size()) + " bytes of a frame received)",
+                                  "the peer gave up or crashed; its own output says why");
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       throw util::transport_error("reset", "connection error: " + errno_text(errno), "the peer reset the connection");
@@ -97,7 +101,8 @@ void Socket::write_all(std::span<const std::uint8_t> data, Clock::time_point dea
     const auto n = ::send(fd_.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      throw util::transport_error("reset", "cannot send to the peer: " + errno_text(errno), "the peer closed the connection");
+      throw util::transport_error("reset", "cannot send to the peer: " + errno_text(errno),
+                                  "the peer closed the connection");
     }
     done += static_cast<std::size_t>(n);
   }
@@ -134,7 +139,7 @@ Socket connect_to(const Endpoint& ep, std::chrono::milliseconds timeout) {
   const int gai = ::getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &res);
   if (gai != 0)
     throw util::transport_error("resolve_failed", "cannot resolve " + ep.host + ": " + ::gai_strerror(gai),
-                          "use an address such as 127.0.0.1 or [::1]");
+                                "use an address such as 127.0.0.1 or [::1]");
   std::string last_error = "no address";
   const auto deadline = Clock::now() + timeout;
   for (auto* ai = res; ai != nullptr; ai = ai->ai_next) {
@@ -144,8 +149,7 @@ Socket connect_to(const Endpoint& ep, std::chrono::milliseconds timeout) {
     if (rc != 0 && errno == EINPROGRESS) {
       pollfd p{s.fd(), POLLOUT, 0};
       int prc = 0;
-      while ((prc = ::poll(&p, 1, remaining_ms(deadline))) == 0 && Clock::now() < deadline) {
-      }
+      while ((prc = ::poll(&p, 1, remaining_ms(deadline))) == 0 && Clock::now() < deadline) {}
       int err = 0;
       socklen_t len = sizeof err;
       if (prc <= 0) {
@@ -165,8 +169,8 @@ Socket connect_to(const Endpoint& ep, std::chrono::milliseconds timeout) {
   }
   ::freeaddrinfo(res);
   throw util::transport_error(last_error.find("refused") != std::string::npos ? "connection_refused" : "connect_failed",
-                        "cannot connect to " + ep.text() + ": " + last_error,
-                        "check that `authctx server --listen " + ep.text() + "` (or the peer) is running");
+                              "cannot connect to " + ep.text() + ": " + last_error,
+                              "check that `authctx server --listen " + ep.text() + "` (or the peer) is running");
 }
 
 Listener::Listener(const Endpoint& ep) {
@@ -199,7 +203,7 @@ Listener::Listener(const Endpoint& ep) {
   ::freeaddrinfo(res);
   if (!sock_)
     throw util::setup_error("listen_failed", "cannot listen on " + ep.text() + ": " + last_error,
-                      "choose a free port (or port 0 for any) on a local address");
+                            "choose a free port (or port 0 for any) on a local address");
 }
 
 Socket Listener::accept_one() {

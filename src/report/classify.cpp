@@ -8,9 +8,9 @@ extern "C" {
 #include <unistd.h>
 
 #include <array>
-#include <ctime>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "krb5/handles.hpp"
 
@@ -115,7 +115,7 @@ const MinorRule* by_text(const std::string& text) {
   // MIT's extended messages insert names into the base text.
   if (text_has(text, "not found in Kerberos database")) {
     return text.rfind("Client", 0) == 0 ? by_code(static_cast<OM_uint32>(KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN))
-                                         : by_code(static_cast<OM_uint32>(KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN));
+                                        : by_code(static_cast<OM_uint32>(KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN));
   }
   if (text_has(text, "No Kerberos credentials available") || text_has(text, "No credentials cache found") ||
       text_has(text, "Can't find client principal"))
@@ -178,7 +178,8 @@ Classification classify(const gss::GssError& error, std::optional<Side> side, co
     return {"replay", "the acceptor has already seen this token: a replay (the replay cache is working)"};
   if (routine == GSS_S_BAD_SIG)
     return {"integrity_failure", "a checksum did not verify: the token was altered or keys differ"};
-  if (side == Side::acceptor && (routine == GSS_S_NO_CRED || static_cast<krb5_error_code>(error.minor()) == KRB5_KT_NOTFOUND) &&
+  if (side == Side::acceptor &&
+      (routine == GSS_S_NO_CRED || static_cast<krb5_error_code>(error.minor()) == KRB5_KT_NOTFOUND) &&
       !acceptor_keytab_exists())
     return {"keytab_missing",
             "the acceptor's keytab does not exist: set --keytab or KRB5_KTNAME to the service's keytab (`klist -k "

@@ -1,8 +1,8 @@
 #include "report/document.hpp"
 
-#include "report/decoded_json.hpp"
 #include "decode/decode.hpp"
 #include "gss/flags.hpp"
+#include "report/decoded_json.hpp"
 #include "util/base64.hpp"
 #include "util/timefmt.hpp"
 
@@ -52,12 +52,15 @@ void decode_leg(Leg& leg, bool show_secrets) {
 namespace {
 // RFC 2743 §4 / RFC 1964 §2.1 name types by a short name.
 Json name_type_json(const gss::Oid& type) {
-  static const std::pair<const char*, const char*> k_types[] = {
-      {"1.2.840.113554.1.2.2.1", "krb5_principal"}, {"1.2.840.113554.1.2.1.4", "hostbased_service"},
-      {"1.2.840.113554.1.2.1.1", "user_name"},      {"1.2.840.113554.1.2.1.2", "machine_uid"},
-      {"1.2.840.113554.1.2.1.3", "string_uid"},     {"1.3.6.1.5.6.2", "hostbased_service_x"},
-      {"1.3.6.1.5.6.3", "anonymous"},               {"1.3.6.1.5.6.4", "export_name"},
-      {"1.3.6.1.4.1.311.2.2.10", "ntlm"}};
+  static const std::pair<const char*, const char*> k_types[] = {{"1.2.840.113554.1.2.2.1", "krb5_principal"},
+                                                                {"1.2.840.113554.1.2.1.4", "hostbased_service"},
+                                                                {"1.2.840.113554.1.2.1.1", "user_name"},
+                                                                {"1.2.840.113554.1.2.1.2", "machine_uid"},
+                                                                {"1.2.840.113554.1.2.1.3", "string_uid"},
+                                                                {"1.3.6.1.5.6.2", "hostbased_service_x"},
+                                                                {"1.3.6.1.5.6.3", "anonymous"},
+                                                                {"1.3.6.1.5.6.4", "export_name"},
+                                                                {"1.3.6.1.4.1.311.2.2.10", "ntlm"}};
   const auto dotted = type.dotted();
   for (const auto& [oid, name] : k_types)
     if (dotted == oid) return Json{{"oid", dotted}, {"name", name}};
@@ -113,7 +116,8 @@ Json context_json(const ContextView& view, const JsonOptions& options) {
   if (info.session_key) {
     Json key;
     if (info.session_key->enctype)
-      key["enctype"] = Json{{"id", *info.session_key->enctype}, {"name", gss::enctype_name(*info.session_key->enctype)}};
+      key["enctype"] =
+          Json{{"id", *info.session_key->enctype}, {"name", gss::enctype_name(*info.session_key->enctype)}};
     else
       key["enctype"] = nullptr;
     key["length"] = info.session_key->key.size();
@@ -169,7 +173,8 @@ Json document_json(const Document& doc, const JsonOptions& options) {
   j["error"] = doc.error ? error_json(*doc.error) : Json(nullptr);
   if (doc.traced) {
     auto trace = Json::array();
-    for (const auto& t : doc.trace) trace.push_back(Json{{"leg", t.leg ? Json(*t.leg) : Json(nullptr)}, {"message", t.message}});
+    for (const auto& t : doc.trace)
+      trace.push_back(Json{{"leg", t.leg ? Json(*t.leg) : Json(nullptr)}, {"message", t.message}});
     j["trace"] = trace;
   }
   j["elapsed_ms"] = doc.elapsed_ms;

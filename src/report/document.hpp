@@ -80,15 +80,15 @@ struct Document {
   std::optional<Json> acceptor_report;  // client: the acceptor's own view, sent by the server
   std::string peer;                     // client/server: the other end's address
   std::vector<MessageCheck> messages;
-  std::optional<Json> application;      // a transport's post-establishment phase (LDAP, ...)
-  std::optional<Json> negotiation;      // SPNEGO: offered, optimistic token, negotiated, mechListMIC
+  std::optional<Json> application;  // a transport's post-establishment phase (LDAP, ...)
+  std::optional<Json> negotiation;  // SPNEGO: offered, optimistic token, negotiated, mechListMIC
   std::vector<Warning> warnings;
   std::optional<ErrorReport> error;
   std::vector<TraceLine> trace;
   bool traced = false;  // --trace was given (then "trace" appears even when empty)
   SteadyClock::time_point started = SteadyClock::now();
   double elapsed_ms = 0;
-  Json transport;       // the channel's own object (files, stdio, ...); null: none
+  Json transport;  // the channel's own object (files, stdio, ...); null: none
 };
 
 struct JsonOptions {

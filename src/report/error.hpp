@@ -28,8 +28,8 @@ struct ErrorReport {
   std::string message;  // for non-GSS errors
   std::string cls;
   std::string hint;
-  bool transport = false;      // a transport failure (exit 3), not an authentication one
-  std::optional<Json> remote;  // the peer's own error object, as it sent it
+  bool transport = false;                            // a transport failure (exit 3), not an authentication one
+  std::optional<Json> remote;                        // the peer's own error object, as it sent it
   std::optional<std::int64_t> clock_offset_seconds;  // clock_skew: peer's clock minus ours
 };
 

@@ -53,11 +53,11 @@ FilesServerOutcome run_files_server(const FilesServerOptions& server, const engi
       if (server.once && SteadyClock::now() - wait_started >= files.timeout) {
         auto doc = new_document("server", peer_of(files));
         engine::Recorder rec(doc, sink, session);
-        rec.error(report::error_report(util::transport_error(
-            "timeout",
-            "no client hello (*-000-initiator-to-acceptor.hello.json) appeared in " + files.dir.string() + " within " +
-                transport::format_seconds(files.timeout),
-            "start the client with the same --files folder, or raise --timeout")));
+        rec.error(report::error_report(
+            util::transport_error("timeout",
+                                  "no client hello (*-000-initiator-to-acceptor.hello.json) appeared in " +
+                                      files.dir.string() + " within " + transport::format_seconds(files.timeout),
+                                  "start the client with the same --files folder, or raise --timeout")));
         rec.notices(notices.take());
         doc.transport = transport::files_transport_json(files, "");
         sink.document(report::document_json(doc, rec.json_options()));

@@ -88,8 +88,9 @@ struct Connection {
 };
 
 // One connection's session, on its own thread: its document goes to sink.
-report::Document serve_connection(Connection& conn, const ServerOptions& server, const engine::AcceptorOptions& acceptor,
-                                  const engine::SessionOptions& session, EventSink& sink) {
+report::Document serve_connection(Connection& conn, const ServerOptions& server,
+                                  const engine::AcceptorOptions& acceptor, const engine::SessionOptions& session,
+                                  EventSink& sink) {
   auto doc = new_document("server", conn.socket.peer());
   sink.event("connection", Json{{"peer", doc.peer}});
   engine::Recorder rec(doc, sink, session);
@@ -116,10 +117,101 @@ report::Document serve_connection(Connection& conn, const ServerOptions& server,
   sink.document(j);
   return doc;
 }
+
+// The connections in flight, one thread each; their results go to the outcome.
+class Connections {
+ public:
+  Connections(const ServerOptions& server, const engine::AcceptorOptions& acceptor,
+              const engine::SessionOptions& session, EventSink& sink, ServerOutcome& outcome)
+      : server_(server), acceptor_(acceptor), session_(session), locked_(sink), outcome_(outcome) {}
+  Connections(const Connections&) = delete;
+  Connections& operator=(const Connections&) = delete;
+  ~Connections() { cut_off(); }
+
+  bool empty() const { return list_.empty(); }
+  bool room() const { return static_cast<int>(list_.size()) < server_.max_connections; }
+
+  // Joins the finished connections' threads (all of them with `all`).
+  void reap(bool all) {
+    for (auto it = list_.begin(); it != list_.end();) {
+      if (all || it->done.load()) {
+        if (it->thread.joinable()) it->thread.join();
+        it = list_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void start(net::Socket socket) {
+    auto& c = list_.emplace_back();
+    c.id = next_id_++;
+    c.socket = std::move(socket);
+    ++outcome_.connections;
+    c.thread = std::thread([this, conn = &c] {
+      ConnectionSink sink(locked_, conn->id);
+      const auto doc = serve_connection(*conn, server_, acceptor_, session_, sink);
+      {
+        std::lock_guard lock(mutex_);
+        if (doc.established && !doc.error) ++outcome_.established;
+        outcome_.last_error = doc.error;
+      }
+      conn->done.store(true);
+    });
+  }
+
+  // Waits up to `grace` for the connections in flight, then closes what is left.
+  void finish(std::chrono::milliseconds grace) {
+    const auto deadline = SteadyClock::now() + grace;
+    while (SteadyClock::now() < deadline) {
+      reap(false);
+      if (empty()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    cut_off();
+  }
+
+ private:
+  void cut_off() {
+    for (auto& c : list_) {
+      c.abort.store(true);
+      c.socket.shutdown_both();
+    }
+    reap(true);
+  }
+
+  const ServerOptions& server_;
+  const engine::AcceptorOptions& acceptor_;
+  const engine::SessionOptions& session_;
+  LockedSink locked_;
+  ServerOutcome& outcome_;
+  std::mutex mutex_;
+  std::list<Connection> list_;
+  int next_id_ = 1;
+};
+
+// Waits (100 ms at most) for a signal or, when there is room, a connection, and starts
+// each connection that is waiting (one with --once).
+void accept_waiting(std::vector<net::Listener>& listeners, Connections& connections, bool once) {
+  const bool room = connections.room();
+  std::vector<pollfd> fds{{g_signal_pipe[0], POLLIN, 0}};
+  if (room)
+    for (const auto& l : listeners) fds.push_back({l.fd(), POLLIN, 0});
+  ::poll(fds.data(), fds.size(), 100);
+  if (!room) return;
+  for (std::size_t i = 1; i < fds.size(); ++i) {
+    if ((fds[i].revents & POLLIN) == 0) continue;
+    net::Socket s = listeners[i - 1].accept_one();
+    if (!s) continue;
+    connections.start(std::move(s));
+    if (once) return;
+  }
+}
 }  // namespace
 
 ServerOutcome run_server(const ServerOptions& server, const engine::AcceptorOptions& acceptor,
-                         const engine::SessionOptions& session, EventSink& sink, const ListeningCallback& on_listening) {
+                         const engine::SessionOptions& session, EventSink& sink,
+                         const ListeningCallback& on_listening) {
   std::vector<net::Listener> listeners;
   listeners.reserve(server.listen.size());
   std::vector<net::Endpoint> bound;
@@ -130,72 +222,21 @@ ServerOutcome run_server(const ServerOptions& server, const engine::AcceptorOpti
   install_signal_handlers();
   if (on_listening) on_listening(bound);
 
-  LockedSink locked(sink);
   ServerOutcome outcome;
-  std::mutex outcome_mutex;
-  std::list<Connection> connections;
-  int next_id = 1;
-
-  auto reap = [&connections](bool all) {
-    for (auto it = connections.begin(); it != connections.end();) {
-      if (all || it->done.load()) {
-        if (it->thread.joinable()) it->thread.join();
-        it = connections.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  };
-
+  Connections connections(server, acceptor, session, sink, outcome);
   while (!g_signalled.load()) {
-    reap(false);
+    connections.reap(false);
     if (server.once && outcome.connections >= 1) break;
-    const bool room = static_cast<int>(connections.size()) < server.max_connections;
-    std::vector<pollfd> fds{{g_signal_pipe[0], POLLIN, 0}};
-    if (room)
-      for (const auto& l : listeners) fds.push_back({l.fd(), POLLIN, 0});
-    ::poll(fds.data(), fds.size(), 100);
-    if (!room) continue;
-    for (std::size_t i = 1; i < fds.size(); ++i) {
-      if ((fds[i].revents & POLLIN) == 0) continue;
-      net::Socket s = listeners[i - 1].accept_one();
-      if (!s) continue;
-      auto& c = connections.emplace_back();
-      c.id = next_id++;
-      c.socket = std::move(s);
-      ++outcome.connections;
-      c.thread = std::thread([&, conn = &c] {
-        ConnectionSink csink(locked, conn->id);
-        const auto doc = serve_connection(*conn, server, acceptor, session, csink);
-        {
-          std::lock_guard lock(outcome_mutex);
-          if (doc.established && !doc.error) ++outcome.established;
-          outcome.last_error = doc.error;
-        }
-        conn->done.store(true);
-      });
-      if (server.once) break;
-    }
+    accept_waiting(listeners, connections, server.once);
   }
-
   // --once: the one connection ends by itself (every read on it is bounded by the timeout).
   while (server.once && !g_signalled.load() && !connections.empty()) {
-    reap(false);
+    connections.reap(false);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   outcome.stopped_by_signal = g_signalled.load();
-  // Grace period for in-flight connections, then cut them off.
-  const auto deadline = SteadyClock::now() + server.grace;
-  while (SteadyClock::now() < deadline) {
-    reap(false);
-    if (connections.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  for (auto& c : connections) {
-    c.abort.store(true);
-    c.socket.shutdown_both();
-  }
-  reap(true);
+  // A grace period for connections in flight, then they are cut off.
+  connections.finish(server.grace);
   return outcome;
 }
 

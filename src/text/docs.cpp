@@ -1,4 +1,4 @@
-// Text views of decode, lab, mechs and doctor documents (see text_view_docs.hpp).
+// Text views of decode, lab, mechs and doctor documents (see docs.hpp).
 #include "text/docs.hpp"
 
 namespace authctx::text {
@@ -8,6 +8,37 @@ bool has(const Json& j, const char* key) { return j.is_object() && j.contains(ke
 
 std::string title(const Json& doc, const Style& st) { return st.bold("authctx " + field(doc, "command")); }
 
+// Decoding problems anywhere in a decoded tree: unknown tokens with their reason and
+// diagnostics with their offsets. The tree comes from the decoder, whose depth is bounded;
+// this walk is bounded too.
+void decode_problems(std::ostream& o, const Json& j, const Style& st, int depth = 0) {
+  if (depth > 64) return;
+  if (j.is_object()) {
+    if (has(j, "type") && j["type"] == "unknown" && has(j, "reason"))
+      o << "   " << st.warn("! " + field(j, "reason")) << "\n";
+    if (has(j, "diagnostics"))
+      for (const auto& d : j["diagnostics"])
+        o << "   " << st.warn("! offset " + field(d, "offset") + ": " + field(d, "message")) << "\n";
+    for (const auto& [k, v] : j.items())
+      if (k != "diagnostics") decode_problems(o, v, st, depth + 1);
+  } else if (j.is_array()) {
+    for (const auto& v : j) decode_problems(o, v, st, depth + 1);
+  }
+}
+
+void token_block(std::ostream& o, const Json& t, std::size_t n, const TextOptions& opt, const Style& st) {
+  o << "\n" << st.bold(std::to_string(n) + ". " + field(t, "source"));
+  o << "  " << field(t, "length") << " B";
+  if (has(t, "form")) o << " (" << field(t, "form") << ")";
+  o << "\n   " << summarize_token(t.value("decoded", Json())) << "\n";
+  if (has(t, "error"))
+    o << "   " << st.bad("error: " + (has(t["error"], "message") ? field(t["error"], "message") : str(t["error"])))
+      << "\n";
+  // Decoding problems are the point of decoding a suspicious token: always shown, with offsets.
+  decode_problems(o, t.value("decoded", Json()), st);
+  if (opt.verbose && has(t, "decoded")) o << outline(t["decoded"], "     ");
+}
+
 std::string decode_view(const Json& doc, const TextOptions& opt, const Style& st) {
   std::ostringstream o;
   const auto& tokens = doc["tokens"];
@@ -15,31 +46,7 @@ std::string decode_view(const Json& doc, const TextOptions& opt, const Style& st
   o << title(doc, st) << "  " << tokens.size() << (tokens.size() == 1 ? " token" : " tokens") << "  "
     << (clean ? st.good("✔ decoded") : st.bad("✘ not fully decodable")) << "\n";
   std::size_t n = 0;
-  for (const auto& t : tokens) {
-    o << "\n" << st.bold(std::to_string(++n) + ". " + field(t, "source"));
-    o << "  " << field(t, "length") << " B";
-    if (has(t, "form")) o << " (" << field(t, "form") << ")";
-    o << "\n   " << summarize_token(t.value("decoded", Json())) << "\n";
-    if (has(t, "error")) o << "   " << st.bad("error: " + (has(t["error"], "message") ? field(t["error"], "message") : str(t["error"]))) << "\n";
-    // Decoding problems are the point of decoding a suspicious token: always shown, with offsets.
-    std::ostringstream problems;
-    const auto collect = [&](const auto& self, const Json& j) -> void {
-      if (j.is_object()) {
-        if (has(j, "type") && j["type"] == "unknown" && has(j, "reason"))
-          problems << "   " << st.warn("! " + field(j, "reason")) << "\n";
-        if (has(j, "diagnostics"))
-          for (const auto& d : j["diagnostics"])
-            problems << "   " << st.warn("! offset " + field(d, "offset") + ": " + field(d, "message")) << "\n";
-        for (const auto& [k, v] : j.items())
-          if (k != "diagnostics") self(self, v);
-      } else if (j.is_array()) {
-        for (const auto& v : j) self(self, v);
-      }
-    };
-    collect(collect, t.value("decoded", Json()));
-    o << problems.str();
-    if (opt.verbose && has(t, "decoded")) o << outline(t["decoded"], "     ");
-  }
+  for (const auto& t : tokens) token_block(o, t, ++n, opt, st);
   error_block(o, doc.value("error", Json()), st);
   return o.str();
 }
@@ -59,7 +66,8 @@ std::string lab_up_view(const Json& doc, const Style& st) {
     for (const auto& [k, v] : doc["paths"].items()) o << "  " << pad(k, 16) << str(v) << "\n";
   }
   if (has(doc, "env")) {
-    o << "\n" << st.heading("Environment") << st.dim("  (eval \"$(authctx lab env --dir " + field(doc, "dir") + ")\")") << "\n";
+    o << "\n"
+      << st.heading("Environment") << st.dim("  (eval \"$(authctx lab env --dir " + field(doc, "dir") + ")\")") << "\n";
     for (const auto& [k, v] : doc["env"].items()) o << "  export " << k << "='" << str(v) << "'\n";
   }
   return o.str();
@@ -105,7 +113,8 @@ std::string doctor_view(const Json& doc, const TextOptions& opt, const Style& st
                                                 : st.dim("- skip");
     o << "  " << mark << "  " << pad(field(c, "check"), 14) << field(c, "detail") << "\n";
     if (has(c, "class")) o << "          " << pad("", 14) << "class " << field(c, "class") << "\n";
-    if (has(c, "hint") && status != "ok") o << "          " << pad("", 14) << st.warn("next: ") << field(c, "hint") << "\n";
+    if (has(c, "hint") && status != "ok")
+      o << "          " << pad("", 14) << st.warn("next: ") << field(c, "hint") << "\n";
     if (opt.verbose && has(c, "data") && !c["data"].empty()) o << outline(c["data"], "                          ");
   }
   error_block(o, doc.value("error", Json()), st);

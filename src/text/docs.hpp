@@ -6,8 +6,8 @@
 #include <sstream>
 #include <string>
 
-#include "text/view.hpp"
 #include "text/style.hpp"
+#include "text/view.hpp"
 
 namespace authctx::text {
 

@@ -96,7 +96,8 @@ bool is_scalar_array(const Json& j) {
 
 // {"id": 18, "name": "aes256-..."} and {"oid": ..., "name": ...} read best on one line.
 bool is_named_pair(const Json& j) {
-  return j.is_object() && j.size() == 2 && j.contains("name") && (j.contains("id") || j.contains("oid") || j.contains("code"));
+  return j.is_object() && j.size() == 2 && j.contains("name") &&
+         (j.contains("id") || j.contains("oid") || j.contains("code"));
 }
 
 std::string inline_value(const Json& j) {
@@ -124,7 +125,8 @@ std::string outline(const Json& j, const std::string& indent) {
         out += indent + key + ":\n";
         std::size_t n = 0;
         for (const auto& item : value) {
-          out += indent + "  [" + std::to_string(n++) + "]" + (item.is_structured() ? "\n" : " " + inline_value(item) + "\n");
+          out += indent + "  [" + std::to_string(n++) + "]" +
+                 (item.is_structured() ? "\n" : " " + inline_value(item) + "\n");
           if (item.is_structured()) out += outline(item, indent + "    ");
         }
       } else {

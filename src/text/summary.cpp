@@ -4,8 +4,8 @@
 // which enctype and key version, which options. Inner tokens follow after an arrow.
 #include <string>
 
-#include "text/view.hpp"
 #include "text/style.hpp"
+#include "text/view.hpp"
 
 namespace authctx::text {
 namespace {
@@ -89,6 +89,43 @@ std::string spnego(const std::string& type, const Json& d) {
   return s + then(d, "response_token");
 }
 
+std::string krb5_error(const Json& d) {
+  std::string s = "krb5 KRB-ERROR";
+  if (has(d, "error_code")) s += " " + field(d["error_code"], "name") + " (" + field(d["error_code"], "code") + ")";
+  const auto server = principal(d, "sname", "realm");
+  if (!server.empty()) s += " for " + server;
+  const auto client = principal(d, "cname", "crealm");
+  if (!client.empty()) s += " client " + client;
+  if (has(d, "e_text")) s += ", \"" + field(d, "e_text") + "\"";
+  return s;
+}
+
+std::string krb5_kdc_req(const std::string& type, const Json& d) {
+  std::string s = type == "krb5.as_req" ? "krb5 AS-REQ" : "krb5 TGS-REQ";
+  const auto& body = d.value("req_body", Json::object());
+  const auto client = principal(body, "cname", "realm");
+  if (type == "krb5.as_req" && !client.empty()) s += " " + client + " for";
+  s += " " + principal(body, "sname", "realm");
+  if (has(body, "kdc_options") && !body["kdc_options"].empty()) s += ", " + text::join(body["kdc_options"], ",");
+  return s + padata_names(d.value("padata", Json()));
+}
+
+std::string krb5_kdc_rep(const std::string& type, const Json& d) {
+  std::string s = type == "krb5.as_rep" ? "krb5 AS-REP" : "krb5 TGS-REP";
+  const auto client = principal(d, "cname", "crealm");
+  if (!client.empty()) s += " " + client;
+  if (has(d, "ticket")) s += ", ticket " + ticket_text(d["ticket"]);
+  return s;
+}
+
+std::string krb5_per_message(const std::string& type, const Json& d) {
+  std::string s = type == "krb5.mic" ? "krb5 MIC" : "krb5 Wrap";
+  if (has(d, "flags") && !d["flags"].empty()) s += " " + text::join(d["flags"], ",");
+  if (has(d, "snd_seq")) s += " seq " + field(d, "snd_seq");
+  if (has(d, "data_length")) s += ", " + field(d, "data_length") + " bytes";
+  return s;
+}
+
 std::string krb5(const std::string& type, const Json& d) {
   if (type == "krb5.ap_req") {
     std::string s = "krb5 AP-REQ";
@@ -101,43 +138,27 @@ std::string krb5(const std::string& type, const Json& d) {
     if (has(d, "enc_part") && has(d["enc_part"], "etype")) s += " " + short_enctype(d["enc_part"]["etype"]);
     return s;
   }
-  if (type == "krb5.krb_error") {
-    std::string s = "krb5 KRB-ERROR";
-    if (has(d, "error_code")) s += " " + field(d["error_code"], "name") + " (" + field(d["error_code"], "code") + ")";
-    const auto server = principal(d, "sname", "realm");
-    if (!server.empty()) s += " for " + server;
-    const auto client = principal(d, "cname", "crealm");
-    if (!client.empty()) s += " client " + client;
-    if (has(d, "e_text")) s += ", \"" + field(d, "e_text") + "\"";
-    return s;
-  }
-  if (type == "krb5.as_req" || type == "krb5.tgs_req") {
-    std::string s = type == "krb5.as_req" ? "krb5 AS-REQ" : "krb5 TGS-REQ";
-    const auto& body = d.value("req_body", Json::object());
-    const auto client = principal(body, "cname", "realm");
-    if (type == "krb5.as_req" && !client.empty()) s += " " + client + " for";
-    s += " " + principal(body, "sname", "realm");
-    if (has(body, "kdc_options") && !body["kdc_options"].empty()) s += ", " + text::join(body["kdc_options"], ",");
-    return s + padata_names(d.value("padata", Json()));
-  }
-  if (type == "krb5.as_rep" || type == "krb5.tgs_rep") {
-    std::string s = type == "krb5.as_rep" ? "krb5 AS-REP" : "krb5 TGS-REP";
-    const auto client = principal(d, "cname", "crealm");
-    if (!client.empty()) s += " " + client;
-    if (has(d, "ticket")) s += ", ticket " + ticket_text(d["ticket"]);
-    return s;
-  }
-  if (type == "krb5.mic" || type == "krb5.wrap") {
-    std::string s = type == "krb5.mic" ? "krb5 MIC" : "krb5 Wrap";
-    if (has(d, "flags") && !d["flags"].empty()) s += " " + text::join(d["flags"], ",");
-    if (has(d, "snd_seq")) s += " seq " + field(d, "snd_seq");
-    if (has(d, "data_length")) s += ", " + field(d, "data_length") + " bytes";
-    return s;
-  }
+  if (type == "krb5.krb_error") return krb5_error(d);
+  if (type == "krb5.as_req" || type == "krb5.tgs_req") return krb5_kdc_req(type, d);
+  if (type == "krb5.as_rep" || type == "krb5.tgs_rep") return krb5_kdc_rep(type, d);
+  if (type == "krb5.mic" || type == "krb5.wrap") return krb5_per_message(type, d);
   // KRB-CRED, KRB-PRIV, KRB-SAFE, delete-context: the message name is what matters.
   std::string name = type.substr(5);
   for (auto& c : name) c = c == '_' ? '-' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return "krb5 " + name;
+}
+
+std::string ntlm_authenticate(const Json& d) {
+  std::string s = "NTLM AUTHENTICATE";
+  const std::string user = has(d, "user") ? field(d, "user") : "";
+  const std::string domain = has(d, "domain") ? field(d, "domain") : "";
+  if (!user.empty() || !domain.empty()) s += " " + (domain.empty() ? user : domain + "\\" + user);
+  if (has(d, "workstation")) s += " from " + field(d, "workstation");
+  if (has(d, "nt_challenge_response") && has(d["nt_challenge_response"], "kind"))
+    s += ", " + field(d["nt_challenge_response"], "kind");
+  if (has(d, "mic") && d["mic"].value("present", false)) s += ", MIC";
+  if (has(d, "weaknesses") && !d["weaknesses"].empty()) s += ", weak: " + text::join(d["weaknesses"], ",");
+  return s;
 }
 
 std::string ntlm(const std::string& type, const Json& d) {
@@ -153,18 +174,7 @@ std::string ntlm(const std::string& type, const Json& d) {
     if (has(d, "server_challenge")) s += ", challenge " + field(d, "server_challenge");
     return s + ntlm_flags(d);
   }
-  if (type == "ntlm.authenticate") {
-    std::string s = "NTLM AUTHENTICATE";
-    const std::string user = has(d, "user") ? field(d, "user") : "";
-    const std::string domain = has(d, "domain") ? field(d, "domain") : "";
-    if (!user.empty() || !domain.empty()) s += " " + (domain.empty() ? user : domain + "\\" + user);
-    if (has(d, "workstation")) s += " from " + field(d, "workstation");
-    if (has(d, "nt_challenge_response") && has(d["nt_challenge_response"], "kind"))
-      s += ", " + field(d["nt_challenge_response"], "kind");
-    if (has(d, "mic") && d["mic"].value("present", false)) s += ", MIC";
-    if (has(d, "weaknesses") && !d["weaknesses"].empty()) s += ", weak: " + text::join(d["weaknesses"], ",");
-    return s;
-  }
+  if (type == "ntlm.authenticate") return ntlm_authenticate(d);
   if (type == "ntlm.signature" || type == "ntlm.wrap") {
     std::string s = type == "ntlm.signature" ? "NTLM signature" : "NTLM wrap";
     if (has(d, "seq_num")) s += " seq " + field(d, "seq_num");
@@ -176,7 +186,7 @@ std::string ntlm(const std::string& type, const Json& d) {
 
 std::string summary(const Json& d) {
   if (!d.is_object()) return "";
-  const std::string type = d.contains("type") ? text::str(d["type"]) : "?";
+  std::string type = d.contains("type") ? text::str(d["type"]) : "?";
   if (type == "gss.initial_context_token") {
     // The GSS framing (RFC 2743 3.1) only says which mech; the inner token says the rest.
     if (has(d, "inner_token")) return summary(d["inner_token"]);

@@ -24,7 +24,8 @@ void status_line(std::ostringstream& o, const Json& doc, const Style& st) {
   const bool established = doc.value("established", false);
   o << st.bold("authctx " + field(doc, "command")) << "  "
     << (established ? st.good("✔ context established") : st.bad("✘ not established"));
-  if (has(doc, "mech")) o << "  mech " << st.bold(text::name_of(doc["mech"])) << " (" << field(doc["mech"], "oid") << ")";
+  if (has(doc, "mech"))
+    o << "  mech " << st.bold(text::name_of(doc["mech"])) << " (" << field(doc["mech"], "oid") << ")";
   if (has(doc, "peer")) o << "  peer " << str(doc["peer"]);
   o << "\n";
 }
@@ -35,8 +36,8 @@ void legs_block(std::ostringstream& o, const Json& legs, const TextOptions& opt,
   for (const auto& leg : legs) {
     const bool to_acceptor = field(leg, "direction") == "initiator->acceptor";
     const std::string arrow = to_acceptor ? "initiator ──▶ acceptor" : "initiator ◀── acceptor";
-    o << "  " << text::pad(field(leg, "index"), 3) << st.accent(arrow) << "  " << text::pad(field(leg, "length") + " B", 7)
-      << " " << summarize_token(leg.value("decoded", Json())) << "\n";
+    o << "  " << text::pad(field(leg, "index"), 3) << st.accent(arrow) << "  "
+      << text::pad(field(leg, "length") + " B", 7) << " " << summarize_token(leg.value("decoded", Json())) << "\n";
     if (opt.verbose && has(leg, "decoded")) o << text::outline(leg["decoded"], "       ");
   }
 }
@@ -61,7 +62,9 @@ std::string lifetime(const Json& c) {
   if (!has(c, "lifetime_seconds") || !c["lifetime_seconds"].is_number_integer()) return field(c, "lifetime_seconds");
   const auto secs = c["lifetime_seconds"].get<long long>();
   std::string s = std::to_string(secs) + " s";
-  if (secs >= 60) s += " (" + std::to_string(secs / 3600) + "h" + (secs % 3600 / 60 < 10 ? "0" : "") + std::to_string(secs % 3600 / 60) + "m)";
+  if (secs >= 60)
+    s += " (" + std::to_string(secs / 3600) + "h" + (secs % 3600 / 60 < 10 ? "0" : "") +
+         std::to_string(secs % 3600 / 60) + "m)";
   return s;
 }
 
@@ -114,7 +117,8 @@ void messages_block(std::ostringstream& o, const Json& messages, const Style& st
     std::string kind = field(m, "kind");
     if (m.value("conf_requested", false) || m.value("conf", false)) kind += " (conf)";
     o << "  " << (ok ? st.good("✔") : st.bad("✘")) << " " << text::pad(kind, 12) << field(m, "direction");
-    if (!ok && has(m, "error")) o << "  " << st.bad(has(m["error"], "message") ? field(m["error"], "message") : str(m["error"]));
+    if (!ok && has(m, "error"))
+      o << "  " << st.bad(has(m["error"], "message") ? field(m["error"], "message") : str(m["error"]));
     o << "\n";
   }
 }
@@ -162,10 +166,12 @@ void error_block(std::ostringstream& o, const Json& e, const Style& st) {
     o << "\n";
   }
   if (has(e, "mech")) o << "  mech   " << name_of(e["mech"]) << "\n";
-  if (has(e, "remote")) o << "  peer   " << (has(e["remote"], "message") ? field(e["remote"], "message") : str(e["remote"])) << "\n";
+  if (has(e, "remote"))
+    o << "  peer   " << (has(e["remote"], "message") ? field(e["remote"], "message") : str(e["remote"])) << "\n";
   if (has(e, "hint") && !field(e, "hint").empty()) {
     const auto lines = wrap_words(field(e, "hint"), 72);
-    for (std::size_t i = 0; i < lines.size(); ++i) o << "  " << (i == 0 ? st.warn("next: ") : "      ") << lines[i] << "\n";
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      o << "  " << (i == 0 ? st.warn("next: ") : "      ") << lines[i] << "\n";
   }
 }
 

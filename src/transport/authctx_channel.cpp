@@ -25,9 +25,9 @@ void write_json(RecordStream& records, std::uint8_t type, const Json& j) {
   std::string hint = "both sides must use the same --framing";
   if (r.type == (sample::noop | sample::context_next) || r.type == sample::context)
     hint = "the peer speaks MIT gss-sample: use --framing gss-sample";
-  throw util::transport_error("malformed_frame",
-                              std::string("expected ") + expected + " but the peer sent frame type " + type_text(r.type),
-                              hint);
+  throw util::transport_error(
+      "malformed_frame", std::string("expected ") + expected + " but the peer sent frame type " + type_text(r.type),
+      hint);
 }
 
 void check_protocol(const Json& hello, const char* who) {
@@ -54,8 +54,7 @@ Bytes mic_payload(const Bytes& message, const Bytes& mic) {
 }
 
 Frame mic_frame(const Record& r) {
-  if (r.payload.size() < 4)
-    throw util::transport_error("malformed_frame", "MIC frame shorter than its 4-byte header");
+  if (r.payload.size() < 4) throw util::transport_error("malformed_frame", "MIC frame shorter than its 4-byte header");
   const std::uint32_t n = get_length(std::span<const std::uint8_t, 4>(r.payload.data(), 4));
   if (n > r.payload.size() - 4)
     throw util::transport_error("malformed_frame", "MIC frame's message length exceeds the frame");
@@ -80,8 +79,8 @@ void AuthctxChannel::open() {
     write_json(records_, wire::hello, Json{{"protocol", k_protocol}, {"messages", messages_}});
     const auto r = records_.read();
     if (r.type == wire::error)
-      throw util::transport_error("peer_refused", "the server refused the session: " +
-                                                      std::string(r.payload.begin(), r.payload.end()));
+      throw util::transport_error("peer_refused",
+                                  "the server refused the session: " + std::string(r.payload.begin(), r.payload.end()));
     if (r.type != wire::hello) unexpected(r, "HELLO");
     check_protocol(parse_json(r, "hello"), "server");
     return;
@@ -97,7 +96,8 @@ Json AuthctxChannel::send(const Frame& f) {
     case FrameKind::token: records_.write(wire::token, f.token); break;
     case FrameKind::accepted:
       if (!f.token.empty()) records_.write(wire::token, f.token);
-      write_json(records_, wire::accepted, Json{{"established", true}, {"context", f.body.is_object() ? f.body : Json()}});
+      write_json(records_, wire::accepted,
+                 Json{{"established", true}, {"context", f.body.is_object() ? f.body : Json()}});
       break;
     case FrameKind::error: {
       Json body{{"error", f.body}};
@@ -146,8 +146,9 @@ Frame AuthctxChannel::receive() {
       f.body = body.contains("messages") && body["messages"].is_array() ? body["messages"] : Json::array();
       return f;
     }
-    default: unexpected(r, role_ == Role::initiator ? "TOKEN, ACCEPTED, ERROR, WRAP, MIC or RESULTS"
-                                                     : "TOKEN, ERROR, WRAP, MIC or BYE");
+    default:
+      unexpected(r, role_ == Role::initiator ? "TOKEN, ACCEPTED, ERROR, WRAP, MIC or RESULTS"
+                                             : "TOKEN, ERROR, WRAP, MIC or BYE");
   }
 }
 

@@ -42,10 +42,10 @@ void check_files_dir(const std::filesystem::path& dir) {
 
 void FolderNotices::other_session(const std::string& session, const std::string& name) {
   if (!seen_.insert("s:" + session).second) return;
-  notices_.push_back(Notice{"files_other_session",
-                            "the folder holds files of session " + session + " (e.g. " + name +
-                                "), not this exchange's: left alone",
-                            "files left by an earlier or concurrent exchange; remove them once no peer needs them"});
+  notices_.push_back(
+      Notice{"files_other_session",
+             "the folder holds files of session " + session + " (e.g. " + name + "), not this exchange's: left alone",
+             "files left by an earlier or concurrent exchange; remove them once no peer needs them"});
 }
 
 void FolderNotices::unknown(const std::string& name) {
@@ -112,8 +112,10 @@ std::optional<Record> FolderRecords::take_peer_file() {
     }
     auto data = claim_and_read(options_.dir, n, options_.max_token_size + 64);
     if (!data) continue;  // claimed by another reader first
-    if (want == 0) peer_hello_ = true;
-    else ++next_;
+    if (want == 0)
+      peer_hello_ = true;
+    else
+      ++next_;
     return Record{*type, std::move(*data)};
   }
   return std::nullopt;

@@ -25,10 +25,10 @@ struct KindEntry {
   std::uint8_t type;
   std::string_view kind;
 };
-constexpr KindEntry k_kinds[] = {{wire::hello, "hello.json"},       {wire::token, "token"},
-                                 {wire::accepted, "accepted.json"}, {wire::error, "error.json"},
-                                 {wire::wrap, "wrap"},              {wire::mic, "mic"},
-                                 {wire::bye, "bye"},                {wire::results, "results.json"}};
+constexpr KindEntry k_kinds[] = {
+    {wire::hello, "hello.json"}, {wire::token, "token"},         {wire::accepted, "accepted.json"},
+    {wire::error, "error.json"}, {wire::wrap, "wrap"},           {wire::mic, "mic"},
+    {wire::bye, "bye"},          {wire::results, "results.json"}};
 
 bool all_of(std::string_view s, bool (*pred)(char)) {
   for (const char c : s)
@@ -42,8 +42,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 std::string FileName::text() const {
   char num[16];
   std::snprintf(num, sizeof num, "%03d", number);
-  return session + "-" + num + "-" +
-         std::string(from == Role::initiator ? k_i2a : k_a2i) + "." + kind;
+  return session + "-" + num + "-" + std::string(from == Role::initiator ? k_i2a : k_a2i) + "." + kind;
 }
 
 std::optional<FileName> FileName::parse(std::string_view name) {
@@ -57,9 +56,12 @@ std::optional<FileName> FileName::parse(std::string_view name) {
   if (session.size() < 8 || session.size() > 32 || !all_of(session, is_hex)) return std::nullopt;
   if (number.size() < 3 || number.size() > 6 || !all_of(number, is_digit)) return std::nullopt;
   auto rest = name.substr(d2 + 1);
-  if (rest.starts_with(k_i2a)) f.from = Role::initiator;
-  else if (rest.starts_with(k_a2i)) f.from = Role::acceptor;
-  else return std::nullopt;
+  if (rest.starts_with(k_i2a))
+    f.from = Role::initiator;
+  else if (rest.starts_with(k_a2i))
+    f.from = Role::acceptor;
+  else
+    return std::nullopt;
   rest.remove_prefix(k_i2a.size());
   if (rest.size() < 2 || rest[0] != '.') return std::nullopt;
   f.session = std::string(session);
@@ -118,14 +120,16 @@ void write_exclusive(const std::filesystem::path& dir, const std::string& name, 
     err = errno;
     // Some shared file systems (SMB, some FUSE) have no hard links: fall back to rename,
     // which is still atomic for readers but checks for an existing name only beforehand.
-    if ((err == EPERM || err == EOPNOTSUPP || err == ENOSYS || err == EMLINK) && ::access(final_path.c_str(), F_OK) != 0)
+    if ((err == EPERM || err == EOPNOTSUPP || err == ENOSYS || err == EMLINK) &&
+        ::access(final_path.c_str(), F_OK) != 0)
       err = ::rename(tmp.c_str(), final_path.c_str()) == 0 ? 0 : errno;
   }
   ::unlink(tmp.c_str());
   if (err == EEXIST)
     throw util::transport_error("files_conflict", "the file " + final_path.string() + " already exists",
-                          "two exchanges claim the same session: remove the folder's stale files");
-  if (err != 0) throw util::transport_error("files_io", "cannot write " + final_path.string() + ": " + std::strerror(err));
+                                "two exchanges claim the same session: remove the folder's stale files");
+  if (err != 0)
+    throw util::transport_error("files_io", "cannot write " + final_path.string() + ": " + std::strerror(err));
 }
 
 DirWatch::DirWatch(const std::filesystem::path& dir) {
@@ -136,8 +140,7 @@ DirWatch::DirWatch(const std::filesystem::path& dir) {
 
 void DirWatch::drain() const {
   char buf[4096];
-  while (fd_ && ::read(fd_.get(), buf, sizeof buf) > 0) {
-  }
+  while (fd_ && ::read(fd_.get(), buf, sizeof buf) > 0) {}
 }
 
 void DirWatch::wait(std::chrono::milliseconds wait) const {
@@ -148,7 +151,8 @@ void DirWatch::wait(std::chrono::milliseconds wait) const {
 std::vector<std::string> list_dir(const std::filesystem::path& dir) {
   std::vector<std::string> names;
   DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) throw util::transport_error("files_io", "cannot list " + dir.string() + ": " + std::strerror(errno));
+  if (d == nullptr)
+    throw util::transport_error("files_io", "cannot list " + dir.string() + ": " + std::strerror(errno));
   while (const dirent* e = ::readdir(d)) {
     if (e->d_name[0] == '.') continue;  // ".", "..", our temporary and claimed names, dotfiles
     names.emplace_back(e->d_name);
@@ -158,7 +162,7 @@ std::vector<std::string> list_dir(const std::filesystem::path& dir) {
 }
 
 std::optional<util::Bytes> claim_and_read(const std::filesystem::path& dir, const std::string& name,
-                                         std::size_t max_bytes) {
+                                          std::size_t max_bytes) {
   const auto from = dir / name;
   const auto to = dir / (".authctx-claim-" + std::to_string(::getpid()) + "-" + random_hex(4));
   if (::rename(from.c_str(), to.c_str()) != 0) {
@@ -175,9 +179,9 @@ std::optional<util::Bytes> claim_and_read(const std::filesystem::path& dir, cons
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
     ::unlink(to.c_str());
     throw util::transport_error("token_too_large",
-                          "the peer's file " + name + " holds " + std::to_string(st.st_size) +
-                              " bytes, over the limit of " + std::to_string(max_bytes) + " bytes",
-                          "raise --max-token-size if the peer is genuine (large PACs make big tickets)");
+                                "the peer's file " + name + " holds " + std::to_string(st.st_size) +
+                                    " bytes, over the limit of " + std::to_string(max_bytes) + " bytes",
+                                "raise --max-token-size if the peer is genuine (large PACs make big tickets)");
   }
   util::Bytes data(static_cast<std::size_t>(st.st_size));
   std::size_t done = 0;
@@ -192,13 +196,14 @@ std::optional<util::Bytes> claim_and_read(const std::filesystem::path& dir, cons
   return data;
 }
 
-
 std::string format_seconds(double seconds) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g s", seconds);
   return buf;
 }
 
-std::string format_seconds(std::chrono::milliseconds d) { return format_seconds(static_cast<double>(d.count()) / 1000.0); }
+std::string format_seconds(std::chrono::milliseconds d) {
+  return format_seconds(static_cast<double>(d.count()) / 1000.0);
+}
 
 }  // namespace authctx::transport

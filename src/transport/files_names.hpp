@@ -18,10 +18,10 @@
 namespace authctx::transport {
 
 struct FileName {
-  std::string session;  // lower-case hex
-  int number = 0;       // 0 for the hellos, then 1, 2, ... in exchange order
+  std::string session;          // lower-case hex
+  int number = 0;               // 0 for the hellos, then 1, 2, ... in exchange order
   Role from = Role::initiator;  // who wrote it: initiator-to-acceptor or acceptor-to-initiator
-  std::string kind;     // hello.json, token, accepted.json, error.json, wrap, mic, bye, results.json
+  std::string kind;             // hello.json, token, accepted.json, error.json, wrap, mic, bye, results.json
   std::string text() const;
   // nullopt unless the name has exactly this shape (session of 8..32 hex digits, NNN of at
   // least three digits, a known direction, a non-empty kind).
@@ -62,7 +62,7 @@ std::vector<std::string> list_dir(const std::filesystem::path& dir);
 // nullopt when another reader claimed it first; a transport error (token_too_large) when it
 // is larger than max_bytes.
 std::optional<util::Bytes> claim_and_read(const std::filesystem::path& dir, const std::string& name,
-                                         std::size_t max_bytes);
+                                          std::size_t max_bytes);
 
 // "30 s", "1.5 s"
 std::string format_seconds(std::chrono::milliseconds d);

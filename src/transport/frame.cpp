@@ -48,9 +48,10 @@ Frame Frame::of(FrameKind kind) {
 }
 
 void unexpected_frame(const Frame& frame, const std::string& expected) {
-  throw util::transport_error("malformed_frame", "expected " + expected + " but the peer sent a " +
-                                                     std::string(frame_kind_name(frame.kind)) + " frame",
-                              "a mechanism bug or mismatched framings; see the decoded legs");
+  throw util::transport_error(
+      "malformed_frame",
+      "expected " + expected + " but the peer sent a " + std::string(frame_kind_name(frame.kind)) + " frame",
+      "a mechanism bug or mismatched framings; see the decoded legs");
 }
 
 }  // namespace authctx::transport

@@ -22,7 +22,8 @@ Json MemoryPipe::End::send(const Frame& frame) {
 Frame MemoryPipe::End::receive() {
   std::unique_lock lock(pipe_.mutex_);
   auto& queue = pipe_.queues_[index_];
-  const bool ready = pipe_.cv_.wait_for(lock, pipe_.timeout_, [&] { return !queue.empty() || pipe_.closed_[1 - index_]; });
+  const bool ready =
+      pipe_.cv_.wait_for(lock, pipe_.timeout_, [&] { return !queue.empty() || pipe_.closed_[1 - index_]; });
   if (!queue.empty()) {
     Frame f = std::move(queue.front());
     queue.pop_front();

@@ -40,11 +40,11 @@ Record SocketRecords::read() {
   if (framing_ == Framing::authctx && (r.type < wire::hello || r.type > wire::results)) {
     const bool http = r.type == 'G' || r.type == 'P' || r.type == 'H' || r.type == 'O' || r.type == 'D';
     const bool sample_peer = r.type == (sample::noop | sample::context_next) || r.type == sample::context;
-    throw util::transport_error(
-        "malformed_frame", "the peer sent frame type " + type_text(r.type) + ", not an authctx frame",
-        http          ? "the peer sent what looks like an HTTP request; authctx speaks its own framing"
-        : sample_peer ? "the peer speaks MIT gss-sample: use --framing gss-sample"
-                      : "both sides must use the same --framing");
+    throw util::transport_error("malformed_frame",
+                                "the peer sent frame type " + type_text(r.type) + ", not an authctx frame",
+                                http ? "the peer sent what looks like an HTTP request; authctx speaks its own framing"
+                                : sample_peer ? "the peer speaks MIT gss-sample: use --framing gss-sample"
+                                              : "both sides must use the same --framing");
   }
   if (r.type == 0)
     throw util::transport_error("malformed_frame",

@@ -27,28 +27,33 @@ using util::Bytes;
 
 enum class Framing { authctx, gss_sample };
 
-// The authctx framing's record types (man authctx(1), "THE AUTHCTX FRAMING").
+// The authctx framing's record types (man authctx(1), "THE AUTHCTX FRAMING"). Unscoped, so
+// they compare with a record's type byte as they are.
 namespace wire {
-inline constexpr std::uint8_t hello = 0xA1;     // JSON: {"protocol":"authctx/1", ...}
-inline constexpr std::uint8_t token = 0xA2;     // a context token
-inline constexpr std::uint8_t accepted = 0xA3;  // JSON: {"established":true,"context":CONTEXT|null}
-inline constexpr std::uint8_t error = 0xA4;     // JSON: {"error":ERROR,"token_base64":...}
-inline constexpr std::uint8_t wrap = 0xA5;      // 1 byte conf-requested flag, then a wrap token
-inline constexpr std::uint8_t mic = 0xA6;       // 4-byte big-endian message length, message, MIC token
-inline constexpr std::uint8_t bye = 0xA7;       // empty: the client is done
-inline constexpr std::uint8_t results = 0xA8;   // JSON: {"messages":[...]} the acceptor's checks
+enum Type : std::uint8_t {
+  hello = 0xA1,     // JSON: {"protocol":"authctx/1", ...}
+  token = 0xA2,     // a context token
+  accepted = 0xA3,  // JSON: {"established":true,"context":CONTEXT|null}
+  error = 0xA4,     // JSON: {"error":ERROR,"token_base64":...}
+  wrap = 0xA5,      // 1 byte conf-requested flag, then a wrap token
+  mic = 0xA6,       // 4-byte big-endian message length, message, MIC token
+  bye = 0xA7,       // empty: the client is done
+  results = 0xA8,   // JSON: {"messages":[...]} the acceptor's checks
+};
 }  // namespace wire
 
-// MIT gss-sample token flags (src/appl/gss-sample/gss-misc.h).
+// MIT gss-sample token flags (src/appl/gss-sample/gss-misc.h), combined with |.
 namespace sample {
-inline constexpr std::uint8_t noop = 0x01;
-inline constexpr std::uint8_t context = 0x02;
-inline constexpr std::uint8_t data = 0x04;
-inline constexpr std::uint8_t mic = 0x08;
-inline constexpr std::uint8_t context_next = 0x10;
-inline constexpr std::uint8_t wrapped = 0x20;
-inline constexpr std::uint8_t encrypted = 0x40;
-inline constexpr std::uint8_t send_mic = 0x80;
+enum Flag : std::uint8_t {
+  noop = 0x01,
+  context = 0x02,
+  data = 0x04,
+  mic = 0x08,
+  context_next = 0x10,
+  wrapped = 0x20,
+  encrypted = 0x40,
+  send_mic = 0x80,
+};
 }  // namespace sample
 
 struct Record {

@@ -9,9 +9,10 @@ namespace {
 
 [[noreturn]] void unexpected(const Record& r, const char* expected) {
   std::string hint = "both sides must use the same --framing";
-  if (r.type >= wire::hello && r.type <= wire::results) hint = "the peer speaks the authctx framing: use --framing authctx";
-  throw util::transport_error("malformed_frame",
-                              std::string("expected ") + expected + " but the peer sent flags " + type_text(r.type), hint);
+  if (r.type >= wire::hello && r.type <= wire::results)
+    hint = "the peer speaks the authctx framing: use --framing authctx";
+  throw util::transport_error(
+      "malformed_frame", std::string("expected ") + expected + " but the peer sent flags " + type_text(r.type), hint);
 }
 }  // namespace
 

@@ -93,8 +93,10 @@ bool ParagraphReader::read_line(std::string& line, SteadyClock::time_point deadl
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0)
       throw util::transport_error("io_error", std::string("cannot read standard input: ") + std::strerror(errno));
-    if (n == 0) eof_ = true;
-    else buffer_.append(buf, static_cast<std::size_t>(n));
+    if (n == 0)
+      eof_ = true;
+    else
+      buffer_.append(buf, static_cast<std::size_t>(n));
   }
 }
 
@@ -110,9 +112,10 @@ std::optional<Bytes> ParagraphReader::next(SteadyClock::time_point deadline) {
     if (text.empty()) first_line = line_no_;
     text += line + "\n";  // single newlines inside a token are ignored by the decoder
     if (text.size() > max_text_)
-      throw util::transport_error("token_too_large", "the token starting at line " + std::to_string(first_line) +
-                                                         " of standard input is over --max-token-size",
-                                  "raise --max-token-size if the peer is genuine");
+      throw util::transport_error(
+          "token_too_large",
+          "the token starting at line " + std::to_string(first_line) + " of standard input is over --max-token-size",
+          "raise --max-token-size if the peer is genuine");
   }
   if (text.empty()) return std::nullopt;
   auto token = decode_paragraph(text);
@@ -122,7 +125,8 @@ std::optional<Bytes> ParagraphReader::next(SteadyClock::time_point deadline) {
       if (c == '\n' || static_cast<unsigned char>(c) < 0x20) c = ' ';
     throw util::transport_error(
         "malformed_token",
-        "the text at line " + std::to_string(first_line) + " of standard input is not a base64 token: \"" + shown + "\"",
+        "the text at line " + std::to_string(first_line) + " of standard input is not a base64 token: \"" + shown +
+            "\"",
         "paste one token per paragraph, base64 (optionally `Negotiate <base64>`), then an empty line");
   }
   return token;
@@ -140,7 +144,8 @@ const ChannelTraits& StdioChannel::traits() const {
 }
 
 void StdioChannel::put(const Bytes& token, const std::string& what) {
-  if (options_.interactive) std::cerr << "authctx: pass this " << what << " to the " << peer_ << " (copy the line below):\n";
+  if (options_.interactive)
+    std::cerr << "authctx: pass this " << what << " to the " << peer_ << " (copy the line below):\n";
   std::cerr.flush();
   write_all(options_.out_fd, encode_paragraph(token, options_.negotiate_prefix), SteadyClock::now() + options_.timeout);
 }
@@ -203,7 +208,8 @@ Frame StdioChannel::receive() {
 }
 
 Json StdioChannel::describe() const {
-  return Json{{"kind", "stdio"}, {"negotiate_prefix", options_.negotiate_prefix}, {"interactive", options_.interactive}};
+  return Json{
+      {"kind", "stdio"}, {"negotiate_prefix", options_.negotiate_prefix}, {"interactive", options_.interactive}};
 }
 
 }  // namespace authctx::transport

@@ -75,7 +75,7 @@ class StdioChannel final : public Channel {
   Role role_;
   ParagraphReader reader_;
   std::string peer_;
-  bool accepted_ = false;  // acceptor: messages follow
+  bool accepted_ = false;      // acceptor: messages follow
   bool awaiting_mic_ = false;  // initiator: a wrap token went out
 };
 

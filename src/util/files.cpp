@@ -72,9 +72,7 @@ std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) 
   return out;
 }
 
-std::string read_password_file(const std::filesystem::path& path) {
-  return strip_line(read_file(path, 1u << 16));
-}
+std::string read_password_file(const std::filesystem::path& path) { return strip_line(read_file(path, 1u << 16)); }
 
 std::string read_password_stream(std::FILE* stream) {
   std::string line;

@@ -77,7 +77,8 @@ void Fd::reset(int fd) noexcept {
 
 Pipe make_pipe(bool cloexec) {
   int fds[2] = {-1, -1};
-  if (::pipe2(fds, cloexec ? O_CLOEXEC : 0) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(fds, cloexec ? O_CLOEXEC : 0) != 0)
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
@@ -90,22 +91,45 @@ Environment current_environment(const Environment& overrides) {
     env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   for (const auto& [k, v] : overrides) {
-    if (v.empty()) env.erase(k);
-    else env[k] = v;
+    if (v.empty())
+      env.erase(k);
+    else
+      env[k] = v;
   }
   return env;
 }
 
 namespace {
+// Writes what the child's stdin can take now; closes it once everything (or an error) went.
+void feed_stdin(Fd& in, const std::string& data, std::size_t& written) {
+  const auto w = ::write(in.get(), data.data() + written, data.size() - written);
+  if (w > 0) written += static_cast<std::size_t>(w);
+  if (w < 0 && errno != EAGAIN && errno != EINTR) written = data.size();
+  if (written >= data.size()) in.reset();
+}
+
+// Appends what from holds now to sink (capped at 16 MiB); closes from at its end.
+void drain_output(Fd& from, std::string& sink) {
+  constexpr std::size_t k_cap = 16U << 20U;
+  char buf[65536];
+  const auto r = ::read(from.get(), buf, sizeof buf);
+  if (r > 0) {
+    if (sink.size() < k_cap) sink.append(buf, static_cast<std::size_t>(r));
+  } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+    from.reset();
+  }
+}
+
 // Feeds stdin_data to the child and collects its stdout and stderr until both close or the
-// deadline passes (then timed_out is set). Each stream is capped at 16 MiB.
+// deadline passes (then timed_out is set).
 void exchange_with_child(Pipe& in, Pipe& out, Pipe& err, const std::string& stdin_data, Clock::time_point deadline,
                          RunResult& result) {
   ::signal(SIGPIPE, SIG_IGN);
   std::size_t written = 0;
-  if (stdin_data.empty()) in.write.reset();
-  else ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
-  constexpr std::size_t k_cap = 16U << 20U;
+  if (stdin_data.empty())
+    in.write.reset();
+  else
+    ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
   while (out.read || err.read) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
@@ -121,22 +145,12 @@ void exchange_with_child(Pipe& in, Pipe& out, Pipe& err, const std::string& stdi
     if (rc < 0 && errno != EINTR) return;
     for (nfds_t i = 0; i < n; ++i) {
       if (fds[i].revents == 0) continue;
-      if (fds[i].fd == in.write.get()) {
-        const auto w = ::write(in.write.get(), stdin_data.data() + written, stdin_data.size() - written);
-        if (w > 0) written += static_cast<std::size_t>(w);
-        if (w < 0 && errno != EAGAIN && errno != EINTR) written = stdin_data.size();
-        if (written >= stdin_data.size()) in.write.reset();
-        continue;
-      }
-      Fd& from = fds[i].fd == out.read.get() ? out.read : err.read;
-      std::string& sink = &from == &out.read ? result.out : result.err;
-      char buf[65536];
-      const auto r = ::read(from.get(), buf, sizeof buf);
-      if (r > 0) {
-        if (sink.size() < k_cap) sink.append(buf, static_cast<std::size_t>(r));
-      } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
-        from.reset();
-      }
+      if (fds[i].fd == in.write.get())
+        feed_stdin(in.write, stdin_data, written);
+      else if (fds[i].fd == out.read.get())
+        drain_output(out.read, result.out);
+      else
+        drain_output(err.read, result.err);
     }
   }
 }
@@ -242,7 +256,8 @@ bool process_alive(pid_t pid) {
 }
 
 std::optional<std::string> find_program(const std::string& name) {
-  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
+  if (name.find('/') != std::string::npos)
+    return ::access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
   std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin";
   path += ":/usr/sbin:/sbin:/usr/local/sbin";
   std::size_t start = 0;

@@ -57,7 +57,7 @@ struct RunOptions {
 };
 
 struct RunResult {
-  int exit_code = -1;       // exit status, or 128+signal when killed
+  int exit_code = -1;  // exit status, or 128+signal when killed
   bool timed_out = false;
   std::string out;
   std::string err;

@@ -19,7 +19,9 @@ using nlohmann::json;
 
 namespace {
 
-const std::string k_principal = "host/\xff" "bad@AUTHCTX.TEST";
+const std::string k_principal =
+    "host/\xff"
+    "bad@AUTHCTX.TEST";
 const std::string k_replacement = "\xef\xbf\xbd";  // U+FFFD in UTF-8
 
 // The lab with a service whose principal name is not UTF-8, and its keytab.
@@ -53,8 +55,8 @@ json last_jsonl_event(const std::string& out) {
 
 TEST_CASE("utf8: a principal name that is not UTF-8 does not stop local in any format", "[utf8][local]") {
   Latin1Service s;
-  const std::vector<std::string> args{"local", "--mech", "krb5", "--target", k_principal, "--target-type",
-                                      "principal", "--keytab", s.keytab};
+  const std::vector<std::string> args{"local",         "--mech",    "krb5",     "--target", k_principal,
+                                      "--target-type", "principal", "--keytab", s.keytab};
   SECTION("json") {
     auto a = args;
     a.insert(a.end(), {"--format", "json"});
@@ -104,7 +106,8 @@ TEST_CASE("utf8: a principal name that is not UTF-8 crosses client and server in
     const auto doc = r.json();
     CHECK(doc["established"] == true);
     CHECK(sname_of(doc) == "host/" + k_replacement + "bad");
-    if (framing == "authctx") CHECK(doc["acceptor"]["target_name"].get<std::string>().find(k_replacement) != std::string::npos);
+    if (framing == "authctx")
+      CHECK(doc["acceptor"]["target_name"].get<std::string>().find(k_replacement) != std::string::npos);
     const auto docs = server.documents();
     REQUIRE(docs.size() == 1);
     CHECK(docs[0]["established"] == true);

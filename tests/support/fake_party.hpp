@@ -47,9 +47,9 @@ class FakeProtection final : public transport::Protection {
 };
 
 struct Scripted {
-  Bytes token;             // output token
+  Bytes token;  // output token
   bool complete = false;
-  bool fail = false;       // a GSS-API failure (GSS_S_DEFECTIVE_TOKEN) with the token
+  bool fail = false;  // a GSS-API failure (GSS_S_DEFECTIVE_TOKEN) with the token
 };
 
 class FakeParty final : public engine::Party {
@@ -71,8 +71,8 @@ class FakeParty final : public engine::Party {
       return r;
     }
     if (script_.empty()) {
-      r.error = gss::GssError(side_ == report::Side::initiator ? "init_sec_context" : "accept_sec_context",
-                              GSS_S_FAILURE, 0);
+      r.error =
+          gss::GssError(side_ == report::Side::initiator ? "init_sec_context" : "accept_sec_context", GSS_S_FAILURE, 0);
       return r;
     }
     auto s = script_.front();

@@ -75,8 +75,10 @@ std::vector<std::string> violations(const std::string& folder, const std::string
         continue;
       }
       const auto target = spec.substr(1, slash - 1);
-      if (k_links.count(target) == 0) out.push_back(where + spec + " is in folder " + target + ", which has no layer");
-      else if (allowed.count(target) == 0) out.push_back(where + folder + " may not include " + spec + " (a layer above)");
+      if (k_links.count(target) == 0)
+        out.push_back(where + spec + " is in folder " + target + ", which has no layer");
+      else if (allowed.count(target) == 0)
+        out.push_back(where + folder + " may not include " + spec + " (a layer above)");
       continue;
     }
     for (const auto& [prefix, folders] : k_system_headers)
@@ -119,8 +121,9 @@ TEST_CASE("layers: no file includes from a layer above its own", "[layers]") {
 }
 
 TEST_CASE("layers: the checker names an include from above and a GSS-API header in a transport", "[layers]") {
-  std::istringstream bad("#include \"transport/frame.hpp\"\n#include \"engine/party.hpp\"\n#include <gssapi/gssapi.h>\n"
-                         "#include \"http/client.hpp\"\n");
+  std::istringstream bad(
+      "#include \"transport/frame.hpp\"\n#include \"engine/party.hpp\"\n#include <gssapi/gssapi.h>\n"
+      "#include \"http/client.hpp\"\n");
   const auto found = violations("transport", "src/transport/x.cpp", bad);
   REQUIRE(found.size() == 3);
   CHECK(found[0] == "src/transport/x.cpp:2: transport may not include \"engine/party.hpp\" (a layer above)");
