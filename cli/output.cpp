@@ -10,6 +10,7 @@
 #include "cli/transport_options.hpp"
 #include "text/view.hpp"
 #include "util/errors.hpp"
+#include "util/process.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -50,12 +51,14 @@ OutputFile::~OutputFile() {
 std::unique_ptr<OutputFile> open_output(const GlobalOptions& g) {
   auto out = std::make_unique<OutputFile>();
   if (g.output.empty() || g.output == "-") return out;
-  const int fd = ::open(g.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
+  util::Fd fd(::open(g.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (fd) ::fchmod(fd.get(), 0600);
+  std::FILE* stream = fd ? ::fdopen(fd.get(), "w") : nullptr;
+  if (stream == nullptr)
     throw util::setup_error("output_unwritable", "cannot write --output " + g.output + ": " + std::strerror(errno),
                             "choose a writable path");
-  ::fchmod(fd, 0600);
-  out->stream = ::fdopen(fd, "w");
+  fd.release();  // the stream owns it now
+  out->stream = stream;
   out->owned = true;
   return out;
 }

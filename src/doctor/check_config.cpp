@@ -120,8 +120,8 @@ Check check_default_realm(State& s) {
     c.data = {{"realm", nullptr}};
     return c;
   }
+  const krb5::DefaultRealmPtr owned(realm, {s.krb.get()});
   s.realm = realm;
-  krb5_free_default_realm(s.krb.get(), realm);
   c.detail = "default realm " + s.realm;
   c.data = {{"realm", s.realm}};
   return c;

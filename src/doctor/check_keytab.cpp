@@ -70,11 +70,9 @@ Check check_keytab(State& s) {
     }
     return c;
   }
-  krb5_keytab_entry entry{};
-  while (krb5_kt_next_entry(ctx, raw, &entry, &cursor) == 0) {
-    s.keytab_entries.push_back({unparse(ctx, entry.principal), entry.vno, entry.key.enctype});
-    krb5_free_keytab_entry_contents(ctx, &entry);
-  }
+  krb5::KeytabEntryContents entry(ctx);
+  for (; krb5_kt_next_entry(ctx, raw, entry.get(), &cursor) == 0; entry.reset())
+    s.keytab_entries.push_back({unparse(ctx, entry->principal), entry->vno, entry->key.enctype});
   krb5_kt_end_seq_get(ctx, raw, &cursor);
   s.keytab = std::move(kt);
   c.data["entries"] = entries_json(s.keytab_entries);

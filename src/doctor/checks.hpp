@@ -15,6 +15,7 @@
 #include "doctor/hints.hpp"
 #include "krb5/enctypes.hpp"
 #include "krb5/handles.hpp"
+#include "krb5/scoped.hpp"
 #include "net/socket.hpp"
 
 namespace authctx::doctor {

@@ -28,30 +28,31 @@ TraceCapture& TraceCapture::start() {
 TraceCapture* TraceCapture::active() { return g_capture.get(); }
 
 TraceCapture::TraceCapture() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return;
-  read_fd_ = fds[0];
-  write_fd_ = fds[1];
+  try {
+    auto pipe = util::make_pipe();
+    read_fd_ = std::move(pipe.read);
+    write_fd_ = std::move(pipe.write);
+  } catch (const std::runtime_error&) {
+    return;  // no trace then: collect() returns nothing
+  }
   if (const char* user = std::getenv("KRB5_TRACE"); user != nullptr && *user != '\0')
-    forward_fd_ = ::open(user, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    forward_fd_.reset(::open(user, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
   // krb5_init_context opens this path for every context it makes (krb5 trace.c).
-  const std::string path = "/dev/fd/" + std::to_string(write_fd_);
+  const std::string path = "/dev/fd/" + std::to_string(write_fd_.get());
   ::setenv("KRB5_TRACE", path.c_str(), 1);
   reader_ = std::thread([this] { reader_loop(); });
 }
 
 TraceCapture::~TraceCapture() {
-  if (write_fd_ >= 0) ::close(write_fd_);
+  write_fd_.reset();  // the reader sees the end of the pipe and stops
   if (reader_.joinable()) reader_.join();
-  if (read_fd_ >= 0) ::close(read_fd_);
-  if (forward_fd_ >= 0) ::close(forward_fd_);
 }
 
 void TraceCapture::reader_loop() {
   std::string pending;
   char buf[4096];
   for (;;) {
-    const auto n = ::read(read_fd_, buf, sizeof buf);
+    const auto n = ::read(read_fd_.get(), buf, sizeof buf);
     if (n <= 0) break;
     pending.append(buf, static_cast<std::size_t>(n));
     std::size_t nl = 0;
@@ -64,9 +65,9 @@ void TraceCapture::reader_loop() {
         cv_.notify_all();
         continue;
       }
-      if (forward_fd_ >= 0) {
+      if (forward_fd_) {
         const std::string out = line + "\n";
-        [[maybe_unused]] const auto w = ::write(forward_fd_, out.data(), out.size());
+        [[maybe_unused]] const auto w = ::write(forward_fd_.get(), out.data(), out.size());
       }
       if (lines_.size() < 100000) lines_.push_back(strip_prefix(line));
     }
@@ -77,12 +78,12 @@ void TraceCapture::reader_loop() {
 }
 
 std::vector<std::string> TraceCapture::collect() {
-  if (write_fd_ < 0) return {};
+  if (!write_fd_) return {};
   const std::string mark = std::string(k_mark) + "\n";
   std::unique_lock lock(mutex_);
   const auto target = ++marks_sent_;
   lock.unlock();
-  [[maybe_unused]] const auto w = ::write(write_fd_, mark.data(), mark.size());
+  [[maybe_unused]] const auto w = ::write(write_fd_.get(), mark.data(), mark.size());
   lock.lock();
   // Bounded: the reader normally answers within microseconds.
   cv_.wait_for(lock, std::chrono::seconds(2), [&] { return marks_seen_ >= target || closed_; });

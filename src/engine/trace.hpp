@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "util/process.hpp"
+
 namespace authctx::engine {
 
 class TraceCapture {
@@ -34,9 +36,9 @@ class TraceCapture {
   TraceCapture();
   void reader_loop();
 
-  int read_fd_ = -1;
-  int write_fd_ = -1;
-  int forward_fd_ = -1;  // the user's own KRB5_TRACE file
+  util::Fd read_fd_;
+  util::Fd write_fd_;
+  util::Fd forward_fd_;  // the user's own KRB5_TRACE file
   std::thread reader_;
   std::mutex mutex_;
   std::condition_variable cv_;

@@ -14,22 +14,6 @@ namespace {
 using json::Json;
 using SteadyClock = std::chrono::steady_clock;
 
-// Tags each event of run i (jsonl) and keeps the per-run documents out of the output.
-class RunSink final : public report::EventSink {
- public:
-  RunSink(EventSink& inner, int run) : inner_(inner), run_(run) {}
-  void event(std::string_view name, const Json& body) override {
-    Json tagged = body;
-    tagged["run"] = run_;
-    inner_.event(name, tagged);
-  }
-  void document(const Json& /*doc*/) override {}
-
- private:
-  EventSink& inner_;
-  int run_;
-};
-
 // One connection, one handshake; the document is returned (and given to sink).
 report::Document one_run(const ClientOptions& client, const engine::InitiatorOptions& init,
                          const engine::SessionOptions& session, report::EventSink& sink) {
@@ -72,7 +56,8 @@ ClientOutcome run_client(const ClientOptions& client, const engine::InitiatorOpt
   Json mech = nullptr;
   const auto started = SteadyClock::now();
   for (int run = 1; run <= client.count; ++run) {
-    RunSink run_sink(sink, run);
+    // Each run's events carry its number (jsonl); its own document stays out of the output.
+    TaggedSink run_sink(sink, "run", run, true);
     const auto doc = one_run(client, init, session, run_sink);
     times.push_back(doc.elapsed_ms);
     if (doc.established && !doc.error) {

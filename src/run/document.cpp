@@ -19,4 +19,14 @@ report::Document new_document(std::string command, std::string peer) {
   return doc;
 }
 
+void TaggedSink::event(std::string_view name, const json::Json& body) {
+  json::Json tagged = body;
+  tagged[key_] = value_;
+  inner_.event(name, tagged);
+}
+
+void TaggedSink::document(const json::Json& doc) {
+  if (!drop_documents_) inner_.document(doc);
+}
+
 }  // namespace authctx::run

@@ -14,4 +14,20 @@ json::Json finish_document(engine::Recorder& rec, transport::Channel* channel = 
 // A document for one side of a session, started now.
 report::Document new_document(std::string command, std::string peer = {});
 
+// Tags each event with key: value (a client's run, a server's connection) before passing it
+// on; documents pass on too unless drop_documents (a --count run's own documents).
+class TaggedSink final : public report::EventSink {
+ public:
+  TaggedSink(EventSink& inner, std::string key, int value, bool drop_documents)
+      : inner_(inner), key_(std::move(key)), value_(value), drop_documents_(drop_documents) {}
+  void event(std::string_view name, const json::Json& body) override;
+  void document(const json::Json& doc) override;
+
+ private:
+  EventSink& inner_;
+  std::string key_;
+  int value_;
+  bool drop_documents_;
+};
+
 }  // namespace authctx::run

@@ -46,15 +46,15 @@ void install_signal_handlers() {
   ::signal(SIGPIPE, SIG_IGN);
 }
 
-// Serialises events and documents from connection threads, tagging each with its connection.
-class LockedSink {
+// Serialises events and documents from connection threads (sinks need not be thread-safe).
+class LockedSink final : public EventSink {
  public:
   explicit LockedSink(EventSink& inner) : inner_(inner) {}
-  void event(std::string_view name, const Json& body) {
+  void event(std::string_view name, const Json& body) override {
     std::lock_guard lock(mutex_);
     inner_.event(name, body);
   }
-  void document(const Json& doc) {
+  void document(const Json& doc) override {
     std::lock_guard lock(mutex_);
     inner_.document(doc);
   }
@@ -62,21 +62,6 @@ class LockedSink {
  private:
   EventSink& inner_;
   std::mutex mutex_;
-};
-
-class ConnectionSink final : public EventSink {
- public:
-  ConnectionSink(LockedSink& inner, int id) : inner_(inner), id_(id) {}
-  void event(std::string_view name, const Json& body) override {
-    Json tagged = body;
-    tagged["connection"] = id_;
-    inner_.event(name, tagged);
-  }
-  void document(const Json& doc) override { inner_.document(doc); }
-
- private:
-  LockedSink& inner_;
-  int id_;
 };
 
 struct Connection {
@@ -149,7 +134,7 @@ class Connections {
     c.socket = std::move(socket);
     ++outcome_.connections;
     c.thread = std::thread([this, conn = &c] {
-      ConnectionSink sink(locked_, conn->id);
+      TaggedSink sink(locked_, "connection", conn->id, false);
       const auto doc = serve_connection(*conn, server_, acceptor_, session_, sink);
       {
         std::lock_guard lock(mutex_);
