@@ -21,8 +21,10 @@
 #include "cli/exit_codes.hpp"
 #include "decode/decode.hpp"
 #include "decode/input.hpp"
+#include "json/json.hpp"
 #include "report/decoded_json.hpp"
 #include "util/files.hpp"
+#include "util/printable.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -75,9 +77,9 @@ void add_token(std::vector<Found>& out, std::string source, std::string_view tex
 
 // authctx's own documents: every leg's base64. Returns false when text is not one.
 bool add_document_legs(std::vector<Found>& out, const std::string& source, std::string_view text) {
-  const auto doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  const auto doc = json::parse(text);  // bounded depth: the file may come from anywhere
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("legs") || !doc["legs"].is_array()) return false;
-  if (doc.value("schema", std::string()) != "authctx/1") return false;
+  if (!doc.contains("schema") || doc["schema"] != "authctx/1") return false;
   std::size_t position = 0;
   for (const auto& leg : doc["legs"]) {
     ++position;
@@ -201,7 +203,7 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
                   {"hint", found.empty() ? "give a token, a file of tokens or - for stdin"
                                          : "see each token's diagnostics, reason or error"}};
   write_document(globals, doc);
-  std::cerr << "authctx: " << message << "\n";
+  std::cerr << "authctx: " << util::printable(message) << "\n";
   return k_exit_undecodable;
 }
 

@@ -30,6 +30,27 @@ void SocketRecords::write(std::uint8_t type, std::span<const std::uint8_t> paylo
   socket_.write_all(buf, net::Clock::now() + timeout_);
 }
 
+void check_record_header(Framing framing, std::uint8_t type, std::uint32_t length, std::size_t max_payload) {
+  if (framing == Framing::authctx && (type < wire::hello || type > wire::results)) {
+    const bool http = type == 'G' || type == 'P' || type == 'H' || type == 'O' || type == 'D';
+    const bool sample_peer = type == (sample::noop | sample::context_next) || type == sample::context;
+    throw util::transport_error("malformed_frame",
+                                "the peer sent frame type " + type_text(type) + ", not an authctx frame",
+                                http ? "the peer sent what looks like an HTTP request; authctx speaks its own framing"
+                                : sample_peer ? "the peer speaks MIT gss-sample: use --framing gss-sample"
+                                              : "both sides must use the same --framing");
+  }
+  if (type == 0)
+    throw util::transport_error("malformed_frame",
+                                "the peer sent a frame with type/flags byte 0 (gss-sample's old v1 format)",
+                                "use a peer that speaks the v2 gss-sample format, or --framing authctx");
+  if (length > max_payload)
+    throw util::transport_error("token_too_large",
+                                "the peer announced a " + std::to_string(length) + "-byte frame, over the limit of " +
+                                    std::to_string(max_payload) + " bytes",
+                                "raise --max-token-size if the peer is genuine (large PACs make big tickets)");
+}
+
 Record SocketRecords::read() {
   std::uint8_t header[5];
   const auto deadline = net::Clock::now() + timeout_;
@@ -37,26 +58,29 @@ Record SocketRecords::read() {
   Record r;
   r.type = header[0];
   const std::uint32_t length = get_length(std::span<const std::uint8_t, 4>(header + 1, 4));
-  if (framing_ == Framing::authctx && (r.type < wire::hello || r.type > wire::results)) {
-    const bool http = r.type == 'G' || r.type == 'P' || r.type == 'H' || r.type == 'O' || r.type == 'D';
-    const bool sample_peer = r.type == (sample::noop | sample::context_next) || r.type == sample::context;
-    throw util::transport_error("malformed_frame",
-                                "the peer sent frame type " + type_text(r.type) + ", not an authctx frame",
-                                http ? "the peer sent what looks like an HTTP request; authctx speaks its own framing"
-                                : sample_peer ? "the peer speaks MIT gss-sample: use --framing gss-sample"
-                                              : "both sides must use the same --framing");
-  }
-  if (r.type == 0)
-    throw util::transport_error("malformed_frame",
-                                "the peer sent a frame with type/flags byte 0 (gss-sample's old v1 format)",
-                                "use a peer that speaks the v2 gss-sample format, or --framing authctx");
-  if (length > max_payload_)
-    throw util::transport_error("token_too_large",
-                                "the peer announced a " + std::to_string(length) + "-byte frame, over the limit of " +
-                                    std::to_string(max_payload_) + " bytes",
-                                "raise --max-token-size if the peer is genuine (large PACs make big tickets)");
+  check_record_header(framing_, r.type, length, max_payload_);
   r.payload.resize(length);
   socket_.read_exact(r.payload, deadline, abort_);
+  return r;
+}
+
+void BufferRecords::write(std::uint8_t type, std::span<const std::uint8_t> payload) {
+  written_.push_back(Record{type, Bytes(payload.begin(), payload.end())});
+}
+
+Record BufferRecords::read() {
+  const auto closed = [](std::size_t got, std::size_t want) {
+    return util::transport_error("closed_early", "the peer closed the connection (" + std::to_string(got) + " of " +
+                                                     std::to_string(want) + " bytes of a frame received)");
+  };
+  if (input_.size() < 5) throw closed(input_.size(), 5);
+  Record r;
+  r.type = input_[0];
+  const std::uint32_t length = get_length(input_.subspan<1, 4>());
+  check_record_header(framing_, r.type, length, max_payload_);
+  if (input_.size() - 5 < length) throw closed(input_.size() - 5, length);
+  r.payload.assign(input_.begin() + 5, input_.begin() + 5 + static_cast<std::ptrdiff_t>(length));
+  input_ = input_.subspan(5 + length);
   return r;
 }
 

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "net/socket.hpp"
 #include "util/bytes.hpp"
@@ -86,6 +87,30 @@ class SocketRecords final : public RecordStream {
   std::chrono::milliseconds timeout_;
   const std::atomic<bool>* abort_;
 };
+
+// Records from bytes in memory, read with exactly the checks SocketRecords makes: the
+// engine's and the framings' tests, and the fuzz targets (tests/fuzz), read what a socket
+// would deliver without one. The end of the bytes reads as the peer closing (closed_early);
+// what is written is kept.
+class BufferRecords final : public RecordStream {
+ public:
+  BufferRecords(std::span<const std::uint8_t> input, Framing framing, std::size_t max_payload)
+      : input_(input), framing_(framing), max_payload_(max_payload) {}
+  void write(std::uint8_t type, std::span<const std::uint8_t> payload) override;
+  Record read() override;
+  const std::vector<Record>& written() const { return written_; }
+
+ private:
+  std::span<const std::uint8_t> input_;
+  Framing framing_;
+  std::size_t max_payload_;
+  std::vector<Record> written_;
+};
+
+// The checks on a record's 5-byte header, before its payload is read (or allocated):
+// the type byte (an authctx record type; not gss-sample's v1 zero flags) and the announced
+// length against the limit. Throws transport errors (malformed_frame, token_too_large).
+void check_record_header(Framing framing, std::uint8_t type, std::uint32_t length, std::size_t max_payload);
 
 // A record type as text for messages: "0xa5".
 std::string type_text(std::uint8_t type);
