@@ -168,7 +168,9 @@ void decode_kdc_rep(DerReader& s, Value& node, std::int64_t msg_type, const Ctx&
   read_string_field(s, 3, node, "crealm", true);
   if (s.field(4, f, "cname", true)) read_principal(f, node, "cname");
   if (s.field(5, f, "ticket", true)) node.set("ticket", read_ticket(f, ctx));
-  if (s.field(6, f, "enc-part", true)) node.set("enc_part", read_encrypted_data(f, "enc-part"));
+  // An AS-REP's enc-part is in the client's password-derived key (§5.4.2): a secret range.
+  if (s.field(6, f, "enc-part", true))
+    node.set("enc_part", read_encrypted_data(f, "enc-part", msg_type == 11 ? &ctx : nullptr));
 }
 
 std::string_view type_for_tag(std::uint32_t tag) {

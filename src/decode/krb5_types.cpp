@@ -68,7 +68,7 @@ void read_principal(DerReader& r, Value& out, std::string_view key) {
   if (have_type) out.set(key_name(key) + "_type", name_type_value(name_type));
 }
 
-Value read_encrypted_data(DerReader& r, std::string_view what) {
+Value read_encrypted_data(DerReader& r, std::string_view what, const Ctx* secret_of) {
   // §5.2.9 EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING }
   Value v = Value::object();
   Tlv seq;
@@ -80,7 +80,10 @@ Value read_encrypted_data(DerReader& r, std::string_view what) {
   }
   read_int_field(s, 1, v, "kvno", false);
   if (s.field(2, f, "cipher", true)) {
-    if (auto c = der_read_octets(f, "cipher")) v.set("cipher_length", c->contents.size());
+    if (auto c = der_read_octets(f, "cipher")) {
+      v.set("cipher_length", c->contents.size());
+      if (secret_of != nullptr) note_secret(c->contents, *secret_of);
+    }
   }
   s.expect_end(what);
   return v;
@@ -150,8 +153,11 @@ void decode_padata_value(std::int64_t type, const Tlv& value, Value& out, DerRea
     case 1:  // PA-TGS-REQ: an AP-REQ (§5.4.1, §7.5.2)
       out.set("ap_req", decode_krb5_message(value.contents, value.contents_offset, ctx.deeper()));
       break;
-    case 2:  // PA-ENC-TIMESTAMP: EncryptedData (§5.2.7.2)
-    case 138:  // PA-ENCRYPTED-CHALLENGE: EncryptedData (RFC 6113 §5.4.6)
+    case 2:  // PA-ENC-TIMESTAMP: EncryptedData (§5.2.7.2) in the client's password-derived key,
+             // so a captured one can be attacked offline like an NTLM response
+      out.set("encrypted_data", read_encrypted_data(r, "padata-value", &ctx));
+      break;
+    case 138:  // PA-ENCRYPTED-CHALLENGE: EncryptedData (RFC 6113 §5.4.6), keyed with the FAST armor
       out.set("encrypted_data", read_encrypted_data(r, "padata-value"));
       break;
     case 3:  // PA-PW-SALT: the salt itself (§5.2.7.3)

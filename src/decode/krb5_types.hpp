@@ -16,7 +16,9 @@
 namespace authctx::decode {
 
 void read_principal(DerReader& r, Value& out, std::string_view key);
-Value read_encrypted_data(DerReader& r, std::string_view what);
+// secret_of: when given, the cipher text is noted as a secret range (note_secret): cipher
+// made with the client's password-derived key.
+Value read_encrypted_data(DerReader& r, std::string_view what, const Ctx* secret_of = nullptr);
 Value read_ticket(DerReader& r, const Ctx& ctx);
 Value read_padata_list(DerReader& r, const Ctx& ctx);
 Value read_etype_list(DerReader& r);
