@@ -67,17 +67,25 @@ report::ContextView Initiator::view() {
   return report::ContextView{gss::inquire_context(ctx_.handle(), nullptr), options_.req_flags, std::nullopt};
 }
 
+namespace {
+std::map<std::string, std::string> acceptor_store(const AcceptorOptions& options) {
+  std::map<std::string, std::string> store;
+  if (!options.keytab.empty()) store["keytab"] = options.keytab;
+  return store;
+}
+
+gss::Name acceptor_name(const AcceptorOptions& options) {
+  if (options.acceptor_name.empty()) return {};
+  // "service@host" is host-based; anything with a '/' is a Kerberos principal name.
+  const bool principal = options.acceptor_name.find('/') != std::string::npos;
+  return gss::Name::import(options.acceptor_name, principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
+}
+}  // namespace
+
 Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
   if (!options_.keytab.empty()) check_readable(options_.keytab, "--keytab");
-  std::map<std::string, std::string> store;
-  if (!options_.keytab.empty()) store["keytab"] = options_.keytab;
-  gss::Name name;
-  if (!options_.acceptor_name.empty()) {
-    // "service@host" is host-based; anything with a '/' is a Kerberos principal name.
-    const bool principal = options_.acceptor_name.find('/') != std::string::npos;
-    name =
-        gss::Name::import(options_.acceptor_name, principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
-  }
+  const auto store = acceptor_store(options_);
+  const gss::Name name = acceptor_name(options_);
   if (!options_.accept_mechs.empty()) {
     // RFC 4178 §5: an acceptor restricts SPNEGO with GSS_Set_neg_mechs on a SPNEGO credential.
     const gss::Oid spnego[] = {gss::spnego_oid()};
@@ -88,9 +96,39 @@ Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
   }
 }
 
+// IAKERB (draft-ietf-kitten-iakerb) is not among the mechanisms a default credential covers:
+// MIT marks it GSS_C_MA_NOT_DFLT_MECH, so neither GSS_C_NO_CREDENTIAL nor a credential
+// acquired for the default mechanisms has an IAKERB element, and the mechglue's
+// gss_accept_sec_context fails with GSS_S_NO_CRED before the mechanism sees the token
+// (MIT gss-server -iakerb acquires its credential for IAKERB explicitly). A context whose
+// first token is an IAKERB initial context token therefore gets its own credential for
+// IAKERB, with the same name and keytab, for all its steps. Acquired only then, so every
+// other mechanism keeps the credential it had.
+const gss::Cred* Acceptor::credential_for(std::span<const std::uint8_t> first_token) {
+  if (options_.accept_mechs.empty()) {
+    if (const auto mech = gss::initial_token_mech(first_token); mech && *mech == gss::iakerb_oid()) {
+      const auto store = acceptor_store(options_);
+      const gss::Name name = acceptor_name(options_);
+      const gss::Oid iakerb[] = {gss::iakerb_oid()};
+      iakerb_cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, iakerb, store);
+      return &iakerb_cred_;
+    }
+  }
+  return cred_ ? &cred_ : nullptr;
+}
+
 gss::StepResult Acceptor::step(std::span<const std::uint8_t> input) {
-  auto r =
-      ctx_.step(input, cred_ ? &cred_ : nullptr, options_.channel_bindings ? &*options_.channel_bindings : nullptr);
+  if (!stepped_) {
+    stepped_ = true;
+    try {
+      step_cred_ = credential_for(input);
+    } catch (const gss::GssError& e) {
+      gss::StepResult failed;
+      failed.error = e;
+      return failed;
+    }
+  }
+  auto r = ctx_.step(input, step_cred_, options_.channel_bindings ? &*options_.channel_bindings : nullptr);
   complete_ = r.complete;
   return r;
 }
