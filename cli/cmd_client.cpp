@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
+#include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
 #include "core/channel_files.hpp"
 #include "core/channel_stdio.hpp"
@@ -24,9 +25,10 @@ struct ClientArgs {
   std::string record;
   int count = 1;
   int messages = 1;
+  PolicyArgs policy;
 };
 
-int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport) {
+int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport, PolicyRun& policy) {
   if (args.count > 1) throw core::usage_error("--count needs --connect: --files and --stdio run one handshake");
   if (transport == Transport::stdio && args.initiator.password_stdin)
     throw core::usage_error("--password-stdin cannot be used with --stdio (standard input carries tokens)",
@@ -38,11 +40,11 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
   session.messages = args.messages;
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), args.record));
   const auto timeout = std::chrono::milliseconds(static_cast<long>(args.network.timeout_seconds * 1000));
   if (transport == Transport::files) {
     core::FilesOptions files{args.transport.files, timeout, args.network.max_token_size};
-    return handshake_exit_code(core::run_files_client(files, init, session, *sink));
+    return policy.exit_code(handshake_exit_code(core::run_files_client(files, init, session, *sink)));
   }
   core::StdioOptions stdio;
   stdio.out_fd = streams.token_out;
@@ -50,12 +52,13 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
   stdio.max_token_size = args.network.max_token_size;
   stdio.negotiate_prefix = args.transport.negotiate_prefix;
   stdio.interactive = streams.interactive;
-  return handshake_exit_code(core::run_stdio_client(stdio, init, session, *sink));
+  return policy.exit_code(handshake_exit_code(core::run_stdio_client(stdio, init, session, *sink)));
 }
 
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   const auto transport = chosen_transport(args.transport, "--connect");
-  if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
+  PolicyRun policy(args.policy, globals, "client");
+  if (transport != Transport::tcp) return run_other_transport(args, globals, transport, policy);
   if (!args.record.empty() && args.count > 1)
     throw core::usage_error("--record writes one handshake's document: use it without --count");
   core::ClientOptions client;
@@ -69,10 +72,10 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   session.messages = args.messages;
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), args.record));
   const auto outcome = core::run_client(client, init, session, *sink);
   if (outcome.first_error) return error_exit_code(*outcome.first_error, args.count > 1);
-  return outcome.all_established ? k_exit_ok : k_exit_auth_failed;
+  return policy.exit_code(outcome.all_established ? k_exit_ok : k_exit_auth_failed);
 }
 }  // namespace
 
@@ -85,6 +88,7 @@ void setup_client(CLI::App& app, App& shared) {
   args->transport.timeout = cmd->get_option("--timeout");
   add_transport_options(cmd, args->transport, "--connect");
   add_record_option(cmd, args->record);
+  add_policy_options(cmd, args->policy);
   cmd->add_option("--count", args->count, "Run N handshakes, one connection each, and report a summary")
       ->check(CLI::Range(1, 1000000))->capture_default_str();
   cmd->add_option("--messages", args->messages, "Per-message round trips after establishment")

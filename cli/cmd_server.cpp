@@ -8,6 +8,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
+#include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
 #include "core/channel_files.hpp"
 #include "core/channel_stdio.hpp"
@@ -26,9 +27,10 @@ struct ServerArgs {
   int max_connections = 16;
   bool no_report = false;
   std::string store_delegated;
+  PolicyArgs policy;
 };
 
-int run_other_transport(const ServerArgs& args, const GlobalOptions& globals, Transport transport) {
+int run_other_transport(const ServerArgs& args, const GlobalOptions& globals, Transport transport, PolicyRun& policy) {
   // Over --stdio, stdout carries tokens: our own stdout moves to stderr before anything is written.
   const auto streams = transport == Transport::stdio ? take_stdout_for_tokens() : StdioStreams{};
   const auto acc = to_acceptor_options(args.acceptor);
@@ -38,20 +40,20 @@ int run_other_transport(const ServerArgs& args, const GlobalOptions& globals, Tr
   auto out = open_output(globals);
   const auto timeout = std::chrono::milliseconds(static_cast<long>(args.network.timeout_seconds * 1000));
   if (transport == Transport::stdio) {
-    auto sink = with_recording(make_sink(globals, *out, "server"), args.record);
+    auto sink = policy.wrap(with_recording(make_sink(globals, *out, "server"), args.record));
     core::StdioOptions stdio;
     stdio.out_fd = streams.token_out;
     stdio.timeout = stdio_timeout(args.transport, args.network.timeout_seconds, streams.interactive);
     stdio.max_token_size = args.network.max_token_size;
     stdio.negotiate_prefix = args.transport.negotiate_prefix;
     stdio.interactive = streams.interactive;
-    return handshake_exit_code(core::run_stdio_server(stdio, acc, session, *sink));
+    return policy.exit_code(handshake_exit_code(core::run_stdio_server(stdio, acc, session, *sink)));
   }
   // As over TCP, a server writes one JSON document per session, one per line.
   std::unique_ptr<core::EventSink> sink;
   if (effective_format(globals) == Format::json) sink = std::make_unique<core::JsonSink>(out->stream, false);
   else sink = make_sink(globals, *out, "server");
-  sink = with_recording(std::move(sink), args.record);
+  sink = policy.wrap(with_recording(std::move(sink), args.record));
   core::FilesServerOptions server{{args.transport.files, timeout, args.network.max_token_size}, args.once, !args.no_report};
   const auto outcome = core::run_files_server(server, acc, session, *sink, [&] {
     std::cerr << "authctx: waiting for clients in " << args.transport.files << " (--files)" << std::endl;
@@ -59,14 +61,15 @@ int run_other_transport(const ServerArgs& args, const GlobalOptions& globals, Tr
   });
   if (args.once) {
     if (outcome.last_error) return error_exit_code(*outcome.last_error, false);
-    return outcome.established == 1 ? k_exit_ok : k_exit_transport;
+    return policy.exit_code(outcome.established == 1 ? k_exit_ok : k_exit_transport);
   }
   return k_exit_ok;
 }
 
 int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   const auto transport = chosen_transport(args.transport, "--listen");
-  if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
+  PolicyRun policy(args.policy, globals, "server");
+  if (transport != Transport::tcp) return run_other_transport(args, globals, transport, policy);
   core::ServerOptions server;
   for (const auto& l : args.listen) server.listen.push_back(core::parse_endpoint(l));
   server.framing = args.network.framing;
@@ -84,7 +87,7 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   std::unique_ptr<core::EventSink> sink;
   if (effective_format(globals) == Format::json) sink = std::make_unique<core::JsonSink>(out->stream, false);
   else sink = make_sink(globals, *out, "server");
-  sink = with_recording(std::move(sink), args.record);
+  sink = policy.wrap(with_recording(std::move(sink), args.record));
   const auto framing = args.network.framing == core::Framing::gss_sample ? "gss-sample" : "authctx";
   const auto outcome = core::run_server(server, acc, session, *sink, [&](const std::vector<core::Endpoint>& bound) {
     for (const auto& ep : bound) {
@@ -94,7 +97,7 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   });
   if (args.once) {
     if (outcome.last_error) return error_exit_code(*outcome.last_error, false);
-    return outcome.established == 1 ? k_exit_ok : k_exit_transport;
+    return policy.exit_code(outcome.established == 1 ? k_exit_ok : k_exit_transport);
   }
   return k_exit_ok;
 }
@@ -111,6 +114,7 @@ void setup_server(CLI::App& app, App& shared) {
   args->transport.timeout = cmd->get_option("--timeout");
   add_transport_options(cmd, args->transport, "--listen");
   add_record_option(cmd, args->record);
+  add_policy_options(cmd, args->policy);
   cmd->add_flag("--once", args->once, "Serve one connection, then exit with its result")->group("Connection");
   cmd->add_option("--max-connections", args->max_connections, "Connections served at once; more wait in the backlog")
       ->check(CLI::Range(1, 1024))->capture_default_str()->group("Connection");

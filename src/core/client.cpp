@@ -75,6 +75,7 @@ ClientOutcome run_client(const ClientOptions& client, const InitiatorOptions& in
   for (int run = 1; run <= client.count; ++run) {
     RunSink run_sink(sink, run);
     const auto doc = one_run(client, init, session, run_sink);
+    sink.run_document(run, doc);
     times.push_back(doc.elapsed_ms);
     if (doc.established && !doc.error) {
       ++established;
