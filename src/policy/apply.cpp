@@ -13,11 +13,11 @@ Json entry_json(const Expectation& e, const Result& r) {
 }
 
 bool clean_success(const Json& doc) {
-  return doc.value("established", false) && (!doc.contains("error") || doc["error"].is_null());
+  return bool_at(doc, "established", false) && (!doc.contains("error") || doc["error"].is_null());
 }
 
 std::string one_failure(const Json& entry) {
-  return entry.value("expr", "") + " (expected " + entry.value("expected", "") + ", actual " +
+  return string_at(entry, "expr") + " (expected " + string_at(entry, "expected") + ", actual " +
          actual_text(entry.contains("actual") ? entry["actual"] : Json()) + ")";
 }
 }  // namespace
@@ -43,7 +43,7 @@ void insert_before(Json& doc, const std::string& key, Json value, const std::str
 Json expectation_error(const Json& unmet, std::size_t total) {
   std::string list;
   for (const auto& u : unmet) list += (list.empty() ? "" : "; ") + one_failure(u);
-  std::string hint = unmet.empty() ? std::string() : unmet.front().value("hint", "");
+  std::string hint = unmet.empty() ? std::string() : string_at(unmet.front(), "hint");
   if (unmet.size() > 1) hint += " (each entry of error.unmet has its own hint)";
   return Json{{"stage", "expectations"},
               {"side", nullptr},
@@ -60,7 +60,7 @@ Outcome apply_expectations(Json& doc, const std::vector<Expectation>& expectatio
   if (expectations.empty()) return Outcome::none;
   Json entries = Json::array();
   Json unmet = Json::array();
-  const bool established = doc.value("established", false);
+  const bool established = bool_at(doc, "established", false);
   for (const auto& e : expectations) {
     Result r;
     if (established) {
@@ -91,8 +91,8 @@ Outcome apply_expectations(Json& doc, const std::vector<Expectation>& expectatio
 std::string failure_sentence(const Json& doc) {
   if (!doc.contains("error") || !doc["error"].is_object()) return {};
   const auto& e = doc["error"];
-  if (e.value("class", "") != "expectation_failed") return {};
-  return e.value("message", "");
+  if (string_at(e, "class") != "expectation_failed") return {};
+  return string_at(e, "message");
 }
 
 RunTally::RunTally(const std::vector<Expectation>& expectations) {
@@ -109,17 +109,17 @@ void RunTally::add(int run, const Json& entries) {
   for (std::size_t i = 0; i < tallies_.size() && i < entries.size(); ++i) {
     auto& t = tallies_[i];
     const auto& e = entries[i];
-    if (!e.value("evaluated", false)) {
+    if (!bool_at(e, "evaluated", false)) {
       ++t.not_evaluated;
       continue;
     }
-    if (t.first_actual.is_null()) t.first_actual = e.value("actual", Json());
-    if (e.value("ok", false)) {
+    if (t.first_actual.is_null()) t.first_actual = member(e, "actual");
+    if (bool_at(e, "ok", false)) {
       ++t.passed;
       continue;
     }
     if (t.failed++ == 0) {
-      t.first_failure = Json{{"run", run}, {"actual", e.value("actual", Json())}};
+      t.first_failure = Json{{"run", run}, {"actual", member(e, "actual")}};
       if (e.contains("detail")) t.first_failure["detail"] = e["detail"];
       if (e.contains("hint")) t.first_failure["hint"] = e["hint"];
     }
@@ -163,12 +163,12 @@ Outcome RunTally::apply(Json& summary) const {
   for (const auto& e : list)
     if (!e["ok"].get<bool>() && e["evaluated"].get<bool>()) {
       Json u{{"expr", e["expr"]}, {"expected", e["expected"]}, {"actual", e["actual"]}, {"detail", e["detail"]}};
-      u["hint"] = e.value("hint", "");
+      u["hint"] = string_at(e, "hint");
       unmet.push_back(std::move(u));
     }
   const bool clean = clean_success(summary);
   insert_before(summary, "expectations", list, "first_failure");
-  if (unmet.empty()) return summary.value("established", false) ? Outcome::passed : Outcome::not_evaluated;
+  if (unmet.empty()) return bool_at(summary, "established", false) ? Outcome::passed : Outcome::not_evaluated;
   if (clean) summary["error"] = expectation_error(unmet, tallies_.size());
   return Outcome::failed;
 }

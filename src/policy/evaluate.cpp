@@ -21,15 +21,24 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   return out;
 }
 
-const char* own_side(const Json& doc) { return doc.value("command", "") == "server" ? "acceptor" : "initiator"; }
+const char* own_side(const Json& doc) { return string_at(doc, "command") == "server" ? "acceptor" : "initiator"; }
 
-std::string ntlm_fallback_hint(const Json& doc) {
-  const auto& warnings = doc.contains("warnings") ? doc["warnings"] : Json();
-  if (warnings.is_array())
-    for (const auto& w : warnings)
-      if (w.is_object() && w.value("class", "") == "ntlm_fallback")
-        return w.value("message", "") + "; next: " + w.value("hint", "");
-  return {};
+// The engine's ntlm_fallback warning says why SPNEGO chose NTLM and what to do about it.
+const Json* ntlm_fallback(const Json& doc) {
+  const auto it = doc.find("warnings");
+  if (it == doc.end() || !it->is_array()) return nullptr;
+  for (const auto& w : *it)
+    if (w.is_object() && string_at(w, "class") == "ntlm_fallback") return &w;
+  return nullptr;
+}
+
+// Adds the fallback's cause to r.detail and takes its next step as r.hint, else `otherwise`.
+void explain_ntlm(Result& r, const Json& doc, const char* otherwise) {
+  if (const auto* w = ntlm_fallback(doc)) {
+    r.detail += "; " + string_at(*w, "message");
+    r.hint = string_at(*w, "hint");
+  }
+  if (r.hint.empty()) r.hint = otherwise;
 }
 
 bool compare(std::int64_t actual, Compare op, std::int64_t want) {
@@ -86,11 +95,8 @@ Result check_mech(const Expectation& e, const Json& doc) {
   r.expected = (e.op == Compare::eq ? "" : "not ") + join(e.names, e.op == Compare::eq ? " or " : " nor ");
   r.actual = name.empty() ? Json(nullptr) : Json(name);
   r.detail = std::string("negotiated mechanism") + (spnego ? ", inside SPNEGO" : "");
-  if (!r.ok) {
-    r.hint = ntlm_fallback_hint(doc);
-    if (r.hint.empty())
-      r.hint = "check the initiator's --mech/--neg-mechs and the mechanisms the acceptor accepts (--accept-mechs)";
-  }
+  if (!r.ok)
+    explain_ntlm(r, doc, "check the initiator's --mech/--neg-mechs and the mechanisms the acceptor accepts (--accept-mechs)");
   return r;
 }
 
@@ -103,18 +109,16 @@ Result check_no_ntlm(const Json& doc) {
   r.ok = legs.empty() && mech_name(doc) != "ntlm";
   r.actual = legs.empty() ? (r.ok ? "no NTLM leg" : "mechanism ntlm") : "NTLM in legs " + join(idx);
   r.detail = "decoded tokens of every leg" + std::string(via_spnego(doc) ? " (NTLM inside SPNEGO included)" : "");
-  if (!r.ok) {
-    r.hint = ntlm_fallback_hint(doc);
-    if (r.hint.empty())
-      r.hint = "the initiator chose NTLM: give it a Kerberos ticket (kinit) for a service principal the KDC knows "
-               "(kvno SERVICE/host), or offer only krb5 (--mech krb5 or --neg-mechs krb5)";
-  }
+  if (!r.ok)
+    explain_ntlm(r, doc,
+                 "the initiator chose NTLM: give it a Kerberos ticket (kinit) for a service principal the KDC knows "
+                 "(kvno SERVICE/host), or offer only krb5 (--mech krb5 or --neg-mechs krb5)");
   return r;
 }
 
 std::string floor_words(const Expectation& e) {
   if (e.op == Compare::eq) return e.enctype.id ? enctype_label(*e.enctype.id) : e.enctype.text;
-  return std::string(rank_word(e.enctype.rank)) + " or stronger (" + std::string(strength_order_text()) + ")";
+  return std::string(rank_word(e.enctype.rank)) + " or stronger";
 }
 
 bool meets(const Expectation& e, std::int64_t id) {
@@ -280,7 +284,7 @@ Result check_lifetime(const Expectation& e, const Json& doc) {
 }
 
 Result check_legs(const Expectation& e, const Json& doc) {
-  const auto& legs = doc.contains("legs") ? doc["legs"] : Json();
+  const auto& legs = member(doc, "legs");
   auto r = check_number(e, legs.is_array() ? std::optional<std::int64_t>(legs.size()) : std::nullopt, "");
   r.detail = "tokens exchanged";
   if (!r.ok)
@@ -317,8 +321,8 @@ Result check_no_warnings(const Json& doc) {
   if (doc.contains("warnings") && doc["warnings"].is_array())
     for (const auto& w : doc["warnings"])
       if (w.is_object()) {
-        classes.push_back(w.value("class", ""));
-        if (hint.empty()) hint = w.value("hint", "");
+        classes.push_back(string_at(w, "class"));
+        if (hint.empty()) hint = string_at(w, "hint");
       }
   r.actual = classes;
   r.ok = classes.empty();

@@ -11,12 +11,6 @@ const Json& null_json() {
   return n;
 }
 
-const Json& member(const Json& j, const char* key) {
-  if (!j.is_object()) return null_json();
-  const auto it = j.find(key);
-  return it == j.end() ? null_json() : *it;
-}
-
 bool server_document(const Json& doc) { return member(doc, "command") == "server"; }
 
 std::string type_of(const Json& node) {
@@ -71,6 +65,22 @@ bool contains(const Json& arr, std::string_view s) {
   return std::any_of(arr.begin(), arr.end(), [&](const Json& v) { return v.is_string() && v.get<std::string>() == s; });
 }
 }  // namespace
+
+const Json& member(const Json& j, const char* key) {
+  if (!j.is_object()) return null_json();
+  const auto it = j.find(key);
+  return it == j.end() ? null_json() : *it;
+}
+
+std::string string_at(const Json& j, const char* key) {
+  const auto& v = member(j, key);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+bool bool_at(const Json& j, const char* key, bool dflt) {
+  const auto& v = member(j, key);
+  return v.is_boolean() ? v.get<bool>() : dflt;
+}
 
 const Json& own_context(const Json& doc) {
   return member(doc, server_document(doc) ? "acceptor" : "initiator");

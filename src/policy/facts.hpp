@@ -18,6 +18,13 @@ namespace authctx::policy {
 
 using Json = nlohmann::ordered_json;
 
+// j[key], or a null Json when j is not an object or lacks key (never a copy).
+const Json& member(const Json& j, const char* key);
+// j[key] as a string ("" unless it is one) and as a boolean (dflt unless it is one): a
+// client's document holds what its server reported, so no type is taken for granted.
+std::string string_at(const Json& j, const char* key);
+bool bool_at(const Json& j, const char* key, bool dflt);
+
 // The preferred side's context view and the other one (null Json when absent).
 const Json& own_context(const Json& doc);
 const Json& other_context(const Json& doc);

@@ -65,10 +65,11 @@ std::string case_xml(const Case& c, const std::string& classname) {
 Case establishment_case(const Json& doc) {
   Case c;
   c.name = "context established";
-  c.seconds = doc.value("elapsed_ms", 0.0) / 1000.0;
-  const auto& err = doc.contains("error") ? doc["error"] : Json();
-  const bool established = doc.value("established", false);
-  const bool other_error = err.is_object() && err.value("class", "") != "expectation_failed";
+  const auto& elapsed = member(doc, "elapsed_ms");
+  c.seconds = elapsed.is_number() ? elapsed.get<double>() / 1000.0 : 0.0;
+  const auto& err = member(doc, "error");
+  const bool established = bool_at(doc, "established", false);
+  const bool other_error = err.is_object() && string_at(err, "class") != "expectation_failed";
   if (established && !other_error) return c;
   c.kind = Case::Kind::failure;
   if (!err.is_object()) {
@@ -77,26 +78,26 @@ Case establishment_case(const Json& doc) {
     c.body = c.message;
     return c;
   }
-  c.type = str(err.value("class", Json("error")));
-  c.message = (established ? "established, then failed: " : "") + str(err.value("message", Json()));
-  c.body = "class: " + c.type + "\nstage: " + str(err.value("stage", Json())) +
+  c.type = string_at(err, "class").empty() ? "error" : string_at(err, "class");
+  c.message = (established ? "established, then failed: " : "") + str(member(err, "message"));
+  c.body = "class: " + c.type + "\nstage: " + str(member(err, "stage")) +
            (err.contains("side") && !err["side"].is_null() ? "\nside: " + str(err["side"]) : "") + "\n" +
-           str(err.value("message", Json())) + "\nnext: " + str(err.value("hint", Json()));
+           str(member(err, "message")) + "\nnext: " + str(member(err, "hint"));
   return c;
 }
 
 Case expectation_case(const Json& e) {
   Case c;
-  c.name = "expect " + e.value("expr", "");
-  if (e.value("ok", false)) return c;
-  if (!e.value("evaluated", true)) {
+  c.name = "expect " + string_at(e, "expr");
+  if (bool_at(e, "ok", false)) return c;
+  if (!bool_at(e, "evaluated", true)) {
     c.kind = Case::Kind::skipped;
-    c.message = e.value("detail", "not evaluated");
+    c.message = string_at(e, "detail").empty() ? "not evaluated" : string_at(e, "detail");
     return c;
   }
   c.kind = Case::Kind::failure;
   c.type = "expectation_failed";
-  c.message = "expected " + e.value("expected", "") + ", actual " + actual_text(e.value("actual", Json()));
+  c.message = "expected " + string_at(e, "expected") + ", actual " + actual_text(member(e, "actual"));
   c.body = c.message + (e.contains("detail") ? "\nwhere: " + str(e["detail"]) : "") +
            (e.contains("hint") ? "\nnext: " + str(e["hint"]) : "");
   return c;
@@ -107,17 +108,17 @@ void add_property(std::vector<std::pair<std::string, std::string>>& out, const c
 }
 
 std::string context_flags(const Json& doc, const char* side) {
-  const auto& c = doc.contains(side) ? doc[side] : Json();
+  const auto& c = member(doc, side);
   return c.is_object() ? words(granted_flags(c)) : std::string();
 }
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> JunitReport::properties(const Json& doc) {
   std::vector<std::pair<std::string, std::string>> p;
-  add_property(p, "command", str(doc.value("command", Json())));
-  add_property(p, "peer", str(doc.value("peer", Json())));
-  add_property(p, "connection", str(doc.value("connection", Json())));
-  add_property(p, "established", doc.value("established", false) ? "true" : "false");
+  add_property(p, "command", str(member(doc, "command")));
+  add_property(p, "peer", str(member(doc, "peer")));
+  add_property(p, "connection", str(member(doc, "connection")));
+  add_property(p, "established", bool_at(doc, "established", false) ? "true" : "false");
   add_property(p, "mech", mech_name(doc));
   add_property(p, "mech_oid", mech_oid(doc));
   add_property(p, "spnego", via_spnego(doc) ? "true" : "false");
@@ -135,9 +136,9 @@ std::vector<std::pair<std::string, std::string>> JunitReport::properties(const J
   add_property(p, "ticket_flags", words(context_fact(doc, "ticket_flags")));
   if (const auto l = lifetime_seconds(doc)) add_property(p, "lifetime_seconds", std::to_string(*l));
   add_property(p, "expires_at", str(context_fact(doc, "expires_at")));
-  if (doc.value("established", false)) add_property(p, "delegated", delegation_happened(doc) ? "true" : "false");
-  const auto& err = doc.contains("error") ? doc["error"] : Json();
-  if (err.is_object()) add_property(p, "error_class", str(err.value("class", Json())));
+  if (bool_at(doc, "established", false)) add_property(p, "delegated", delegation_happened(doc) ? "true" : "false");
+  const auto& err = member(doc, "error");
+  if (err.is_object()) add_property(p, "error_class", str(member(err, "class")));
   return p;
 }
 
