@@ -44,13 +44,13 @@ struct PolicyRun::State {
     if (sentence.empty()) return;  // another error wins (exit 1 or 3)
     failed = true;
     failure = sentence;
-    hint = string_at(doc["error"], "hint");
+    hint = policy::string_at(doc["error"], "hint");
   }
 
   void add_suite(const core::Json& doc, const std::string& where, const std::string& cls_suffix) {
     if (junit_path.empty()) return;
     policy::SuiteInfo info;
-    const auto peer = string_at(doc, "peer");
+    const auto peer = policy::string_at(doc, "peer");
     info.name = "authctx " + command + where + (peer.empty() ? "" : " (" + peer + ")");
     info.classname = "authctx." + command + cls_suffix;
     info.system_out = core::render_text(doc, core::TextOptions{false, false});
