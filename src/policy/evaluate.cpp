@@ -23,18 +23,19 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
 
 const char* own_side(const Json& doc) { return string_at(doc, "command") == "server" ? "acceptor" : "initiator"; }
 
-// The engine's ntlm_fallback warning says why SPNEGO chose NTLM and what to do about it.
-const Json* ntlm_fallback(const Json& doc) {
+// The engine's own warning of class cls: it knows more than the document's values say
+// (why SPNEGO chose NTLM; which AD account holds an RC4-only SPN).
+const Json* warning_of(const Json& doc, std::string_view cls) {
   const auto it = doc.find("warnings");
   if (it == doc.end() || !it->is_array()) return nullptr;
   for (const auto& w : *it)
-    if (w.is_object() && string_at(w, "class") == "ntlm_fallback") return &w;
+    if (w.is_object() && string_at(w, "class") == cls) return &w;
   return nullptr;
 }
 
 // Adds the fallback's cause to r.detail and takes its next step as r.hint, else `otherwise`.
 void explain_ntlm(Result& r, const Json& doc, const char* otherwise) {
-  if (const auto* w = ntlm_fallback(doc)) {
+  if (const auto* w = warning_of(doc, "ntlm_fallback")) {
     r.detail += "; " + string_at(*w, "message");
     r.hint = string_at(*w, "hint");
   }
@@ -162,10 +163,14 @@ Result check_ticket_enctype(const Expectation& e, const Json& doc) {
   r.ok = meets(e, *t->etype);
   r.detail = "enc-part of the ticket for " + (t->server.empty() ? std::string("the service") : t->server) +
              " in leg " + std::to_string(t->leg) + (t->kvno ? ", kvno " + std::to_string(*t->kvno) : "");
-  if (!r.ok)
-    r.hint = "the KDC encrypts the ticket in the service's long-term key: give the service account AES keys and allow "
-             "them (AD: msDS-SupportedEncryptionTypes = 0x18 on the account, then reset its password and re-export the "
-             "keytab; MIT: cpw -randkey -e aes256-cts and ktadd)";
+  if (!r.ok) {
+    const auto* rc4 = warning_of(doc, "rc4_service_ticket");  // names the AD account (ad_diagnostics)
+    r.hint = rc4 != nullptr && !string_at(*rc4, "hint").empty()
+                 ? string_at(*rc4, "hint")
+                 : "the KDC encrypts the ticket in the service's long-term key: give the service account AES keys and "
+                   "allow them (AD: msDS-SupportedEncryptionTypes = 0x18 on the account, then reset its password and "
+                   "re-export the keytab; MIT: cpw -randkey -e aes256-cts and ktadd)";
+  }
   return r;
 }
 
