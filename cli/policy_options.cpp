@@ -6,11 +6,11 @@
 #include <iostream>
 
 #include "cli/exit_codes.hpp"
-#include "core/errors.hpp"
-#include "core/text_view.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/expectation.hpp"
 #include "policy/junit.hpp"
+#include "text/view.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 #include "util/timefmt.hpp"
 
@@ -33,12 +33,12 @@ struct PolicyRun::State {
     try {
       util::write_private_file(junit_path, xml);
     } catch (const util::FileError& e) {
-      throw core::setup_error("junit_unwritable", std::string("cannot write --junit: ") + e.what(),
+      throw util::setup_error("junit_unwritable", std::string("cannot write --junit: ") + e.what(),
                               "choose a writable path");
     }
   }
 
-  void record(const core::Json& doc, policy::Outcome outcome) {
+  void record(const json::Json& doc, policy::Outcome outcome) {
     if (outcome != policy::Outcome::failed || failed) return;
     const auto sentence = policy::failure_sentence(doc);
     if (sentence.empty()) return;  // another error wins (exit 1 or 3)
@@ -47,13 +47,13 @@ struct PolicyRun::State {
     hint = policy::string_at(doc["error"], "hint");
   }
 
-  void add_suite(const core::Json& doc, const std::string& where, const std::string& cls_suffix) {
+  void add_suite(const json::Json& doc, const std::string& where, const std::string& cls_suffix) {
     if (junit_path.empty()) return;
     policy::SuiteInfo info;
     const auto peer = policy::string_at(doc, "peer");
     info.name = "authctx " + command + where + (peer.empty() ? "" : " (" + peer + ")");
     info.classname = "authctx." + command + cls_suffix;
-    info.system_out = core::render_text(doc, core::TextOptions{false, false});
+    info.system_out = text::render_text(doc, text::TextOptions{false, false});
     info.timestamp = util::now_unix();
     info.hostname = hostname;
     report.add(doc, info);
@@ -62,16 +62,16 @@ struct PolicyRun::State {
 
 namespace {
 
-class PolicySink final : public core::EventSink {
+class PolicySink final : public report::EventSink {
  public:
-  PolicySink(std::unique_ptr<core::EventSink> inner, std::shared_ptr<PolicyRun::State> state)
+  PolicySink(std::unique_ptr<report::EventSink> inner, std::shared_ptr<PolicyRun::State> state)
       : inner_(std::move(inner)), state_(std::move(state)) {}
 
-  void event(std::string_view name, const core::Json& body) override { inner_->event(name, body); }
+  void event(std::string_view name, const json::Json& body) override { inner_->event(name, body); }
 
-  void document(const core::Json& doc) override {
+  void document(const json::Json& doc) override {
     auto& s = *state_;
-    core::Json d = doc;
+    json::Json d = doc;
     s.documents_seen = true;
     if (d.contains("summary")) {
       // client --count N: the runs were evaluated one by one (run_document).
@@ -81,8 +81,8 @@ class PolicySink final : public core::EventSink {
       std::string where;
       std::string suffix;
       if (d.contains("connection")) {
-        where = " connection " + d["connection"].dump();
-        suffix = ".connection" + d["connection"].dump();
+        where = " connection " + json::dump(d["connection"]);
+        suffix = ".connection" + json::dump(d["connection"]);
       }
       s.add_suite(d, where, suffix);
     }
@@ -94,18 +94,18 @@ class PolicySink final : public core::EventSink {
     inner_->document(d);
   }
 
-  void run_document(int run, const core::Document& doc) override {
+  void run_document(int run, const report::Document& doc) override {
     auto& s = *state_;
-    core::Json d = core::document_json(doc, core::JsonOptions{s.show_secrets, true});
+    json::Json d = report::document_json(doc, report::JsonOptions{s.show_secrets, true});
     d["run"] = run;
     policy::apply_expectations(d, s.expectations);
-    s.tally.add(run, d.contains("expectations") ? d["expectations"] : core::Json());
+    s.tally.add(run, d.contains("expectations") ? d["expectations"] : json::Json());
     s.add_suite(d, " run " + std::to_string(run), ".run" + std::to_string(run));
     inner_->run_document(run, doc);
   }
 
  private:
-  std::unique_ptr<core::EventSink> inner_;
+  std::unique_ptr<report::EventSink> inner_;
   std::shared_ptr<PolicyRun::State> state_;
 };
 
@@ -157,13 +157,13 @@ PolicyRun::PolicyRun(const PolicyArgs& args, const GlobalOptions& globals, const
       try {
         text = util::read_file(path, 1u << 20);
       } catch (const util::FileError& e) {
-        throw core::setup_error("file_unreadable", std::string("cannot read --expect-file: ") + e.what(),
+        throw util::setup_error("file_unreadable", std::string("cannot read --expect-file: ") + e.what(),
                                 "check the path and its permissions");
       }
       for (auto& e : policy::parse_expectation_lines(text, path)) s.expectations.push_back(std::move(e));
     }
   } catch (const policy::ExpressionError& e) {
-    throw core::usage_error(e.what(), "see EXPECTATIONS in `man authctx` or `authctx " + command + " --help`");
+    throw util::usage_error(e.what(), "see EXPECTATIONS in `man authctx` or `authctx " + command + " --help`");
   }
   s.tally = policy::RunTally(s.expectations);
   s.junit_path = args.junit;
@@ -185,7 +185,7 @@ PolicyRun::~PolicyRun() {
   }
 }
 
-std::unique_ptr<core::EventSink> PolicyRun::wrap(std::unique_ptr<core::EventSink> inner) {
+std::unique_ptr<report::EventSink> PolicyRun::wrap(std::unique_ptr<report::EventSink> inner) {
   if (state_->expectations.empty() && state_->junit_path.empty()) return inner;
   return std::make_unique<PolicySink>(std::move(inner), state_);
 }

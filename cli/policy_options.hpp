@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "cli/output.hpp"
-#include "core/sink.hpp"
+#include "report/sink.hpp"
 
 namespace authctx::cli {
 
@@ -46,7 +46,7 @@ class PolicyRun {
 
   // The sink that evaluates, reports and forwards to inner (inner itself when neither
   // expectations nor --junit were given).
-  std::unique_ptr<core::EventSink> wrap(std::unique_ptr<core::EventSink> inner);
+  std::unique_ptr<report::EventSink> wrap(std::unique_ptr<report::EventSink> inner);
 
   // code, or 6 (with its sentence on stderr) when code is 0 and an expectation failed.
   int exit_code(int code) const;

@@ -356,10 +356,10 @@ std::string actual_text(const Json& actual) {
   if (actual.is_boolean()) return actual.get<bool>() ? "yes" : "no";
   if (actual.is_array()) {
     std::string out;
-    for (const auto& v : actual) out += (out.empty() ? "" : " ") + (v.is_string() ? v.get<std::string>() : v.dump());
+    for (const auto& v : actual) out += (out.empty() ? "" : " ") + (v.is_string() ? v.get<std::string>() : json::dump(v));
     return out.empty() ? "(none)" : out;
   }
-  return actual.dump();
+  return json::dump(actual);
 }
 
 // Every check words its condition before reading the document, so an empty one gives it.

@@ -8,15 +8,15 @@
 // (authctx server only; none with --no-report), so facts only an acceptor knows
 // (channel-bound, pac) are as trustworthy as that server.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "json/json.hpp"
+
 namespace authctx::policy {
 
-using Json = nlohmann::ordered_json;
+using Json = json::Json;
 
 // j[key], or a null Json when j is not an object or lacks key (never a copy).
 const Json& member(const Json& j, const char* key);

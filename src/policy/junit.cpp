@@ -29,7 +29,7 @@ std::string timestamp_text(std::int64_t unix_seconds) {
 std::string str(const Json& j) {
   if (j.is_null()) return {};
   if (j.is_string()) return j.get<std::string>();
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return json::dump(j);
 }
 
 std::string words(const Json& arr) {
