@@ -122,8 +122,9 @@ constexpr const char* k_unfinished =
 
 void add_policy_options(CLI::App* cmd, PolicyArgs& args) {
   const std::string g = "Policy";
-  cmd->footer("Exit status: 0 established (and every check passed), 1 authentication failed, 2 usage error, "
-              "3 transport failure, 5 set-up error, 6 established but an --expect expectation failed.");
+  cmd->footer(
+      "Exit status: 0 established (and every check passed), 1 authentication failed, 2 usage error, "
+      "3 transport failure, 5 set-up error, 6 established but an --expect expectation failed.");
   cmd->add_option("--expect", args.expect,
                   "Check EXPR on the established context (repeatable): mech=krb5, no-ntlm, enctype>=aes128, "
                   "ticket-enctype>=aes128, flags>=mutual,integ,conf, channel-bound, delegated, no-delegation, pac, "

@@ -34,7 +34,7 @@ void insert_before(Json& doc, const std::string& key, Json value, const std::str
   }
   Json out = Json::object();
   for (auto it = doc.begin(); it != doc.end(); ++it) {
-    if (it.key() == before) out[key] = std::move(value);
+    if (it.key() == before) out[key] = value;  // `before` occurs once: one copy
     out[it.key()] = std::move(it.value());
   }
   doc = std::move(out);

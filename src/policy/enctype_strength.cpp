@@ -18,13 +18,13 @@ struct RankOf {
 };
 // Enctype numbers as RFC 3961 §8 / IANA assign them (and decode/tables.cpp names them).
 constexpr RankOf k_ranks[] = {
-    {0, 0},                                   // null
-    {24, 1},                                  // arcfour-hmac-exp: 40-bit export RC4
-    {1, 2},   {2, 2},   {3, 2},               // single DES (RFC 6649)
-    {23, 3},  {-128, 3},                      // RC4-HMAC (RFC 4757, RFC 8429)
-    {5, 4},   {7, 4},   {16, 4},              // triple DES (RFC 8429)
-    {17, 5},  {19, 5},  {25, 5},              // 128-bit AES (RFC 3962, 8009) and Camellia (RFC 6803)
-    {18, 6},  {20, 6},  {26, 6},              // 256-bit AES and Camellia
+    {0, 0},                       // null
+    {24, 1},                      // arcfour-hmac-exp: 40-bit export RC4
+    {1, 2},  {2, 2},    {3, 2},   // single DES (RFC 6649)
+    {23, 3}, {-128, 3},           // RC4-HMAC (RFC 4757, RFC 8429)
+    {5, 4},  {7, 4},    {16, 4},  // triple DES (RFC 8429)
+    {17, 5}, {19, 5},   {25, 5},  // 128-bit AES (RFC 3962, 8009) and Camellia (RFC 6803)
+    {18, 6}, {20, 6},   {26, 6},  // 256-bit AES and Camellia
 };
 
 struct Word {
@@ -32,8 +32,8 @@ struct Word {
   int rank;
 };
 // Rank words: MIT's family names (kdc.conf(5) "Encryption types") where they name one rank.
-constexpr Word k_words[] = {{"des", 2},    {"rc4", 3},         {"arcfour", 3},     {"des3", 4},
-                            {"aes", 5},    {"aes128", 5},      {"aes256", 6},      {"camellia", 5},
+constexpr Word k_words[] = {{"des", 2},         {"rc4", 3},         {"arcfour", 3}, {"des3", 4},
+                            {"aes", 5},         {"aes128", 5},      {"aes256", 6},  {"camellia", 5},
                             {"camellia128", 5}, {"camellia256", 6}, {"rc4-exp", 1}};
 
 struct Alias {
@@ -42,15 +42,16 @@ struct Alias {
 };
 // MIT krb5's alternative names (lib/crypto/krb/etypes.c), as people type them in krb5.conf.
 constexpr Alias k_aliases[] = {
-    {"des3-hmac-sha1", 16},   {"des3-cbc-sha1-kd", 16}, {"aes256-cts", 18},          {"aes256-sha1", 18},
-    {"aes128-cts", 17},       {"aes128-sha1", 17},      {"aes256-sha2", 20},         {"aes128-sha2", 19},
-    {"rc4-hmac", 23},         {"arcfour-hmac-md5", 23}, {"rc4-hmac-exp", 24},        {"arcfour-hmac-md5-exp", 24},
-    {"camellia256-cts", 26},  {"camellia128-cts", 25},
+    {"des3-hmac-sha1", 16},  {"des3-cbc-sha1-kd", 16}, {"aes256-cts", 18},   {"aes256-sha1", 18},
+    {"aes128-cts", 17},      {"aes128-sha1", 17},      {"aes256-sha2", 20},  {"aes128-sha2", 19},
+    {"rc4-hmac", 23},        {"arcfour-hmac-md5", 23}, {"rc4-hmac-exp", 24}, {"arcfour-hmac-md5-exp", 24},
+    {"camellia256-cts", 26}, {"camellia128-cts", 25},
 };
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 }  // namespace

@@ -97,7 +97,8 @@ Result check_mech(const Expectation& e, const Json& doc) {
   r.actual = name.empty() ? Json(nullptr) : Json(name);
   r.detail = std::string("negotiated mechanism") + (spnego ? ", inside SPNEGO" : "");
   if (!r.ok)
-    explain_ntlm(r, doc, "check the initiator's --mech/--neg-mechs and the mechanisms the acceptor accepts (--accept-mechs)");
+    explain_ntlm(r, doc,
+                 "check the initiator's --mech/--neg-mechs and the mechanisms the acceptor accepts (--accept-mechs)");
   return r;
 }
 
@@ -106,6 +107,7 @@ Result check_no_ntlm(const Json& doc) {
   const auto legs = ntlm_legs(doc);
   r.expected = "no NTLM leg";
   std::vector<std::string> idx;
+  idx.reserve(legs.size());
   for (const int i : legs) idx.push_back(std::to_string(i));
   r.ok = legs.empty() && mech_name(doc) != "ntlm";
   r.actual = legs.empty() ? (r.ok ? "no NTLM leg" : "mechanism ntlm") : "NTLM in legs " + join(idx);
@@ -135,7 +137,7 @@ Result check_enctype(const Expectation& e, const Json& doc) {
   if (!id) {
     r.actual = nullptr;
     r.detail = mech_name(doc) == "ntlm" ? "the NTLM session key has no Kerberos enctype"
-                                         : "no session key enctype in either context view";
+                                        : "no session key enctype in either context view";
     r.hint = "a Kerberos session key is needed: use Kerberos (see no-ntlm)";
     return r;
   }
@@ -143,9 +145,10 @@ Result check_enctype(const Expectation& e, const Json& doc) {
   r.ok = meets(e, *id);
   r.detail = std::string("session key of the ") + own_side(doc) + "'s context";
   if (!r.ok)
-    r.hint = "the KDC picks the session key from the enctypes the client, the KDC and the service share: remove weak "
-             "ones from the client's permitted_enctypes and the service's supported enctypes "
-             "(AD: msDS-SupportedEncryptionTypes)";
+    r.hint =
+        "the KDC picks the session key from the enctypes the client, the KDC and the service share: remove weak "
+        "ones from the client's permitted_enctypes and the service's supported enctypes "
+        "(AD: msDS-SupportedEncryptionTypes)";
   return r;
 }
 
@@ -155,14 +158,15 @@ Result check_ticket_enctype(const Expectation& e, const Json& doc) {
   const auto t = service_ticket(doc);
   if (!t || !t->etype) {
     r.actual = nullptr;
-    r.detail = "no AP-REQ with a ticket in the legs (mechanism " + (mech_name(doc).empty() ? "-" : mech_name(doc)) + ")";
+    r.detail =
+        "no AP-REQ with a ticket in the legs (mechanism " + (mech_name(doc).empty() ? "-" : mech_name(doc)) + ")";
     r.hint = "a Kerberos service ticket is needed: use Kerberos (see no-ntlm)";
     return r;
   }
   r.actual = t->etype_name.empty() ? enctype_label(*t->etype) : t->etype_name;
   r.ok = meets(e, *t->etype);
-  r.detail = "enc-part of the ticket for " + (t->server.empty() ? std::string("the service") : t->server) +
-             " in leg " + std::to_string(t->leg) + (t->kvno ? ", kvno " + std::to_string(*t->kvno) : "");
+  r.detail = "enc-part of the ticket for " + (t->server.empty() ? std::string("the service") : t->server) + " in leg " +
+             std::to_string(t->leg) + (t->kvno ? ", kvno " + std::to_string(*t->kvno) : "");
   if (!r.ok) {
     const auto* rc4 = warning_of(doc, "rc4_service_ticket");  // names the AD account (ad_diagnostics)
     r.hint = rc4 != nullptr && !string_at(*rc4, "hint").empty()
@@ -191,10 +195,12 @@ Result check_flags(const Expectation& e, const Json& doc) {
   const auto& own = own_context(doc);
   const bool use_own = own.is_object();
   const auto& ctx = use_own ? own : other_context(doc);
-  const std::string side = use_own ? own_side(doc) : (std::string(own_side(doc)) == "initiator" ? "acceptor" : "initiator");
-  return check_flag_list(e, ctx.is_object() ? granted_flags(ctx) : Json(nullptr), "flags granted to the " + side,
-                         "request them (--conf, --integ, --sequence; mutual unless --no-mutual) and use a mechanism that "
-                         "grants them (NTLM grants neither mutual authentication nor replay detection to the acceptor)");
+  const std::string side =
+      use_own ? own_side(doc) : (std::string(own_side(doc)) == "initiator" ? "acceptor" : "initiator");
+  return check_flag_list(
+      e, ctx.is_object() ? granted_flags(ctx) : Json(nullptr), "flags granted to the " + side,
+      "request them (--conf, --integ, --sequence; mutual unless --no-mutual) and use a mechanism that "
+      "grants them (NTLM grants neither mutual authentication nor replay detection to the acceptor)");
 }
 
 Result check_ticket_flags(const Expectation& e, const Json& doc) {
@@ -221,8 +227,9 @@ Result check_channel_bound(const Json& doc) {
   r.actual = r.ok;
   r.detail = "flags granted to the acceptor";
   if (!r.ok)
-    r.hint = "give the initiator and the acceptor the same --channel-bindings: an MIT acceptor given bindings still "
-             "accepts an initiator that sent none, without marking the context channel-bound";
+    r.hint =
+        "give the initiator and the acceptor the same --channel-bindings: an MIT acceptor given bindings still "
+        "accepts an initiator that sent none, without marking the context channel-bound";
   return r;
 }
 
@@ -258,8 +265,9 @@ Result check_pac(const Expectation& e, const Json& doc) {
                               : "urn:mspac: name attributes at the acceptor" +
                                     (missing.empty() ? std::string() : "; missing " + join(missing));
   if (!r.ok)
-    r.hint = "the KDC put no (or a partial) PAC in the ticket: MIT leaves it out for a service with "
-             "+no_auth_data_required, AD for an account marked NO_AUTH_DATA_REQUIRED; only an AD KDC writes logon-info";
+    r.hint =
+        "the KDC put no (or a partial) PAC in the ticket: MIT leaves it out for a service with "
+        "+no_auth_data_required, AD for an account marked NO_AUTH_DATA_REQUIRED; only an AD KDC writes logon-info";
   return r;
 }
 
@@ -281,10 +289,12 @@ Result check_lifetime(const Expectation& e, const Json& doc) {
   const bool indefinite = life && *life == k_indefinite;
   auto r = check_number(e, indefinite ? std::optional<std::int64_t>(INT64_MAX) : life, " s");
   if (indefinite) r.actual = "indefinite";
-  r.detail = life ? std::string("remaining lifetime of the ") + own_side(doc) + "'s context" : "no lifetime in the context views";
+  r.detail = life ? std::string("remaining lifetime of the ") + own_side(doc) + "'s context"
+                  : "no lifetime in the context views";
   if (!r.ok)
-    r.hint = "a context lives as long as its ticket: the TGT's lifetime (kinit -l; the KDC's max_life, AD's ticket "
-             "policy) bounds it, and an old TGT leaves less";
+    r.hint =
+        "a context lives as long as its ticket: the TGT's lifetime (kinit -l; the KDC's max_life, AD's ticket "
+        "policy) bounds it, and an old TGT leaves less";
   return r;
 }
 
@@ -293,8 +303,9 @@ Result check_legs(const Expectation& e, const Json& doc) {
   auto r = check_number(e, legs.is_array() ? std::optional<std::int64_t>(legs.size()) : std::nullopt, "");
   r.detail = "tokens exchanged";
   if (!r.ok)
-    r.hint = "the leg count shows the mechanism: krb5 is 1 leg (2 with mutual), SPNEGO/krb5 2, NTLM 3, SPNEGO/NTLM 4, "
-             "IAKERB more (proxied KDC exchanges)";
+    r.hint =
+        "the leg count shows the mechanism: krb5 is 1 leg (2 with mutual), SPNEGO/krb5 2, NTLM 3, SPNEGO/NTLM 4, "
+        "IAKERB more (proxied KDC exchanges)";
   return r;
 }
 
@@ -313,8 +324,9 @@ Result check_principal(const Expectation& e, const Json& doc, bool target) {
   const bool match = principal_matches(pattern, name.get<std::string>(), target);
   r.ok = e.op == Compare::eq ? match : !match;
   if (!r.ok)
-    r.hint = target ? "the initiator addressed another service: check --target/--target-type and the acceptor's keytab"
-                    : "the initiator authenticated as someone else: check its ccache (klist), --user or --client-keytab";
+    r.hint = target
+                 ? "the initiator addressed another service: check --target/--target-type and the acceptor's keytab"
+                 : "the initiator authenticated as someone else: check its ccache (klist), --user or --client-keytab";
   return r;
 }
 
@@ -356,7 +368,8 @@ std::string actual_text(const Json& actual) {
   if (actual.is_boolean()) return actual.get<bool>() ? "yes" : "no";
   if (actual.is_array()) {
     std::string out;
-    for (const auto& v : actual) out += (out.empty() ? "" : " ") + (v.is_string() ? v.get<std::string>() : json::dump(v));
+    for (const auto& v : actual)
+      out += (out.empty() ? "" : " ") + (v.is_string() ? v.get<std::string>() : json::dump(v));
     return out.empty() ? "(none)" : out;
   }
   return json::dump(actual);

@@ -24,6 +24,7 @@
 
 namespace authctx::policy {
 
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit move of a Json member, as transport::Frame
 struct Result {
   bool evaluated = true;
   bool ok = false;
@@ -74,7 +75,7 @@ class RunTally {
   Outcome apply(Json& summary) const;
 
  private:
-  struct Tally {
+  struct Tally {  // NOLINT(bugprone-exception-escape): as Result
     std::string expr;
     std::string expected;
     int passed = 0;

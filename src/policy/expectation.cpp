@@ -81,19 +81,20 @@ bool is_dotted_oid(std::string_view s) {
 
 // The mechanism names gss/oid.cpp gives (`ntlmssp` is SPNEGO's spelling of ntlm).
 std::string mech_word(const std::string& text, const std::string& value) {
-  static const std::array<std::string_view, 7> known{"krb5", "spnego", "ntlm", "iakerb", "negoex", "krb5_old", "krb5_wrong"};
+  static const std::array<std::string_view, 7> k_known{"krb5",   "spnego",   "ntlm",      "iakerb",
+                                                       "negoex", "krb5_old", "krb5_wrong"};
   auto v = lower(value);
   if (v == "ntlmssp") v = "ntlm";
-  if (std::find(known.begin(), known.end(), v) != known.end() || is_dotted_oid(v)) return v;
+  if (std::find(k_known.begin(), k_known.end(), v) != k_known.end() || is_dotted_oid(v)) return v;
   malformed(text, "unknown mechanism \"" + value + "\" (krb5, spnego, ntlm, iakerb, negoex or a dotted OID)");
 }
 
 // MIT's urn:mspac: attribute names (src/lib/krb5/krb/pac.c), or a buffer type number.
 bool pac_buffer_word(const std::string& w) {
-  static const std::array<std::string_view, 7> known{"logon-info",  "credentials-info", "server-checksum",
-                                                     "privsvr-checksum", "client-info",  "delegation-info",
-                                                     "upn-dns-info"};
-  if (std::find(known.begin(), known.end(), w) != known.end()) return true;
+  static const std::array<std::string_view, 7> k_known{"logon-info",       "credentials-info", "server-checksum",
+                                                       "privsvr-checksum", "client-info",      "delegation-info",
+                                                       "upn-dns-info"};
+  if (std::find(k_known.begin(), k_known.end(), w) != k_known.end()) return true;
   return !w.empty() && w.size() < 10 && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -164,28 +165,26 @@ std::string_view accepted_forms() { return k_forms; }
 
 const std::vector<std::string_view>& context_flag_words() {
   // CONTRACT.md: GSS_C_<X>_FLAG lower-cased (gss/flags.cpp prints the same names).
-  static const std::vector<std::string_view> words{"deleg",       "mutual",       "replay",         "sequence",
-                                                   "conf",        "integ",        "anon",           "prot_ready",
-                                                   "trans",       "dce_style",    "identify",       "extended_error",
-                                                   "deleg_policy", "channel_bound"};
-  return words;
+  static const std::vector<std::string_view> k_words{
+      "deleg",      "mutual", "replay",    "sequence", "conf",           "integ",        "anon",
+      "prot_ready", "trans",  "dce_style", "identify", "extended_error", "deleg_policy", "channel_bound"};
+  return k_words;
 }
 
 const std::vector<std::string_view>& ticket_flag_words() {
   // RFC 4120 §5.3 TicketFlags as gss/flags.cpp names them.
-  static const std::vector<std::string_view> words{
-      "forwardable", "forwarded",  "proxiable",   "proxy",      "may_postdate",           "postdated",
-      "invalid",     "renewable",  "initial",     "pre_authent", "hw_authent",            "transit_policy_checked",
+  static const std::vector<std::string_view> k_words{
+      "forwardable",    "forwarded",  "proxiable", "proxy",       "may_postdate", "postdated",
+      "invalid",        "renewable",  "initial",   "pre_authent", "hw_authent",   "transit_policy_checked",
       "ok_as_delegate", "enc_pa_rep", "anonymous"};
-  return words;
+  return k_words;
 }
 
-Expectation parse_expectation(std::string_view raw) {
-  Expectation e;
-  e.text = trim(raw);
-  const auto& text = e.text;
-  if (text.empty()) throw ExpressionError("empty expectation (accepted: " + std::string(k_forms) + ")");
-  std::size_t at = std::string::npos;
+namespace {
+
+// The first operator in text (the longer one where two start at one place), if any.
+const Operator* find_operator(const std::string& text, std::size_t& at) {
+  at = std::string::npos;
   const Operator* found = nullptr;
   for (const auto& o : k_operators) {
     const auto p = text.find(o.token);
@@ -194,15 +193,26 @@ Expectation parse_expectation(std::string_view raw) {
       found = &o;
     }
   }
-  const std::string key = lower(trim(std::string_view(text).substr(0, at)));
-  const std::string value = found ? trim(std::string_view(text).substr(at + found->token.size())) : std::string();
-  const auto k = std::find_if(k_keys.begin(), k_keys.end(), [&](const Key& x) { return x.word == key; });
-  if (k == k_keys.end())
-    throw ExpressionError("unknown expectation \"" + text + "\" (accepted: " + std::string(k_forms) + ")");
-  e.check = k->check;
-  if (found) e.op = found->op;
-  if (found && value.empty()) malformed(text, "no value after " + std::string(found->token));
+  return found;
+}
 
+void read_enctype(Expectation& e, const std::string& key, const std::string& value) {
+  require_op(e.text, key, e.op, {Compare::ge, Compare::eq});
+  const auto spec = parse_enctype_spec(value, e.op == Compare::eq);
+  if (!spec) {
+    malformed(e.text,
+              e.op == Compare::eq
+                  ? "= takes one enctype: a name (aes256-cts-hmac-sha1-96), an MIT alias (aes256-cts) or a number"
+                  : "unknown enctype \"" + value + "\"; the strength order is " + std::string(strength_order_text()) +
+                        " (or name one enctype)");
+  }
+  e.enctype = *spec;
+}
+
+// The value part of e, by its check; `found` says whether an operator was written.
+void read_value(Expectation& e, const std::string& key, bool found, const std::string& value) {
+  const auto& text = e.text;
+  const std::initializer_list<Compare> ordering{Compare::ge, Compare::le, Compare::gt, Compare::lt, Compare::eq};
   switch (e.check) {
     case Check::no_ntlm:
     case Check::channel_bound:
@@ -212,10 +222,9 @@ Expectation parse_expectation(std::string_view raw) {
       if (found) malformed(text, key + " takes no value");
       break;
     case Check::pac:
-      if (found) {
-        require_op(text, key, e.op, {Compare::ge});
-        e.names = word_list(text, value, {}, "PAC buffer");
-      }
+      if (!found) break;
+      require_op(text, key, e.op, {Compare::ge});
+      e.names = word_list(text, value, {}, "PAC buffer");
       break;
     case Check::mech:
       if (!found) malformed(text, "mech takes =M or !=M (e.g. mech=krb5)");
@@ -223,34 +232,27 @@ Expectation parse_expectation(std::string_view raw) {
       for (const auto& m : split(value, "|,")) e.names.push_back(mech_word(text, m));
       break;
     case Check::enctype:
-    case Check::ticket_enctype: {
+    case Check::ticket_enctype:
       if (!found) malformed(text, key + " takes >=E or =E (e.g. " + key + ">=aes128)");
-      require_op(text, key, e.op, {Compare::ge, Compare::eq});
-      const auto spec = parse_enctype_spec(value, e.op == Compare::eq);
-      if (!spec) {
-        malformed(text, e.op == Compare::eq
-                            ? "= takes one enctype: a name (aes256-cts-hmac-sha1-96), an MIT alias (aes256-cts) or a number"
-                            : "unknown enctype \"" + value + "\"; the strength order is " +
-                                  std::string(strength_order_text()) + " (or name one enctype)");
-      }
-      e.enctype = *spec;
+      read_enctype(e, key, value);
       break;
-    }
     case Check::flags:
-    case Check::ticket_flags:
+    case Check::ticket_flags: {
       if (!found) malformed(text, key + " takes >=NAME[,NAME...] (e.g. flags>=mutual,integ,conf)");
       require_op(text, key, e.op, {Compare::ge});
-      e.names = word_list(text, value, e.check == Check::flags ? context_flag_words() : ticket_flag_words(),
-                          e.check == Check::flags ? "context flag" : "ticket flag");
+      const bool context = e.check == Check::flags;
+      e.names = word_list(text, value, context ? context_flag_words() : ticket_flag_words(),
+                          context ? "context flag" : "ticket flag");
       break;
+    }
     case Check::lifetime:
       if (!found) malformed(text, "lifetime takes a comparison, e.g. lifetime>=3600");
-      require_op(text, key, e.op, {Compare::ge, Compare::le, Compare::gt, Compare::lt, Compare::eq});
+      require_op(text, key, e.op, ordering);
       e.number = duration(text, value);
       break;
     case Check::legs:
       if (!found) malformed(text, "legs takes a comparison, e.g. legs<=2");
-      require_op(text, key, e.op, {Compare::ge, Compare::le, Compare::gt, Compare::lt, Compare::eq});
+      require_op(text, key, e.op, ordering);
       e.number = leg_count(text, value);
       break;
     case Check::user:
@@ -260,6 +262,25 @@ Expectation parse_expectation(std::string_view raw) {
       e.names.push_back(value);
       break;
   }
+}
+}  // namespace
+
+Expectation parse_expectation(std::string_view raw) {
+  Expectation e;
+  e.text = trim(raw);
+  const auto& text = e.text;
+  if (text.empty()) throw ExpressionError("empty expectation (accepted: " + std::string(k_forms) + ")");
+  std::size_t at = 0;
+  const Operator* found = find_operator(text, at);
+  const std::string key = lower(trim(std::string_view(text).substr(0, at)));
+  const std::string value = found ? trim(std::string_view(text).substr(at + found->token.size())) : std::string();
+  const auto k = std::find_if(k_keys.begin(), k_keys.end(), [&](const Key& x) { return x.word == key; });
+  if (k == k_keys.end())
+    throw ExpressionError("unknown expectation \"" + text + "\" (accepted: " + std::string(k_forms) + ")");
+  e.check = k->check;
+  if (found) e.op = found->op;
+  if (found && value.empty()) malformed(text, "no value after " + std::string(found->token));
+  read_value(e, key, found != nullptr, value);
   return e;
 }
 

@@ -7,8 +7,8 @@ namespace authctx::policy {
 namespace {
 
 const Json& null_json() {
-  static const Json n = nullptr;
-  return n;
+  static const Json k_null = nullptr;
+  return k_null;
 }
 
 bool server_document(const Json& doc) { return member(doc, "command") == "server"; }
@@ -38,9 +38,9 @@ bool holds_ntlm(const Json& node, int depth) {
 // KDC messages an IAKERB token proxies carry tickets of their own (the TGT inside a
 // TGS-REQ's PA-TGS-REQ AP-REQ): not the service ticket.
 bool kdc_exchange(const std::string& type) {
-  static constexpr std::string_view skip[] = {"krb5.as_req", "krb5.as_rep", "krb5.tgs_req", "krb5.tgs_rep",
-                                              "krb5.krb_error", "krb5.krb_cred"};
-  return std::find(std::begin(skip), std::end(skip), type) != std::end(skip);
+  static constexpr std::string_view k_skip[] = {"krb5.as_req",  "krb5.as_rep",    "krb5.tgs_req",
+                                                "krb5.tgs_rep", "krb5.krb_error", "krb5.krb_cred"};
+  return std::find(std::begin(k_skip), std::end(k_skip), type) != std::end(k_skip);
 }
 
 void find_ap_req(const Json& node, int depth, const Json** last) {
@@ -82,13 +82,9 @@ bool bool_at(const Json& j, const char* key, bool dflt) {
   return v.is_boolean() ? v.get<bool>() : dflt;
 }
 
-const Json& own_context(const Json& doc) {
-  return member(doc, server_document(doc) ? "acceptor" : "initiator");
-}
+const Json& own_context(const Json& doc) { return member(doc, server_document(doc) ? "acceptor" : "initiator"); }
 
-const Json& other_context(const Json& doc) {
-  return member(doc, server_document(doc) ? "initiator" : "acceptor");
-}
+const Json& other_context(const Json& doc) { return member(doc, server_document(doc) ? "initiator" : "acceptor"); }
 
 const Json& acceptor_context(const Json& doc) { return member(doc, "acceptor"); }
 
@@ -123,7 +119,8 @@ std::vector<int> ntlm_legs(const Json& doc) {
   const auto& legs = member(doc, "legs");
   if (!legs.is_array()) return out;
   for (const auto& leg : legs)
-    if (holds_ntlm(member(leg, "decoded"), 0)) out.push_back(static_cast<int>(integer(member(leg, "index")).value_or(0)));
+    if (holds_ntlm(member(leg, "decoded"), 0))
+      out.push_back(static_cast<int>(integer(member(leg, "index")).value_or(0)));
   return out;
 }
 
@@ -146,7 +143,8 @@ std::optional<TicketFact> service_ticket(const Json& doc) {
     t.kvno = integer(member(enc, "kvno"));
     const auto& sname = member(ticket, "sname");
     const auto& realm = member(ticket, "realm");
-    if (sname.is_string()) t.server = sname.get<std::string>() + (realm.is_string() ? "@" + realm.get<std::string>() : "");
+    if (sname.is_string())
+      t.server = sname.get<std::string>() + (realm.is_string() ? "@" + realm.get<std::string>() : "");
     found = t;
   }
   return found;
@@ -177,12 +175,12 @@ std::optional<std::vector<std::string>> pac_buffers(const Json& doc) {
   std::vector<std::string> out;
   const auto& attrs = member(acc, "name_attributes");
   if (!attrs.is_array()) return out;
-  static constexpr std::string_view prefix = "urn:mspac:";
+  static constexpr std::string_view k_prefix = "urn:mspac:";
   for (const auto& a : attrs) {
     const auto& name = a.is_object() ? member(a, "name") : a;
     if (!name.is_string()) continue;
     const auto s = name.get<std::string>();
-    if (s.rfind(prefix, 0) == 0) out.push_back(s.substr(prefix.size()));
+    if (s.rfind(k_prefix, 0) == 0) out.push_back(s.substr(k_prefix.size()));
   }
   return out;
 }

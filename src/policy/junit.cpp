@@ -49,7 +49,8 @@ struct Case {
 };
 
 std::string case_xml(const Case& c, const std::string& classname) {
-  std::string x = "    <testcase" + attr("classname", classname) + attr("name", c.name) + attr("time", seconds_text(c.seconds));
+  std::string x =
+      "    <testcase" + attr("classname", classname) + attr("name", c.name) + attr("time", seconds_text(c.seconds));
   if (c.kind == Case::Kind::pass) return x + "/>\n";
   x += ">\n";
   if (c.kind == Case::Kind::skipped) {
@@ -157,7 +158,8 @@ void JunitReport::add(const Json& doc, const SuiteInfo& info) {
                   attr("skipped", std::to_string(skipped)) + attr("time", seconds_text(seconds)) +
                   attr("timestamp", timestamp_text(info.timestamp)) + attr("hostname", info.hostname) + ">\n";
   x += "    <properties>\n";
-  for (const auto& [name, value] : properties(doc)) x += "      <property" + attr("name", name) + attr("value", value) + "/>\n";
+  for (const auto& [name, value] : properties(doc))
+    x += "      <property" + attr("name", name) + attr("value", value) + "/>\n";
   x += "    </properties>\n";
   for (const auto& c : cases) x += case_xml(c, info.classname);
   x += "    <system-out>" + xml_text(info.system_out) + "</system-out>\n";
@@ -178,13 +180,15 @@ std::string JunitReport::xml() const {
   return x + "</testsuites>\n";
 }
 
-std::string JunitReport::unfinished(const std::string& suite_name, const std::string& classname, const std::string& why) {
+std::string JunitReport::unfinished(const std::string& suite_name, const std::string& classname,
+                                    const std::string& why) {
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x += "<testsuites" + attr("name", "authctx") + attr("tests", "1") + attr("failures", "0") + attr("errors", "1") +
        attr("skipped", "0") + attr("time", "0.000") + ">\n";
   x += "  <testsuite" + attr("name", suite_name) + attr("tests", "1") + attr("failures", "0") + attr("errors", "1") +
        attr("skipped", "0") + attr("time", "0.000") + ">\n";
-  x += "    <testcase" + attr("classname", classname) + attr("name", "handshake finished") + attr("time", "0.000") + ">\n";
+  x += "    <testcase" + attr("classname", classname) + attr("name", "handshake finished") + attr("time", "0.000") +
+       ">\n";
   x += "      <error" + attr("type", "not_finished") + attr("message", why) + ">" + xml_text(why) + "</error>\n";
   x += "    </testcase>\n  </testsuite>\n</testsuites>\n";
   return x;

@@ -27,9 +27,9 @@
 namespace authctx::policy {
 
 struct SuiteInfo {
-  std::string name;       // "authctx server connection 3"
-  std::string classname;  // "authctx.server.connection3"
-  std::string system_out; // the text view of the document
+  std::string name;            // "authctx server connection 3"
+  std::string classname;       // "authctx.server.connection3"
+  std::string system_out;      // the text view of the document
   std::int64_t timestamp = 0;  // unix seconds when the handshake finished
   std::string hostname;
 };

@@ -131,14 +131,17 @@ void expectations_block(std::ostringstream& o, const Json& expectations, const S
     const bool ok = e.value("ok", false);
     const bool evaluated = e.value("evaluated", true);
     const Json a = e.value("actual", Json());
-    const std::string actual = a.is_array() ? text::join(a, " ", "(none)")
+    const std::string actual = a.is_array()     ? text::join(a, " ", "(none)")
                                : a.is_boolean() ? (a.get<bool>() ? "yes" : "no")
                                : a.is_null()    ? "none"
                                                 : str(a);
     o << "  " << (ok ? st.good("✔") : evaluated ? st.bad("✘") : st.dim("-")) << " " << text::pad(field(e, "expr"), 28);
-    if (!evaluated) o << " " << st.dim("not evaluated");
-    else if (ok) o << " " << actual;
-    else o << " " << st.bad("expected " + field(e, "expected") + ", actual " + actual);
+    if (!evaluated)
+      o << " " << st.dim("not evaluated");
+    else if (ok)
+      o << " " << actual;
+    else
+      o << " " << st.bad("expected " + field(e, "expected") + ", actual " + actual);
     o << "\n";
   }
 }

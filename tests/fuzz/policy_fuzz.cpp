@@ -41,8 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_xml(authctx::policy::xml_attribute(text));
   try {
     (void)authctx::policy::parse_expectation_lines(text, "fuzz");
-  } catch (const authctx::policy::ExpressionError&) {
-  }
+  } catch (const authctx::policy::ExpressionError&) {}
   auto doc = authctx::policy::Json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return 0;
   (void)authctx::policy::apply_expectations(doc, every_kind());

@@ -3,9 +3,9 @@
 // formed for xmllint (libxml2-utils), structured as CI reporters read it (XPath checks),
 // read back by a real JUnit consumer (python3-junitparser), escaped against hostile bytes,
 // mode 0600.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include "support/harness.hpp"
 #include "util/process.hpp"

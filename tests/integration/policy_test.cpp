@@ -82,10 +82,18 @@ TEST_CASE("policy: every expectation holds on a mutual krb5 handshake inside SPN
 
 TEST_CASE("policy: each unmet expectation on krb5 exits 6 with expected and actual values", "[policy][local]") {
   Lab lab;
-  const std::vector<std::string> exprs{"mech=ntlm",        "mech!=krb5",     "enctype=aes128-cts",
-                                       "ticket-enctype=rc4-hmac", "flags>=sequence", "ticket-flags>=ok_as_delegate",
-                                       "channel-bound",    "delegated",      "pac>=logon-info",
-                                       "lifetime>=2d",     "legs<=1",        "user=bob",
+  const std::vector<std::string> exprs{"mech=ntlm",
+                                       "mech!=krb5",
+                                       "enctype=aes128-cts",
+                                       "ticket-enctype=rc4-hmac",
+                                       "flags>=sequence",
+                                       "ticket-flags>=ok_as_delegate",
+                                       "channel-bound",
+                                       "delegated",
+                                       "pac>=logon-info",
+                                       "lifetime>=2d",
+                                       "legs<=1",
+                                       "user=bob",
                                        "target=HTTP@localhost"};
   const auto r = lab.run(with_expectations({"local", "--mech", "spnego", "--format", "json"}, exprs));
   REQUIRE(r.exit_code == 6);
@@ -94,7 +102,8 @@ TEST_CASE("policy: each unmet expectation on krb5 exits 6 with expected and actu
   const auto& err = doc["error"];
   CHECK(err["class"] == "expectation_failed");
   CHECK(err["stage"] == "expectations");
-  CHECK(contains(err["message"].get<std::string>(), "13 of 13 expectations failed: mech=ntlm (expected ntlm, actual krb5)"));
+  CHECK(contains(err["message"].get<std::string>(),
+                 "13 of 13 expectations failed: mech=ntlm (expected ntlm, actual krb5)"));
   REQUIRE(err["unmet"].size() == exprs.size());
   for (std::size_t i = 0; i < exprs.size(); ++i) {
     INFO(exprs[i]);
@@ -147,8 +156,8 @@ TEST_CASE("policy: raw NTLM passes mech=ntlm and fails no-ntlm", "[policy][local
   INFO(pass.err);
   REQUIRE(pass.exit_code == 0);
   CHECK(entry(pass.json(), "legs=3")["actual"] == 3);
-  const auto fail = lab.run(with_expectations({"local", "--mech", "ntlm", "--format", "json"},
-                                              {"no-ntlm", "pac", "flags>=conf"}));
+  const auto fail =
+      lab.run(with_expectations({"local", "--mech", "ntlm", "--format", "json"}, {"no-ntlm", "pac", "flags>=conf"}));
   REQUIRE(fail.exit_code == 6);
   const auto doc = fail.json();
   CHECK(entry(doc, "no-ntlm")["actual"] == "NTLM in legs 1, 2, 3");
@@ -164,18 +173,18 @@ TEST_CASE("policy: delegation granted and refused", "[policy][local][delegation]
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(entry(r.json(), "delegated")["actual"] == true);
-    const auto no = lab.run(with_expectations({"local", "--mech", "krb5", "--delegate", "--format", "json"},
-                                              {"no-delegation"}));
+    const auto no =
+        lab.run(with_expectations({"local", "--mech", "krb5", "--delegate", "--format", "json"}, {"no-delegation"}));
     REQUIRE(no.exit_code == 6);
     CHECK(no.json()["error"]["unmet"][0]["actual"] == true);
   }
   SECTION("refused: --delegate-policy and a service without ok-as-delegate") {
-    const auto r = lab.run(with_expectations({"local", "--mech", "krb5", "--delegate-policy", "--format", "json"},
-                                             {"no-delegation"}));
+    const auto r = lab.run(
+        with_expectations({"local", "--mech", "krb5", "--delegate-policy", "--format", "json"}, {"no-delegation"}));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    const auto yes = lab.run(with_expectations({"local", "--mech", "krb5", "--delegate-policy", "--format", "json"},
-                                               {"delegated"}));
+    const auto yes =
+        lab.run(with_expectations({"local", "--mech", "krb5", "--delegate-policy", "--format", "json"}, {"delegated"}));
     REQUIRE(yes.exit_code == 6);
     CHECK(entry(yes.json(), "delegated")["actual"] == false);
     CHECK(contains(entry(yes.json(), "delegated")["hint"].get<std::string>(), "ok_as_delegate"));
@@ -184,13 +193,13 @@ TEST_CASE("policy: delegation granted and refused", "[policy][local][delegation]
 
 TEST_CASE("policy: channel bindings on both sides make the context channel-bound", "[policy][local][bindings]") {
   Lab lab;
-  const auto bound = lab.run({"local", "--channel-bindings", "tls-server-end-point:ci", "--expect", "channel-bound",
-                              "--format", "json"});
+  const auto bound = lab.run(
+      {"local", "--channel-bindings", "tls-server-end-point:ci", "--expect", "channel-bound", "--format", "json"});
   INFO(bound.err);
   REQUIRE(bound.exit_code == 0);
   CHECK(entry(bound.json(), "channel-bound")["actual"] == true);
-  const auto ntlm = lab.run({"local", "--mech", "ntlm", "--channel-bindings", "x", "--expect", "channel-bound",
-                             "--format", "json"});
+  const auto ntlm =
+      lab.run({"local", "--mech", "ntlm", "--channel-bindings", "x", "--expect", "channel-bound", "--format", "json"});
   REQUIRE(ntlm.exit_code == 0);
   const auto unbound = lab.run({"local", "--expect", "channel-bound", "--format", "json"});
   REQUIRE(unbound.exit_code == 6);
@@ -229,8 +238,8 @@ TEST_CASE("policy: bad expressions are usage errors naming the accepted forms", 
   }
   const auto unknown = lab.run({"local", "--expect", "kerberos-only", "--format", "json"});
   const auto msg = unknown.json()["error"]["message"].get<std::string>();
-  for (const char* form : {"mech=", "no-ntlm", "enctype>=", "ticket-enctype>=", "flags>=", "channel-bound",
-                           "delegated", "no-delegation", "pac", "lifetime>=", "legs<=", "user=", "target="})
+  for (const char* form : {"mech=", "no-ntlm", "enctype>=", "ticket-enctype>=", "flags>=", "channel-bound", "delegated",
+                           "no-delegation", "pac", "lifetime>=", "legs<=", "user=", "target="})
     CHECK(contains(msg, form));
   // --expect-file: one per line with comments; a bad line is named by file and number.
   const auto file = tmp.path + "/policy.expect";
@@ -246,7 +255,8 @@ TEST_CASE("policy: bad expressions are usage errors naming the accepted forms", 
   std::ofstream(file) << "mech=krb5\nbogus-check\n";
   const auto badfile = lab.run({"local", "--expect-file", file, "--format", "json"});
   CHECK(badfile.exit_code == 2);
-  CHECK(contains(badfile.json()["error"]["message"].get<std::string>(), file + ":2: unknown expectation \"bogus-check\""));
+  CHECK(contains(badfile.json()["error"]["message"].get<std::string>(),
+                 file + ":2: unknown expectation \"bogus-check\""));
   const auto missing = lab.run({"local", "--expect-file", tmp.path + "/none", "--format", "json"});
   CHECK(missing.exit_code == 5);
   CHECK(missing.json()["error"]["class"] == "file_unreadable");

@@ -33,10 +33,23 @@ TEST_CASE("samba policy: an RC4 service ticket fails ticket-enctype>=aes128 whil
   AdLab lab;
   TempDir tmp;
   const auto report = tmp.path + "/ad.xml";
-  const std::vector<std::string> args{"local",     "--mech",   "krb5",   "--target", "HTTP@localhost",
-                                      "--expect",  "enctype>=aes128",    "--expect", "ticket-enctype>=aes128",
-                                      "--expect",  "pac>=logon-info,upn-dns-info", "--expect",
-                                      "user=alice@AD.AUTHCTX.TEST",      "--junit",  report, "--format", "json"};
+  const std::vector<std::string> args{"local",
+                                      "--mech",
+                                      "krb5",
+                                      "--target",
+                                      "HTTP@localhost",
+                                      "--expect",
+                                      "enctype>=aes128",
+                                      "--expect",
+                                      "ticket-enctype>=aes128",
+                                      "--expect",
+                                      "pac>=logon-info,upn-dns-info",
+                                      "--expect",
+                                      "user=alice@AD.AUTHCTX.TEST",
+                                      "--junit",
+                                      report,
+                                      "--format",
+                                      "json"};
   const auto r = lab.run(args);
   INFO(r.err);
   REQUIRE(r.exit_code == 6);
@@ -49,8 +62,8 @@ TEST_CASE("samba policy: an RC4 service ticket fails ticket-enctype>=aes128 whil
   CHECK(e[1]["ok"] == false);
   CHECK(e[1]["actual"] == "arcfour-hmac");  // the ticket is in the account's RC4 key
   const auto kvno = authctx::test::first_ap_req(doc)["ticket"]["enc_part"]["kvno"].get<int>();
-  CHECK(e[1]["detail"] == "enc-part of the ticket for HTTP/localhost@AD.AUTHCTX.TEST in leg 1, kvno " +
-                              std::to_string(kvno));
+  CHECK(e[1]["detail"] ==
+        "enc-part of the ticket for HTTP/localhost@AD.AUTHCTX.TEST in leg 1, kvno " + std::to_string(kvno));
   CHECK(e[2]["ok"] == true);  // Samba writes the full PAC, unlike MIT's KDC
   CHECK(e[3]["ok"] == true);
   CHECK(doc["error"]["class"] == "expectation_failed");

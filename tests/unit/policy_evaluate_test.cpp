@@ -16,7 +16,9 @@ using authctx::policy::parse_expectation;
 namespace {
 Json captured(const std::string& name) { return authctx::test::captured_document(name); }
 
-authctx::policy::Result eval(const std::string& expr, const Json& doc) { return evaluate(parse_expectation(expr), doc); }
+authctx::policy::Result eval(const std::string& expr, const Json& doc) {
+  return evaluate(parse_expectation(expr), doc);
+}
 
 // The captured documents, by what they show.
 const Json& krb5() {  // local, SPNEGO -> krb5, mutual, aes256, MIT PAC, no bindings, no delegation
@@ -241,9 +243,10 @@ TEST_CASE("policy: the document gains expectations and an expectation_failed err
   const auto& err = fail["error"];
   CHECK(err["class"] == "expectation_failed");
   CHECK(err["stage"] == "expectations");
-  CHECK(err["message"] ==
-        "3 of 3 expectations failed: mech=krb5 (expected krb5, actual ntlm); no-ntlm (expected no NTLM leg, actual NTLM "
-        "in legs 1, 2, 3); legs<=2 (expected <= 2, actual 4)");
+  CHECK(
+      err["message"] ==
+      "3 of 3 expectations failed: mech=krb5 (expected krb5, actual ntlm); no-ntlm (expected no NTLM leg, actual NTLM "
+      "in legs 1, 2, 3); legs<=2 (expected <= 2, actual 4)");
   REQUIRE(err["unmet"].size() == 3);
   CHECK(err["unmet"][2] == Json::parse(R"j({"expr": "legs<=2", "expected": "<= 2", "actual": 4,
     "detail": "tokens exchanged", "hint": "the leg count shows the mechanism: krb5 is 1 leg (2 with mutual), SPNEGO/krb5 2, NTLM 3, SPNEGO/NTLM 4, IAKERB more (proxied KDC exchanges)"})j"));
@@ -290,8 +293,8 @@ TEST_CASE("policy: a --count tally passes only when every established run passed
   CHECK(entries[0]["actual"] == "NTLM in legs 1, 2, 3");
   CHECK(entries[0]["detail"] == "passed in 1 of 3 runs, failed in 1 (first: run 2), not evaluated in 1");
   // A summary with a failed run keeps its own error (exit 1); all established: expectation_failed.
-  Json summary{{"schema", "authctx/1"}, {"command", "client"}, {"established", true}, {"summary", Json::object()},
-               {"first_failure", nullptr}, {"error", nullptr}};
+  Json summary{{"schema", "authctx/1"},     {"command", "client"},      {"established", true},
+               {"summary", Json::object()}, {"first_failure", nullptr}, {"error", nullptr}};
   CHECK(tally.apply(summary) == Outcome::failed);
   CHECK(summary["error"]["class"] == "expectation_failed");
   CHECK(summary["error"]["message"].get<std::string>().find("2 of 2 expectations failed: no-ntlm") == 0);

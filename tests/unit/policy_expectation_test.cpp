@@ -110,9 +110,10 @@ TEST_CASE("policy: malformed expressions say what the form takes", "[policy][par
 }
 
 TEST_CASE("policy: an expectation file skips comments and blank lines and names the bad line", "[policy][parse]") {
-  const auto list = parse_expectation_lines("# CI policy for HTTP/web\n\nmech=krb5   # never NTLM\n\tno-ntlm\n"
-                                            "user=alice#1@AUTHCTX.TEST\n",
-                                            "policy.txt");
+  const auto list = parse_expectation_lines(
+      "# CI policy for HTTP/web\n\nmech=krb5   # never NTLM\n\tno-ntlm\n"
+      "user=alice#1@AUTHCTX.TEST\n",
+      "policy.txt");
   REQUIRE(list.size() == 3);
   CHECK(list[0].text == "mech=krb5");
   CHECK(list[1].check == Check::no_ntlm);
@@ -153,7 +154,7 @@ TEST_CASE("policy: the enctype strength order is stated and holds", "[policy][en
   CHECK(parse_enctype_spec("rc4-hmac", true)->id == 23);
   CHECK(parse_enctype_spec("arcfour-hmac", true)->id == 23);
   CHECK(parse_enctype_spec("17", false)->rank == 5);
-  CHECK(parse_enctype_spec("99", true)->id == 99);          // exact: any number
+  CHECK(parse_enctype_spec("99", true)->id == 99);           // exact: any number
   CHECK_FALSE(parse_enctype_spec("99", false).has_value());  // a floor needs a known rank
   CHECK_FALSE(parse_enctype_spec("aes", true).has_value());  // a rank word is not one enctype
   CHECK_FALSE(parse_enctype_spec("17x", false).has_value());

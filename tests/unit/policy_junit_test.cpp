@@ -33,14 +33,20 @@ TEST_CASE("policy: XML text escapes markup and replaces what XML 1.0 cannot carr
   CHECK(xml_attribute("line\nnext\ttab") == "line&#10;next&#9;tab");
   CHECK(xml_text("cr\r") == "cr&#13;");
   CHECK(xml_text(std::string("nul\0x", 5)) == "nul\xe2\x90\x80x");  // U+2400 SYMBOL FOR NULL
-  CHECK(xml_text("\x1b[31mred") == "\xe2\x90\x9b[31mred");           // ESC as U+241B
+  CHECK(xml_text("\x1b[31mred") == "\xe2\x90\x9b[31mred");          // ESC as U+241B
   CHECK(xml_text("del\x7f") == "del\xe2\x90\xa1");
-  CHECK(xml_text("\xc2\x9b" "csi") == "\xef\xbf\xbd" "csi");  // C1 CSI as U+FFFD
-  CHECK(xml_text("\xef\xbf\xbe") == "\xef\xbf\xbd");           // U+FFFE non-character
+  CHECK(xml_text("\xc2\x9b"
+                 "csi") ==
+        "\xef\xbf\xbd"
+        "csi");                                       // C1 CSI as U+FFFD
+  CHECK(xml_text("\xef\xbf\xbe") == "\xef\xbf\xbd");  // U+FFFE non-character
   // Invalid UTF-8: one U+FFFD per bad byte, the rest kept.
-  CHECK(xml_text("a\xff" "b") == "a\xef\xbf\xbd" "b");
-  CHECK(xml_text("\xc0\xaf") == "\xef\xbf\xbd\xef\xbf\xbd");              // overlong '/'
-  CHECK(xml_text("\xed\xa0\x80") == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a surrogate
+  CHECK(xml_text("a\xff"
+                 "b") ==
+        "a\xef\xbf\xbd"
+        "b");
+  CHECK(xml_text("\xc0\xaf") == "\xef\xbf\xbd\xef\xbf\xbd");                                  // overlong '/'
+  CHECK(xml_text("\xed\xa0\x80") == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");                  // a surrogate
   CHECK(xml_text("\xf4\x90\x80\x80") == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // > U+10FFFF
   CHECK(xml_text("trunc\xe2\x82") == "trunc\xef\xbf\xbd\xef\xbf\xbd");
   // Valid multi-byte text passes through: é, ✔, 😀.
@@ -87,9 +93,10 @@ TEST_CASE("policy: a JUnit suite has establishment and expectation testcases wit
   r2.add(failed, {"authctx local", "authctx.local", "", 0, "h"});
   const auto x2 = r2.xml();
   CHECK(contains(x2, "tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"3\""));
-  CHECK(contains(x2, "<failure type=\"service_principal_unknown\" message=\"Server nosuch/localhost@AUTHCTX.TEST not "
-                     "found in Kerberos database\">class: service_principal_unknown\nstage: init_sec_context\nside: "
-                     "initiator\n"));
+  CHECK(contains(x2,
+                 "<failure type=\"service_principal_unknown\" message=\"Server nosuch/localhost@AUTHCTX.TEST not "
+                 "found in Kerberos database\">class: service_principal_unknown\nstage: init_sec_context\nside: "
+                 "initiator\n"));
   CHECK(contains(x2, "<skipped message=\"not evaluated: the context was not established\"/>"));
 }
 
