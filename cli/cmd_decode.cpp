@@ -35,19 +35,19 @@ namespace {
 struct DecodeOptions {
   std::vector<std::string> inputs;
   decode::InputForm form = decode::InputForm::automatic;
-  std::string keytab;
+  std::vector<std::string> keytabs;
   std::string password_file;
   std::string principal;
   std::string salt;  // empty: the one --principal implies
   std::string key;
-  bool any_key() const { return !keytab.empty() || !password_file.empty() || !key.empty(); }
+  bool any_key() const { return !keytabs.empty() || !password_file.empty() || !key.empty(); }
 };
 
 // The keys given, loaded; the contract's exit codes for what goes wrong (5: a key file
 // that cannot be read; 2: a malformed --key or principal).
 void load_keys(inspect::KeySet& keys, const DecodeOptions& opts) {
   try {
-    if (!opts.keytab.empty()) keys.add_keytab(opts.keytab);
+    for (const auto& keytab : opts.keytabs) keys.add_keytab(keytab);
     if (!opts.password_file.empty()) keys.add_password_file(opts.password_file, opts.principal,
                              opts.salt.empty() ? std::nullopt : std::optional<std::string>(opts.salt));
     if (!opts.key.empty()) keys.add_key_spec(opts.key);
@@ -148,7 +148,9 @@ void setup_decode(CLI::App& app, App& shared) {
       ->transform(CLI::CheckedTransformer(forms))
       ->option_text("auto|raw|base64|hex|header");
   const char* keys_group = "Keys (open Kerberos tickets, authenticators, AP-REPs and delegated credentials)";
-  cmd->add_option("--keytab", opts->keytab, "Decrypt with the keys in this keytab (a service's keytab opens its tickets)")
+  cmd->add_option("--keytab", opts->keytabs,
+                  "Decrypt with the keys in this keytab (a service's keytab opens its tickets); may be repeated")
+      ->allow_extra_args(false)  // one FILE per --keytab; the rest are INPUTs
       ->option_text("FILE")
       ->group(keys_group);
   auto* password = cmd->add_option("--password-file", opts->password_file,

@@ -16,7 +16,7 @@ _authctx_opts_for() {
     client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts $_authctx_transport_opts" ;;
     server) echo "--help --listen --once --max-connections --no-report --store-delegated --channel-bindings --record
       $_authctx_acceptor_opts $_authctx_transport_opts" ;;
-    decode) echo "--help --in" ;;
+    decode) echo "--help --in --keytab --password-file --principal --salt --key" ;;
     replay) echo "--help $_authctx_acceptor_opts" ;;
     doctor) echo "--help --target --target-type --keytab --ccache" ;;
     mechs) echo "--help" ;;
@@ -35,7 +35,7 @@ _authctx_takes_value() {
     --format | --output | --color | --target | --target-type | --mech | --neg-mechs | --require-mech | --ccache | \
       --client-keytab | --user | --password-file | --keytab | --acceptor-name | --accept-mechs | --framing | \
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
-      --listen | --max-connections | --store-delegated | --in | --dir | --port) return 0 ;;
+      --listen | --max-connections | --store-delegated | --in | --dir | --port | --principal | --salt | --key) return 0 ;;
   esac
   return 1
 }

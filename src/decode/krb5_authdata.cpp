@@ -133,6 +133,26 @@ Value ad_contents(std::int64_t type, const Tlv& data, DerReader& parent, const C
   }
   return out;
 }
+// §5.8.1 KrbCredInfo (all but key OPTIONAL): a forwarded ticket's key, names and times.
+Value read_krb_cred_info(DerReader& e, const Ctx& ctx) {
+  Value info = Value::object();
+  DerReader g = e;
+  if (e.field(0, g, "key", true)) info.set("key", read_encryption_key(g, ctx, "a forwarded ticket's session key"));
+  read_string_field(e, 1, info, "prealm", false);
+  if (e.field(2, g, "pname", false)) read_principal(g, info, "pname");
+  if (e.field(3, g, "flags", false)) {
+    if (const auto bits = der_read_flags32(g, "flags")) info.set("flags", bit_string_names(*bits, ticket_flag_names()));
+  }
+  read_time_field(e, 4, info, "authtime", false);
+  read_time_field(e, 5, info, "starttime", false);
+  read_time_field(e, 6, info, "endtime", false);
+  read_time_field(e, 7, info, "renew_till", false);
+  read_string_field(e, 8, info, "srealm", false);
+  if (e.field(9, g, "sname", false)) read_principal(g, info, "sname");
+  if (e.field(10, g, "caddr", false)) info.set("caddr", read_host_addresses(g));
+  e.expect_end("KrbCredInfo");
+  return info;
+}
 }  // namespace
 
 Value read_authorization_data(DerReader& r, const Ctx& ctx) {
@@ -207,8 +227,13 @@ Value decode_gss_checksum(Bytes data, std::size_t base, const Ctx& ctx) {
     Value exts = Value::array();
     for (std::size_t i = 0; i < kMaxExtensions && r.remaining() >= 8; ++i) {
       const auto head = r.bytes(8, "extension header");
-      const std::uint32_t type = (std::uint32_t{(*head)[0]} << 24) | ((*head)[1] << 16) | ((*head)[2] << 8) | (*head)[3];
-      const std::uint32_t len = (std::uint32_t{(*head)[4]} << 24) | ((*head)[5] << 16) | ((*head)[6] << 8) | (*head)[7];
+      const auto be32 = [&](std::size_t at) {
+        std::uint32_t word = 0;
+        for (std::size_t k = 0; k < 4; ++k) word = (word << 8) | (*head)[at + k];
+        return word;
+      };
+      const std::uint32_t type = be32(0);
+      const std::uint32_t len = be32(4);
       Value e = Value::object();
       e.set("type", type);
       if (type == 2) e.set("name", "iakerb_finished");  // MIT KRB5_GSS_EXTS_IAKERB_FINISHED
@@ -250,59 +275,28 @@ Value decode_enc_krb_cred_part(Bytes plain, const Ctx& ctx) {
   // KrbCredInfo ::= SEQUENCE { key [0], prealm [1], pname [2], flags [3], authtime [4],
   //   starttime [5], endtime [6], renew-till [7], srealm [8], sname [9], caddr [10] } (all
   //   but key OPTIONAL)
-  Value node = make_node("krb5.enc_krb_cred_part", plain.size());
-  Diagnostics diag;
-  DerReader top(plain, 0, diag);
-  Tlv app;
-  if (top.expect(TagClass::application, 29, app, "EncKrbCredPart")) {
-    top.expect_end("EncKrbCredPart");
-    DerReader a = top.sub(app);
-    Tlv seq;
-    if (a.expect(TagClass::universal, der_tag::sequence, seq, "EncKrbCredPart")) {
-      DerReader s = a.sub(seq);
-      DerReader f = s;
-      if (s.field(0, f, "ticket-info", true)) {
-        Value infos = Value::array();
-        Tlv list;
-        if (f.expect(TagClass::universal, der_tag::sequence, list, "ticket-info")) {
-          DerReader items = f.sub(list);
-          for (std::size_t i = 0; i < 16 && !items.at_end(); ++i) {
-            Tlv entry;
-            if (!items.expect(TagClass::universal, der_tag::sequence, entry, "KrbCredInfo")) break;
-            DerReader e = items.sub(entry);
-            Value info = Value::object();
-            DerReader g = e;
-            if (e.field(0, g, "key", true)) {
-              info.set("key", read_encryption_key(g, ctx, "a forwarded ticket's session key"));
-            }
-            read_string_field(e, 1, info, "prealm", false);
-            if (e.field(2, g, "pname", false)) read_principal(g, info, "pname");
-            if (e.field(3, g, "flags", false)) {
-              if (const auto bits = der_read_flags32(g, "flags")) info.set("flags", bit_string_names(*bits, ticket_flag_names()));
-            }
-            read_time_field(e, 4, info, "authtime", false);
-            read_time_field(e, 5, info, "starttime", false);
-            read_time_field(e, 6, info, "endtime", false);
-            read_time_field(e, 7, info, "renew_till", false);
-            read_string_field(e, 8, info, "srealm", false);
-            if (e.field(9, g, "sname", false)) read_principal(g, info, "sname");
-            if (e.field(10, g, "caddr", false)) info.set("caddr", read_host_addresses(g));
-            e.expect_end("KrbCredInfo");
-            infos.push(std::move(info));
-          }
+  return plaintext_node(plain, "krb5.enc_krb_cred_part", {29}, "EncKrbCredPart", [&](DerReader& s, Value& node) {
+    DerReader f = s;
+    if (s.field(0, f, "ticket-info", true)) {
+      Value infos = Value::array();
+      Tlv list;
+      if (f.expect(TagClass::universal, der_tag::sequence, list, "ticket-info")) {
+        DerReader items = f.sub(list);
+        for (std::size_t i = 0; i < 16 && !items.at_end(); ++i) {
+          Tlv entry;
+          if (!items.expect(TagClass::universal, der_tag::sequence, entry, "KrbCredInfo")) break;
+          DerReader e = items.sub(entry);
+          infos.push(read_krb_cred_info(e, ctx));
         }
-        node.set("ticket_info", std::move(infos));
       }
-      read_int_field(s, 1, node, "nonce", false);
-      read_time_field(s, 2, node, "timestamp", false);
-      read_int_field(s, 3, node, "usec", false);
-      s.field(4, f, "s-address", false);  // sender and recipient addresses: not shown
-      s.field(5, f, "r-address", false);
-      s.expect_end("EncKrbCredPart");
+      node.set("ticket_info", std::move(infos));
     }
-  }
-  diag.attach(node);
-  return node;
+    read_int_field(s, 1, node, "nonce", false);
+    read_time_field(s, 2, node, "timestamp", false);
+    read_int_field(s, 3, node, "usec", false);
+    s.field(4, f, "s-address", false);  // sender and recipient addresses: not shown
+    s.field(5, f, "r-address", false);
+  });
 }
 
 }  // namespace authctx::decode

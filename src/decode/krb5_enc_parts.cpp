@@ -45,31 +45,6 @@ Value read_encryption_key(DerReader& r, const Ctx& ctx, const std::string& what)
 
 namespace {
 
-// The [APPLICATION n] SEQUENCE around every encrypted-part plaintext; returns a reader over
-// the SEQUENCE's contents, or a failed reader.
-bool open_application_sequence(DerReader& top, std::initializer_list<std::uint32_t> tags, std::string_view what,
-                               DerReader& body) {
-  Tlv app;
-  if (!top.read(app, what)) return false;
-  bool tag_ok = app.cls == TagClass::application;
-  if (tag_ok) {
-    tag_ok = false;
-    for (const auto t : tags) tag_ok = tag_ok || app.tag == t;
-  }
-  if (!tag_ok) {
-    top.fail(app.offset, std::string(what) + ": unexpected tag " + std::to_string(app.tag) +
-                             " (wrong key, or not this kind of part)");
-    return false;
-  }
-  top.expect_end(what);
-  DerReader a = top.sub(app);
-  Tlv seq;
-  if (!a.expect(TagClass::universal, der_tag::sequence, seq, what)) return false;
-  a.expect_end(what);
-  body = a.sub(seq);
-  return true;
-}
-
 void read_flags_field(DerReader& s, std::uint32_t n, Value& out, std::string_view key) {
   DerReader f = s;
   if (!s.field(n, f, key, true)) return;
@@ -110,11 +85,31 @@ Value read_last_req(DerReader& r) {
   return list;
 }
 
-Value finish(Value node, Diagnostics& diag) {
-  diag.attach(node);
-  return node;
-}
 }  // namespace
+
+// The [APPLICATION n] SEQUENCE around every encrypted-part plaintext (krb5_enc_parts.hpp).
+bool open_application_sequence(DerReader& top, std::initializer_list<std::uint32_t> tags, std::string_view what,
+                               DerReader& body) {
+  Tlv app;
+  if (!top.read(app, what)) return false;
+  bool tag_ok = app.cls == TagClass::application;
+  if (tag_ok) {
+    tag_ok = false;
+    for (const auto t : tags) tag_ok = tag_ok || app.tag == t;
+  }
+  if (!tag_ok) {
+    top.fail(app.offset, std::string(what) + ": unexpected tag " + std::to_string(app.tag) +
+                             " (wrong key, or not this kind of part)");
+    return false;
+  }
+  top.expect_end(what);
+  DerReader a = top.sub(app);
+  Tlv seq;
+  if (!a.expect(TagClass::universal, der_tag::sequence, seq, what)) return false;
+  a.expect_end(what);
+  body = a.sub(seq);
+  return true;
+}
 
 void open_encrypted(EncryptedData& enc, KeyUsage usage, const std::string& server, const Ctx& ctx,
                     PlainDecoder decode_plain) {
@@ -155,92 +150,77 @@ Value decode_enc_ticket_part(Bytes plain, const Ctx& ctx) {
   //   EncryptionKey, crealm [2] Realm, cname [3] PrincipalName, transited [4]
   //   TransitedEncoding, authtime [5], starttime [6] OPTIONAL, endtime [7], renew-till [8]
   //   OPTIONAL, caddr [9] HostAddresses OPTIONAL, authorization-data [10] OPTIONAL }
-  Value node = make_node("krb5.enc_ticket_part", plain.size());
-  Diagnostics diag;
-  DerReader top(plain, 0, diag);
-  DerReader s = top;
-  if (!open_application_sequence(top, {3}, "EncTicketPart", s)) return finish(std::move(node), diag);
-  read_flags_field(s, 0, node, "flags");
-  DerReader f = s;
-  if (s.field(1, f, "key", true)) node.set("key", read_encryption_key(f, ctx, "the ticket's session key"));
-  read_string_field(s, 2, node, "crealm", true);
-  if (s.field(3, f, "cname", true)) read_principal(f, node, "cname");
-  if (s.field(4, f, "transited", true)) node.set("transited", read_transited(f));
-  read_time_field(s, 5, node, "authtime", true);
-  read_time_field(s, 6, node, "starttime", false);
-  read_time_field(s, 7, node, "endtime", true);
-  read_time_field(s, 8, node, "renew_till", false);
-  if (s.field(9, f, "caddr", false)) node.set("caddr", read_host_addresses(f));
-  if (s.field(10, f, "authorization-data", false)) node.set("authorization_data", read_authorization_data(f, ctx));
-  s.expect_end("EncTicketPart");
-  return finish(std::move(node), diag);
+  return plaintext_node(plain, "krb5.enc_ticket_part", {3}, "EncTicketPart", [&](DerReader& s, Value& node) {
+    read_flags_field(s, 0, node, "flags");
+    DerReader f = s;
+    if (s.field(1, f, "key", true)) node.set("key", read_encryption_key(f, ctx, "the ticket's session key"));
+    read_string_field(s, 2, node, "crealm", true);
+    if (s.field(3, f, "cname", true)) read_principal(f, node, "cname");
+    if (s.field(4, f, "transited", true)) node.set("transited", read_transited(f));
+    read_time_field(s, 5, node, "authtime", true);
+    read_time_field(s, 6, node, "starttime", false);
+    read_time_field(s, 7, node, "endtime", true);
+    read_time_field(s, 8, node, "renew_till", false);
+    if (s.field(9, f, "caddr", false)) node.set("caddr", read_host_addresses(f));
+    if (s.field(10, f, "authorization-data", false)) node.set("authorization_data", read_authorization_data(f, ctx));
+  });
 }
 
 Value decode_authenticator(Bytes plain, const Ctx& ctx) {
   // §5.5.1 Authenticator ::= [APPLICATION 2] SEQUENCE { authenticator-vno [0], crealm [1],
   //   cname [2], cksum [3] Checksum OPTIONAL, cusec [4], ctime [5], subkey [6] EncryptionKey
   //   OPTIONAL, seq-number [7] UInt32 OPTIONAL, authorization-data [8] OPTIONAL }
-  Value node = make_node("krb5.authenticator", plain.size());
-  Diagnostics diag;
-  DerReader top(plain, 0, diag);
-  DerReader s = top;
-  if (!open_application_sequence(top, {2}, "Authenticator", s)) return finish(std::move(node), diag);
-  read_int_field(s, 0, node, "authenticator_vno", true);
-  read_string_field(s, 1, node, "crealm", true);
-  DerReader f = s;
-  if (s.field(2, f, "cname", true)) read_principal(f, node, "cname");
-  if (s.field(3, f, "cksum", false)) {
-    // §5.2.9 Checksum ::= SEQUENCE { cksumtype [0] Int32, checksum [1] OCTET STRING }
-    Value ck = Value::object();
-    Tlv seq;
-    if (f.expect(TagClass::universal, der_tag::sequence, seq, "Checksum")) {
-      DerReader c = f.sub(seq);
-      DerReader g = c;
-      std::int64_t type = 0;
-      if (c.field(0, g, "cksumtype", true)) {
-        if (const auto t = der_read_integer(g, "cksumtype")) {
-          type = *t;
-          ck.set("cksumtype", checksum_type_value(type));
-        }
-      }
-      if (c.field(1, g, "checksum", true)) {
-        if (const auto data = der_read_octets(g, "checksum")) {
-          ck.set("length", data->contents.size());
-          if (type == 0x8003) {
-            ck.set("gss", decode_gss_checksum(data->contents, data->contents_offset, ctx));
-          } else {
-            ck.set("hex", hex_string(data->contents));  // a keyed checksum of the request
+  return plaintext_node(plain, "krb5.authenticator", {2}, "Authenticator", [&](DerReader& s, Value& node) {
+    read_int_field(s, 0, node, "authenticator_vno", true);
+    read_string_field(s, 1, node, "crealm", true);
+    DerReader f = s;
+    if (s.field(2, f, "cname", true)) read_principal(f, node, "cname");
+    if (s.field(3, f, "cksum", false)) {
+      // §5.2.9 Checksum ::= SEQUENCE { cksumtype [0] Int32, checksum [1] OCTET STRING }
+      Value ck = Value::object();
+      Tlv seq;
+      if (f.expect(TagClass::universal, der_tag::sequence, seq, "Checksum")) {
+        DerReader c = f.sub(seq);
+        DerReader g = c;
+        std::int64_t type = 0;
+        if (c.field(0, g, "cksumtype", true)) {
+          if (const auto t = der_read_integer(g, "cksumtype")) {
+            type = *t;
+            ck.set("cksumtype", checksum_type_value(type));
           }
         }
+        if (c.field(1, g, "checksum", true)) {
+          if (const auto data = der_read_octets(g, "checksum")) {
+            ck.set("length", data->contents.size());
+            if (type == 0x8003) {
+              ck.set("gss", decode_gss_checksum(data->contents, data->contents_offset, ctx));
+            } else {
+              ck.set("hex", hex_string(data->contents));  // a keyed checksum of the request
+            }
+          }
+        }
+        c.expect_end("Checksum");
       }
-      c.expect_end("Checksum");
+      node.set("cksum", std::move(ck));
     }
-    node.set("cksum", std::move(ck));
-  }
-  read_int_field(s, 4, node, "cusec", true);
-  read_time_field(s, 5, node, "ctime", true);
-  if (s.field(6, f, "subkey", false)) node.set("subkey", read_encryption_key(f, ctx, "the authenticator's subkey"));
-  read_int_field(s, 7, node, "seq_number", false);
-  if (s.field(8, f, "authorization-data", false)) node.set("authorization_data", read_authorization_data(f, ctx));
-  s.expect_end("Authenticator");
-  return finish(std::move(node), diag);
+    read_int_field(s, 4, node, "cusec", true);
+    read_time_field(s, 5, node, "ctime", true);
+    if (s.field(6, f, "subkey", false)) node.set("subkey", read_encryption_key(f, ctx, "the authenticator's subkey"));
+    read_int_field(s, 7, node, "seq_number", false);
+    if (s.field(8, f, "authorization-data", false)) node.set("authorization_data", read_authorization_data(f, ctx));
+  });
 }
 
 Value decode_enc_ap_rep_part(Bytes plain, const Ctx& ctx) {
   // §5.5.2 EncAPRepPart ::= [APPLICATION 27] SEQUENCE { ctime [0], cusec [1], subkey [2]
   //   EncryptionKey OPTIONAL, seq-number [3] UInt32 OPTIONAL }
-  Value node = make_node("krb5.enc_ap_rep_part", plain.size());
-  Diagnostics diag;
-  DerReader top(plain, 0, diag);
-  DerReader s = top;
-  if (!open_application_sequence(top, {27}, "EncAPRepPart", s)) return finish(std::move(node), diag);
-  read_time_field(s, 0, node, "ctime", true);
-  read_int_field(s, 1, node, "cusec", true);
-  DerReader f = s;
-  if (s.field(2, f, "subkey", false)) node.set("subkey", read_encryption_key(f, ctx, "the AP-REP's subkey"));
-  read_int_field(s, 3, node, "seq_number", false);
-  s.expect_end("EncAPRepPart");
-  return finish(std::move(node), diag);
+  return plaintext_node(plain, "krb5.enc_ap_rep_part", {27}, "EncAPRepPart", [&](DerReader& s, Value& node) {
+    read_time_field(s, 0, node, "ctime", true);
+    read_int_field(s, 1, node, "cusec", true);
+    DerReader f = s;
+    if (s.field(2, f, "subkey", false)) node.set("subkey", read_encryption_key(f, ctx, "the AP-REP's subkey"));
+    read_int_field(s, 3, node, "seq_number", false);
+  });
 }
 
 Value decode_enc_kdc_rep_part(Bytes plain, const Ctx& ctx) {
@@ -248,27 +228,22 @@ Value decode_enc_kdc_rep_part(Bytes plain, const Ctx& ctx) {
   //   OPTIONAL, flags [4], authtime [5], starttime [6] OPTIONAL, endtime [7], renew-till [8]
   //   OPTIONAL, srealm [9], sname [10], caddr [11] OPTIONAL, encrypted-pa-data [12] OPTIONAL }
   // tagged [APPLICATION 25] (AS) or [APPLICATION 26] (TGS); MIT accepts either for both.
-  Value node = make_node("krb5.enc_kdc_rep_part", plain.size());
-  Diagnostics diag;
-  DerReader top(plain, 0, diag);
-  DerReader s = top;
-  if (!open_application_sequence(top, {25, 26}, "EncKDCRepPart", s)) return finish(std::move(node), diag);
-  DerReader f = s;
-  if (s.field(0, f, "key", true)) node.set("key", read_encryption_key(f, ctx, "the reply's session key"));
-  if (s.field(1, f, "last-req", true)) node.set("last_req", read_last_req(f));
-  read_int_field(s, 2, node, "nonce", true);
-  read_time_field(s, 3, node, "key_expiration", false);
-  read_flags_field(s, 4, node, "flags");
-  read_time_field(s, 5, node, "authtime", true);
-  read_time_field(s, 6, node, "starttime", false);
-  read_time_field(s, 7, node, "endtime", true);
-  read_time_field(s, 8, node, "renew_till", false);
-  read_string_field(s, 9, node, "srealm", true);
-  if (s.field(10, f, "sname", true)) read_principal(f, node, "sname");
-  if (s.field(11, f, "caddr", false)) node.set("caddr", read_host_addresses(f));
-  if (s.field(12, f, "encrypted-pa-data", false)) node.set("encrypted_pa_data", read_padata_list(f, ctx));
-  s.expect_end("EncKDCRepPart");
-  return finish(std::move(node), diag);
+  return plaintext_node(plain, "krb5.enc_kdc_rep_part", {25, 26}, "EncKDCRepPart", [&](DerReader& s, Value& node) {
+    DerReader f = s;
+    if (s.field(0, f, "key", true)) node.set("key", read_encryption_key(f, ctx, "the reply's session key"));
+    if (s.field(1, f, "last-req", true)) node.set("last_req", read_last_req(f));
+    read_int_field(s, 2, node, "nonce", true);
+    read_time_field(s, 3, node, "key_expiration", false);
+    read_flags_field(s, 4, node, "flags");
+    read_time_field(s, 5, node, "authtime", true);
+    read_time_field(s, 6, node, "starttime", false);
+    read_time_field(s, 7, node, "endtime", true);
+    read_time_field(s, 8, node, "renew_till", false);
+    read_string_field(s, 9, node, "srealm", true);
+    if (s.field(10, f, "sname", true)) read_principal(f, node, "sname");
+    if (s.field(11, f, "caddr", false)) node.set("caddr", read_host_addresses(f));
+    if (s.field(12, f, "encrypted-pa-data", false)) node.set("encrypted_pa_data", read_padata_list(f, ctx));
+  });
 }
 
 }  // namespace authctx::decode

@@ -183,7 +183,9 @@ Value buffer_node(std::uint32_t type, std::span<const std::uint8_t> buffer, cons
 }
 
 std::uint32_t le32(std::span<const std::uint8_t> d, std::size_t at) {
-  return static_cast<std::uint32_t>(d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (std::uint32_t{d[at + 3]} << 24));
+  std::uint32_t v = 0;
+  for (std::size_t i = 4; i > 0; --i) v = (v << 8) | d[at + i - 1];
+  return v;
 }
 }  // namespace
 

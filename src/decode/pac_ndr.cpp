@@ -18,7 +18,8 @@ namespace {
 constexpr std::uint32_t kMaxGroups = 1u << 16;
 
 // MS-RPCE §2.2.6.1 common header and §2.2.6.2 private header; then the top-level pointer.
-// Returns false (with a diagnostic) when this is not a little-endian version 1 stream.
+// Returns false (with a diagnostic) when this is not a little-endian version 1 stream or
+// the pointer is NULL.
 bool read_type_serialization_header(NdrReader& r, std::string_view what) {
   const std::size_t at = r.offset();
   const auto version = r.u8(what);
@@ -40,7 +41,9 @@ bool read_type_serialization_header(NdrReader& r, std::string_view what) {
                           " exceeds the " + std::to_string(r.remaining()) + " bytes left");
     return false;
   }
-  return true;
+  const auto top = r.pointer(what);
+  if (top && *top == 0) r.fail_here(std::string(what) + ": NULL top-level pointer");
+  return top && *top != 0;
 }
 
 struct RidAttr {
@@ -109,14 +112,7 @@ Value pac_sid_value(const std::string& sid) {
 }
 
 void decode_pac_logon_info(NdrReader& r, Value& out) {
-  constexpr std::string_view what = "KERB_VALIDATION_INFO";
-  if (!read_type_serialization_header(r, what)) return;
-  const auto top = r.pointer(what);
-  if (!top) return;
-  if (*top == 0) {
-    r.fail_here(std::string(what) + ": NULL top-level pointer");
-    return;
-  }
+  if (!read_type_serialization_header(r, "KERB_VALIDATION_INFO")) return;
   // Inline part, MS-PAC §2.5 field order.
   static constexpr const char* kTimes[] = {"logon_time",          "logoff_time",         "kickoff_time",
                                            "password_last_set",   "password_can_change", "password_must_change"};
@@ -249,14 +245,7 @@ void decode_pac_logon_info(NdrReader& r, Value& out) {
 }
 
 void decode_pac_delegation_info(NdrReader& r, Value& out) {
-  constexpr std::string_view what = "S4U_DELEGATION_INFO";
-  if (!read_type_serialization_header(r, what)) return;
-  const auto top = r.pointer(what);
-  if (!top) return;
-  if (*top == 0) {
-    r.fail_here(std::string(what) + ": NULL top-level pointer");
-    return;
-  }
+  if (!read_type_serialization_header(r, "S4U_DELEGATION_INFO")) return;
   const auto target = read_unicode_header(r, "S4U2proxyTarget");
   const auto count = r.u32("TransitedListSize");
   const auto list_ptr = r.pointer("S4UTransitedServices");

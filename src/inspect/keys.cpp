@@ -89,13 +89,15 @@ void KeySet::add_keytab(const std::string& path) {
     std::ifstream probe(path, std::ios::binary);
     if (!probe) throw KeyFileError("cannot read the keytab " + path + ": " + std::strerror(errno));
   }
+  std::vector<krb5::KeytabKey> keys;
   try {
-    keytab_ = krb5::read_keytab(*ctx_, "FILE:" + path);
+    keys = krb5::read_keytab(*ctx_, "FILE:" + path);
   } catch (const krb5::KrbError& e) {
     throw KeyFileError(e.what());
   }
-  if (keytab_.empty()) throw KeyFileError("the keytab " + path + " holds no keys");
-  keytab_path_ = path;
+  if (keys.empty()) throw KeyFileError("the keytab " + path + " holds no keys");
+  keytab_files_.push_back({path, keytab_.size(), keys.size()});
+  for (auto& k : keys) keytab_.push_back(std::move(k));
 }
 
 void KeySet::add_password_file(const std::string& path, const std::string& principal,
@@ -183,7 +185,10 @@ std::vector<KeyCandidate> KeySet::any_of(std::int32_t etype) { return for_ticket
 
 std::string KeySet::holdings() const {
   std::vector<std::string> parts;
-  if (!keytab_path_.empty()) parts.push_back("the keytab holds " + join(group_entries(keytab_, nullptr), ", "));
+  if (!keytab_.empty()) {
+    parts.push_back((keytab_files_.size() > 1 ? "the keytabs hold " : "the keytab holds ") +
+                    join(group_entries(keytab_, nullptr), ", "));
+  }
   if (password_) {
     parts.push_back("the password file gives keys for " + password_->principal + " (salt \"" + password_->salt + "\")");
   }
@@ -227,12 +232,13 @@ decode::Value KeySet::describe() const {
     v.set("name", krb5::enctype_name(e));
     return v;
   };
-  if (!keytab_path_.empty()) {
+  for (const auto& file : keytab_files_) {
     decode::Value kt = decode::Value::object();
     kt.set("source", "keytab");
-    kt.set("path", keytab_path_);
+    kt.set("path", file.path);
     decode::Value entries = decode::Value::array();
-    for (const auto& k : keytab_) {
+    for (std::size_t i = 0; i < file.count; ++i) {
+      const auto& k = keytab_[file.first + i];
       decode::Value e = decode::Value::object();
       e.set("principal", k.principal);
       e.set("kvno", k.kvno);

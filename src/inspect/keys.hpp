@@ -62,7 +62,7 @@ class KeySet {
   KeySet(KeySet&&) = default;
   KeySet& operator=(KeySet&&) = default;
 
-  void add_keytab(const std::string& path);
+  void add_keytab(const std::string& path);  // may be called for several keytabs
   void add_password_file(const std::string& path, const std::string& principal, const std::optional<std::string>& salt);
   void add_key_spec(const std::string& spec);
   bool empty() const { return keytab_.empty() && !password_ && raw_.empty(); }
@@ -102,7 +102,12 @@ class KeySet {
   };
 
   const krb5::Context* ctx_;
-  std::string keytab_path_;
+  struct KeytabFile {
+    std::string path;
+    std::size_t first = 0;  // its entries are keytab_[first, first + count)
+    std::size_t count = 0;
+  };
+  std::vector<KeytabFile> keytab_files_;
   std::vector<krb5::KeytabKey> keytab_;
   std::optional<Password> password_;
   std::vector<RawKey> raw_;
