@@ -9,6 +9,8 @@ AUTHCTX_BUILD=${AUTHCTX_BUILD:-$AUTHCTX_ROOT/build}
 # and the peers the interoperability tests run against.
 AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-json3-dev catch2
   krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base)
+# The Active Directory lab (`lab up --kdc samba`): Samba's AD DC and ldb tools; ldapsearch with SASL GSSAPI for its LDAP signing test.
+AUTHCTX_PACKAGES+=(samba-ad-dc samba-ad-provision samba-dsdb-modules winbind ldb-tools ldap-utils libsasl2-modules-gssapi-mit)
 # tshark (and text2pcap): cross-check `decode --keytab` against Wireshark's Kerberos decryption.
 AUTHCTX_PACKAGES+=(tshark)
 

@@ -12,6 +12,8 @@ extern "C" {
 #include <cerrno>
 #include <cstring>
 
+#include "core/ad_diagnostics.hpp"
+
 namespace authctx::core {
 namespace {
 
@@ -278,6 +280,7 @@ void classify(ErrorReport& report, const Document* doc) {
   auto c = classify(*report.gss, report.side, mech ? &*mech : nullptr);
   report.cls = std::move(c.cls);
   report.hint = std::move(c.hint);
+  ad::refine_error(report, doc);  // AD: duplicate SPN, IP address target, wrong account's key
 }
 
 }  // namespace authctx::core

@@ -35,6 +35,7 @@ Document one_run(const ClientOptions& client, const InitiatorOptions& init, cons
   Document doc;
   doc.command = "client";
   doc.requested_mech = init.mech;
+  doc.target = init.target;
   try {
     auto socket = connect_to(client.endpoint, client.timeout);
     doc.peer = socket.peer();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/ad_diagnostics.hpp"
 #include "core/classify.hpp"
 #include "core/messages.hpp"
 #include "core/decoded_json.hpp"
@@ -210,6 +211,7 @@ void finish_established(Document& doc, const Initiator* initiator, Acceptor* acc
   const auto fallback = explain_ntlm_fallback(doc, initiator != nullptr ? &initiator->options() : nullptr,
                                               acceptor != nullptr ? &acceptor->options() : nullptr);
   if (fallback) warnings.push_back(*fallback);
+  ad::refine_warnings(doc, warnings);  // AD: RC4 tickets, delegation policy, SPN causes
   for (auto& w : warnings) {
     sink.event("warning", warning_json(w));
     doc.warnings.push_back(std::move(w));
@@ -223,6 +225,7 @@ Document run_local(const InitiatorOptions& init, const AcceptorOptions& acc, con
   Document doc;
   doc.command = "local";
   doc.requested_mech = init.mech;
+  doc.target = init.target;
   auto finish = [&]() -> Document {
     collect_trace(doc, sink, false);
     doc.elapsed_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();

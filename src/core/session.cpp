@@ -143,6 +143,7 @@ void server_handshake(const AcceptorOptions& acc_opts, ServerChannel& ch, const 
 void run_client_session(const InitiatorOptions& init, ClientChannel& channel, const SessionOptions& session,
                         EventSink& sink, Document& doc) {
   doc.requested_mech = init.mech;
+  doc.target = init.target;
   try {
     client_handshake(init, channel, session, sink, doc);
   } catch (const Error& e) {
