@@ -21,13 +21,13 @@
 #include "cli/app.hpp"
 #include "cli/decode_input.hpp"
 #include "cli/exit_codes.hpp"
-#include "core/decoded_json.hpp"
-#include "core/errors.hpp"
 #include "decode/decode.hpp"
 #include "decode/input.hpp"
 #include "inspect/key_decryptor.hpp"
 #include "inspect/keys.hpp"
 #include "krb5/handles.hpp"
+#include "report/decoded_json.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -43,19 +43,15 @@ struct DecodeOptions {
   bool any_key() const { return !keytabs.empty() || !password_file.empty() || !key.empty(); }
 };
 
-// The keys given, loaded; the contract's exit codes for what goes wrong (5: a key file
-// that cannot be read; 2: a malformed --key or principal).
+// The keys given, loaded. KeySet throws util::Error: setup (a key file that cannot be
+// read: exit 5) or usage (a malformed --key or principal: exit 2).
 void load_keys(inspect::KeySet& keys, const DecodeOptions& opts) {
-  try {
-    for (const auto& keytab : opts.keytabs) keys.add_keytab(keytab);
-    if (!opts.password_file.empty()) keys.add_password_file(opts.password_file, opts.principal,
-                             opts.salt.empty() ? std::nullopt : std::optional<std::string>(opts.salt));
-    if (!opts.key.empty()) keys.add_key_spec(opts.key);
-  } catch (const inspect::KeyFileError& e) {
-    throw core::setup_error("key_file_unreadable", e.what(), "check the path and its permissions");
-  } catch (const inspect::KeySpecError& e) {
-    throw core::usage_error(e.what());
+  for (const auto& keytab : opts.keytabs) keys.add_keytab(keytab);
+  if (!opts.password_file.empty()) {
+    keys.add_password_file(opts.password_file, opts.principal,
+                           opts.salt.empty() ? std::nullopt : std::optional<std::string>(opts.salt));
   }
+  if (!opts.key.empty()) keys.add_key_spec(opts.key);
 }
 
 int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
@@ -71,7 +67,7 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
   if (opts.any_key()) {
     krb = std::make_unique<krb5::Context>();
     if (krb->init_error() != 0) {
-      throw core::setup_error("krb5_config", "cannot initialise MIT krb5: " + krb->message(krb->init_error()),
+      throw util::setup_error("krb5_config", "cannot initialise MIT krb5: " + krb->message(krb->init_error()),
                               "check KRB5_CONFIG");
     }
     keys = std::make_unique<inspect::KeySet>(*krb);
@@ -81,7 +77,7 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
   }
 
   nlohmann::ordered_json doc{{"schema", "authctx/1"}, {"command", "decode"}};
-  if (keys) doc["keys"] = core::to_json(keys->describe());
+  if (keys) doc["keys"] = report::to_json(keys->describe());
   auto tokens = nlohmann::ordered_json::array();
   std::size_t bad = 0;
   for (const auto& f : found) {
@@ -95,12 +91,12 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
       entry["form"] = f.form;
       const auto tree = decode::decode_token(f.bytes, dopts);
       if (decode::has_diagnostics(tree) || tree["type"].as_string() == "unknown") ++bad;
-      entry["decoded"] = core::to_json(tree);
+      entry["decoded"] = report::to_json(tree);
     }
     tokens.push_back(std::move(entry));
   }
   doc["tokens"] = std::move(tokens);
-  if (decryptor) doc["decryption"] = core::to_json(decryptor->summary());
+  if (decryptor) doc["decryption"] = report::to_json(decryptor->summary());
 
   std::string message;
   std::string cls = "undecodable";
@@ -116,16 +112,17 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
     // Keys were given for parts they cannot open: name the key the first part needs.
     message = decryptor->outcomes().front().message;
     cls = "undecryptable";
-    hint = "give the service's current keytab or password (klist -kte FILE lists a keytab's principals, kvnos and "
-           "enctypes)";
+    hint =
+        "give the service's current keytab or password (klist -kte FILE lists a keytab's principals, kvnos and "
+        "enctypes)";
   }
   if (message.empty()) {
     doc["error"] = nullptr;
     write_document(globals, doc);
     return k_exit_ok;
   }
-  doc["error"] = {{"stage", "decode"}, {"major", nullptr}, {"minor", nullptr}, {"message", message},
-                  {"class", cls}, {"hint", hint}};
+  doc["error"] = {{"stage", "decode"},  {"major", nullptr}, {"minor", nullptr},
+                  {"message", message}, {"class", cls},     {"hint", hint}};
   write_document(globals, doc);
   std::cerr << "authctx: " << message << "\n";
   return k_exit_undecodable;
@@ -135,17 +132,19 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
 
 void setup_decode(CLI::App& app, App& shared) {
   auto opts = std::make_shared<DecodeOptions>();
-  auto* cmd = app.add_subcommand("decode", "Decode GSS-API, SPNEGO, Kerberos and NTLM tokens offline (no GSS-API calls)");
+  auto* cmd =
+      app.add_subcommand("decode", "Decode GSS-API, SPNEGO, Kerberos and NTLM tokens offline (no GSS-API calls)");
   cmd->add_option("INPUT", opts->inputs,
                   "A file of tokens (one per line, or one binary token), - for stdin, or a token itself; "
                   "default stdin");
-  static const std::map<std::string, decode::InputForm> forms{{"auto", decode::InputForm::automatic},
-                                                              {"raw", decode::InputForm::raw},
-                                                              {"base64", decode::InputForm::base64},
-                                                              {"hex", decode::InputForm::hex},
-                                                              {"header", decode::InputForm::header}};
-  cmd->add_option("--in", opts->form, "Input form: auto (default), raw, base64, hex, header (Negotiate/NTLM HTTP header)")
-      ->transform(CLI::CheckedTransformer(forms))
+  static const std::map<std::string, decode::InputForm> k_forms{{"auto", decode::InputForm::automatic},
+                                                                {"raw", decode::InputForm::raw},
+                                                                {"base64", decode::InputForm::base64},
+                                                                {"hex", decode::InputForm::hex},
+                                                                {"header", decode::InputForm::header}};
+  cmd->add_option("--in", opts->form,
+                  "Input form: auto (default), raw, base64, hex, header (Negotiate/NTLM HTTP header)")
+      ->transform(CLI::CheckedTransformer(k_forms))
       ->option_text("auto|raw|base64|hex|header");
   const char* keys_group = "Keys (open Kerberos tickets, authenticators, AP-REPs and delegated credentials)";
   cmd->add_option("--keytab", opts->keytabs,

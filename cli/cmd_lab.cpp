@@ -1,7 +1,7 @@
 // `authctx lab up|down|env|exec|demo`: a throwaway Kerberos realm on loopback, MIT's KDC or
 // (--kdc samba) an Active Directory domain controller; `lab ad ...` is in cmd_lab_ad.cpp.
 // The work lives in src/lab (authctx::lab); this file only declares options, prints results
-// and picks exit codes. Set-up failures arrive as core::setup_error and leave through
+// and picks exit codes. Set-up failures arrive as util::setup_error and leave through
 // run_guarded as exit 5 with an error document and one sentence on stderr.
 #include <signal.h>
 
@@ -17,7 +17,7 @@
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/exec.hpp"
 #include "lab/lab.hpp"
 #include "lab/ports.hpp"
@@ -38,12 +38,12 @@ struct LabOptions {
 
 lab::UpOptions up_options(const LabOptions& o) {
   if (o.kdc == lab::Flavour::samba && o.port)
-    throw core::usage_error("--port applies to --kdc mit only: a Samba DC serves Kerberos on port 88.",
+    throw util::usage_error("--port applies to --kdc mit only: a Samba DC serves Kerberos on port 88.",
                             "Use --address to choose the domain controller's loopback address.");
   if (o.kdc == lab::Flavour::mit && !o.address.empty())
-    throw core::usage_error("--address applies to --kdc samba only.", "Use --port to choose the MIT KDC's port.");
+    throw util::usage_error("--address applies to --kdc samba only.", "Use --port to choose the MIT KDC's port.");
   if (!o.address.empty() && o.address.rfind("127.", 0) != 0)
-    throw core::usage_error("--address must be a loopback address (127.x.y.z): the lab stays on loopback.");
+    throw util::usage_error("--address must be a loopback address (127.x.y.z): the lab stays on loopback.");
   return lab::UpOptions{o.dir, o.port, o.kdc, o.address};
 }
 
@@ -163,7 +163,8 @@ void setup_lab(CLI::App& app, App& shared) {
   lab_cmd->require_subcommand(1);
   auto opts = std::make_shared<LabOptions>();
 
-  auto* up = lab_cmd->add_subcommand("up", "Make a realm with a KDC, user alice and host/HTTP services; print it as JSON");
+  auto* up =
+      lab_cmd->add_subcommand("up", "Make a realm with a KDC, user alice and host/HTTP services; print it as JSON");
   up->add_option("--dir", opts->dir, "Folder for the lab (must not exist or be empty; default: a new temporary one)")
       ->option_text("DIR");
   up->add_option("--port", opts->port, "--kdc mit: TCP/UDP port for the KDC on 127.0.0.1 (default: a free one)")
@@ -189,16 +190,20 @@ void setup_lab(CLI::App& app, App& shared) {
     shared.action = [opts, &shared] { return run_lab_down(*opts, shared.globals); };
   });
 
-  auto* exec = lab_cmd->add_subcommand("exec", "Run CMD in a fresh lab's environment, tear the lab down, exit with CMD's status");
+  auto* exec = lab_cmd->add_subcommand(
+      "exec", "Run CMD in a fresh lab's environment, tear the lab down, exit with CMD's status");
   exec->add_option("--dir", opts->dir, "Folder for the lab (default: a new temporary one)")->option_text("DIR");
   add_kdc_option(exec, *opts);
-  exec->add_option("command", opts->command, "The command and its arguments (after --)")->required()->option_text("CMD ARGS...");
+  exec->add_option("command", opts->command, "The command and its arguments (after --)")
+      ->required()
+      ->option_text("CMD ARGS...");
   exec->callback([opts, &shared] {
     shared.command = "lab exec";
     shared.action = [opts] { return run_lab_exec(*opts); };
   });
 
-  auto* demo = lab_cmd->add_subcommand("demo", "A server and a client over TCP loopback in a fresh lab; prints the client's document");
+  auto* demo = lab_cmd->add_subcommand(
+      "demo", "A server and a client over TCP loopback in a fresh lab; prints the client's document");
   demo->add_option("--mech", opts->mech, "Mechanism: krb5, spnego, ntlm, iakerb or a dotted OID (default spnego)")
       ->option_text("MECH");
   demo->add_flag("--without-krb5", opts->without_krb5,

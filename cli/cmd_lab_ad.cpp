@@ -8,7 +8,7 @@
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/ad_knobs.hpp"
 
 namespace authctx::cli {
@@ -88,7 +88,7 @@ void setup_lab_ad(CLI::App* lab_cmd, App& shared) {
     shared.command = "lab ad spn";
     shared.action = [o, &shared] {
       if (o->add_spn.empty() == o->remove_spn.empty())
-        throw core::usage_error("`lab ad spn` needs one of --add SPN or --remove SPN.");
+        throw util::usage_error("`lab ad spn` needs one of --add SPN or --remove SPN.");
       return print(shared, o->dir,
                    o->add_spn.empty() ? lab::remove_spn(o->dir, o->account, o->remove_spn)
                                       : lab::add_spn(o->dir, o->account, o->add_spn));
@@ -106,7 +106,7 @@ void setup_lab_ad(CLI::App* lab_cmd, App& shared) {
     shared.command = "lab ad delegation";
     shared.action = [o, &shared] {
       if (!o->sensitive && !o->trusted)
-        throw core::usage_error("`lab ad delegation` needs --sensitive on|off, --trusted on|off or both.");
+        throw util::usage_error("`lab ad delegation` needs --sensitive on|off, --trusted on|off or both.");
       return print(shared, o->dir, lab::set_delegation(o->dir, o->account, o->sensitive, o->trusted));
     };
   });

@@ -138,7 +138,8 @@ std::vector<FoundToken> collect_tokens(const std::vector<std::string>& given, de
     const std::size_t before = found.size();
     add_token(found, "argument " + std::to_string(arg_no), input, form);
     if (!found[before].error.empty()) {
-      found[before].error = "'" + input.substr(0, 64) + "' is neither a readable file nor a token: " + found[before].error;
+      found[before].error =
+          "'" + input.substr(0, 64) + "' is neither a readable file nor a token: " + found[before].error;
     }
   }
   return found;

@@ -3,6 +3,7 @@
 
 #include "decode/decode.hpp"
 #include "inspect/key_decryptor.hpp"
+#include "krb5/crypto.hpp"
 #include "util/base64.hpp"
 
 namespace authctx::inspect {
@@ -91,18 +92,11 @@ std::string bindings_hash_hex(const krb5::Context& ctx, std::span<const std::uin
   // RFC 4121 §4.1.1.2: initiator address type and address, acceptor address type and
   // address, application data, each length-prefixed (4 bytes, little-endian); authctx's
   // bindings are GSS_C_AF_UNSPEC (0) with empty addresses.
-  std::string in(16, '\0');
+  std::vector<std::uint8_t> in(16, 0);
   const auto n = static_cast<std::uint32_t>(application_data.size());
-  for (int i = 0; i < 4; ++i) in.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  in.append(application_data.begin(), application_data.end());
-  krb5_data data{};
-  data.length = static_cast<unsigned int>(in.size());
-  data.data = in.data();
-  krb5_checksum sum{};
-  if (krb5_c_make_checksum(ctx.get(), CKSUMTYPE_RSA_MD5, nullptr, 0, &data, &sum) != 0) return {};
-  std::string hex = util::hex_encode(std::span<const std::uint8_t>(sum.contents, sum.length));
-  krb5_free_checksum_contents(ctx.get(), &sum);
-  return hex;
+  for (int i = 0; i < 4; ++i) in.push_back(static_cast<std::uint8_t>((n >> (8 * i)) & 0xff));
+  in.insert(in.end(), application_data.begin(), application_data.end());
+  return util::hex_encode(krb5::md5(ctx, in));
 }
 
 decode::Value describe_ap_req(const krb5::Context& ctx, std::span<const std::uint8_t> token, KeySet& keys,

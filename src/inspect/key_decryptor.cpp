@@ -89,7 +89,7 @@ Decrypted KeyDecryptor::decrypt(const SealedPart& part) {
 }
 
 void KeyDecryptor::learn_key(std::int32_t enctype, std::span<const std::uint8_t> key, const std::string& what) {
-  if (learned_.size() >= kMaxLearned) return;
+  if (learned_.size() >= k_max_learned) return;
   for (const auto& l : learned_) {
     if (l.enctype == enctype && l.key.size() == key.size() && std::equal(key.begin(), key.end(), l.key.view().begin()))
       return;

@@ -50,10 +50,9 @@ class KeyDecryptor final : public decode::Decryptor {
     krb5::SecretBytes key;
     std::string what;
   };
-  static constexpr std::size_t kMaxLearned = 256;
+  static constexpr std::size_t k_max_learned = 256;
 
-  decode::Decrypted try_keys(const decode::SealedPart& part, const std::vector<KeyCandidate>& keys,
-                             std::int32_t usage);
+  decode::Decrypted try_keys(const decode::SealedPart& part, const std::vector<KeyCandidate>& keys, std::int32_t usage);
   decode::Decrypted record(const decode::SealedPart& part, decode::Decrypted result);
 
   const krb5::Context* ctx_;

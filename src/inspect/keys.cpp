@@ -1,18 +1,23 @@
 // Loading the keys a user holds and choosing which to try. See keys.hpp.
 #include "inspect/keys.hpp"
 
+#include <string.h>  // explicit_bzero
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <string.h>  // explicit_bzero
 
 #include "util/base64.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
 namespace authctx::inspect {
 
 namespace {
+util::Error key_file_error(const std::string& message) {
+  return util::setup_error("key_file_unreadable", message, "check the path and its permissions");
+}
+
 std::string lower(std::string s) {
   for (auto& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return s;
@@ -20,14 +25,11 @@ std::string lower(std::string s) {
 
 // The principal with its realm (the configuration's default realm when none is given).
 std::string canonical(const krb5::Context& ctx, const std::string& name) {
-  krb5_principal p = nullptr;
-  const krb5_error_code rc = krb5_parse_name(ctx.get(), name.c_str(), &p);
-  if (rc != 0) {
-    throw KeySpecError("cannot read the principal '" + name + "': " + ctx.message(rc) +
-                       " (write it with its realm, e.g. websvc@AD.EXAMPLE.COM)");
+  try {
+    return krb5::canonical_principal(ctx, name);
+  } catch (const krb5::KrbError& e) {
+    throw util::usage_error(std::string(e.what()) + " (write it with its realm, e.g. websvc@AD.EXAMPLE.COM)");
   }
-  krb5::PrincipalPtr owned(p, {ctx.get()});
-  return krb5::unparse(ctx.get(), p);
 }
 
 std::string kvno_text(std::optional<std::int64_t> kvno) {
@@ -80,22 +82,22 @@ std::string ad_salt_for(const krb5::Context& ctx, const std::string& principal) 
   try {
     return krb5::default_salt(ctx, full);
   } catch (const krb5::KrbError& e) {
-    throw KeySpecError(e.what());
+    throw util::usage_error(e.what());
   }
 }
 
 void KeySet::add_keytab(const std::string& path) {
   {
     std::ifstream probe(path, std::ios::binary);
-    if (!probe) throw KeyFileError("cannot read the keytab " + path + ": " + std::strerror(errno));
+    if (!probe) throw key_file_error("cannot read the keytab " + path + ": " + std::strerror(errno));
   }
   std::vector<krb5::KeytabKey> keys;
   try {
     keys = krb5::read_keytab(*ctx_, "FILE:" + path);
   } catch (const krb5::KrbError& e) {
-    throw KeyFileError(e.what());
+    throw key_file_error(e.what());
   }
-  if (keys.empty()) throw KeyFileError("the keytab " + path + " holds no keys");
+  if (keys.empty()) throw key_file_error("the keytab " + path + " holds no keys");
   keytab_files_.push_back({path, keytab_.size(), keys.size()});
   for (auto& k : keys) keytab_.push_back(std::move(k));
 }
@@ -107,9 +109,9 @@ void KeySet::add_password_file(const std::string& path, const std::string& princ
   try {
     p.password = util::read_password_file(path);
   } catch (const util::FileError& e) {
-    throw KeyFileError(e.what());
+    throw key_file_error(e.what());
   }
-  if (p.password.empty()) throw KeyFileError("the password file " + path + " is empty");
+  if (p.password.empty()) throw key_file_error("the password file " + path + " is empty");
   p.principal = canonical(*ctx_, principal);
   p.salt = salt ? *salt : ad_salt_for(*ctx_, p.principal);
   password_ = std::move(p);
@@ -117,19 +119,20 @@ void KeySet::add_password_file(const std::string& path, const std::string& princ
 
 void KeySet::add_key_spec(const std::string& spec) {
   const auto colon = spec.find(':');
-  if (colon == std::string::npos) throw KeySpecError("--key wants ENCTYPE:HEX, e.g. aes256-cts-hmac-sha1-96:00112233...");
+  if (colon == std::string::npos)
+    throw util::usage_error("--key wants ENCTYPE:HEX, e.g. aes256-cts-hmac-sha1-96:00112233...");
   const std::string name = spec.substr(0, colon);
   const auto enctype = krb5::enctype_from_string(name);
-  if (!enctype) throw KeySpecError("--key: unknown enctype '" + name + "'");
+  if (!enctype) throw util::usage_error("--key: unknown enctype '" + name + "'");
   const auto length = krb5::key_length(*ctx_, *enctype);
-  if (!length) throw KeySpecError("--key: MIT krb5 does not support enctype '" + name + "'");
+  if (!length) throw util::usage_error("--key: MIT krb5 does not support enctype '" + name + "'");
   auto bytes = util::hex_decode(spec.substr(colon + 1));
-  if (!bytes) throw KeySpecError("--key: the key is not valid hexadecimal");
+  if (!bytes) throw util::usage_error("--key: the key is not valid hexadecimal");
   if (bytes->size() != *length) {
     const auto got = bytes->size();
     explicit_bzero(bytes->data(), bytes->size());
-    throw KeySpecError("--key: a " + krb5::enctype_name(*enctype) + " key is " + std::to_string(*length) +
-                       " bytes, this one is " + std::to_string(got));
+    throw util::usage_error("--key: a " + krb5::enctype_name(*enctype) + " key is " + std::to_string(*length) +
+                            " bytes, this one is " + std::to_string(got));
   }
   raw_.push_back({*enctype, krb5::SecretBytes(*bytes)});
   explicit_bzero(bytes->data(), bytes->size());
@@ -154,7 +157,8 @@ std::vector<KeyCandidate> KeySet::raw_of(std::int32_t etype) {
     }
   }
   for (const auto& r : raw_) {
-    if (r.enctype == etype) out.push_back({etype, r.key.view(), "the " + krb5::enctype_name(etype) + " key given with --key"});
+    if (r.enctype == etype)
+      out.push_back({etype, r.key.view(), "the " + krb5::enctype_name(etype) + " key given with --key"});
   }
   return out;
 }
@@ -163,14 +167,16 @@ std::vector<KeyCandidate> KeySet::for_ticket(const std::string& server, std::opt
                                              std::int32_t etype) {
   std::vector<KeyCandidate> out;
   const auto describe_entry = [](const krb5::KeytabKey& k) {
-    return "keytab entry " + k.principal + " kvno " + std::to_string(k.kvno) + " (" + krb5::enctype_name(k.enctype) + ")";
+    return "keytab entry " + k.principal + " kvno " + std::to_string(k.kvno) + " (" + krb5::enctype_name(k.enctype) +
+           ")";
   };
   // MIT keytabs store the kvno in 8 bits and, since 1.8, in 32 bits as well; compare both ways.
   const auto kvno_matches = [&](const krb5::KeytabKey& k) {
     return !kvno || static_cast<std::int64_t>(k.kvno) == *kvno || (k.kvno & 0xff) == (*kvno & 0xff);
   };
   for (const auto& k : keytab_) {
-    if (k.enctype == etype && k.principal == server && kvno_matches(k)) out.push_back({etype, k.key.view(), describe_entry(k)});
+    if (k.enctype == etype && k.principal == server && kvno_matches(k))
+      out.push_back({etype, k.key.view(), describe_entry(k)});
   }
   for (const auto& k : keytab_) {
     if (k.enctype == etype && !(k.principal == server && kvno_matches(k))) {
@@ -197,23 +203,26 @@ std::string KeySet::holdings() const {
   return join(parts, "; ");
 }
 
-MissingKey KeySet::explain_missing(const std::string& what, const std::string& server,
-                                   std::optional<std::int64_t> kvno, std::int32_t etype, bool tried) const {
+MissingKey KeySet::explain_missing(const std::string& what, const std::string& server, std::optional<std::int64_t> kvno,
+                                   std::int32_t etype, bool tried) const {
   const std::string head = what + " is for " + server + kvno_text(kvno) + ", " + krb5::enctype_name(etype);
-  const bool server_held = std::any_of(keytab_.begin(), keytab_.end(), [&](const auto& k) { return k.principal == server; });
+  const bool server_held =
+      std::any_of(keytab_.begin(), keytab_.end(), [&](const auto& k) { return k.principal == server; });
   if (server_held) {
     const auto same_kvno = [&](const krb5::KeytabKey& k) {
       return k.principal == server && (!kvno || static_cast<std::int64_t>(k.kvno) == *kvno);
     };
     const bool kvno_held = std::any_of(keytab_.begin(), keytab_.end(), same_kvno);
-    const bool etype_held = std::any_of(keytab_.begin(), keytab_.end(),
-                                        [&](const auto& k) { return same_kvno(k) && k.enctype == etype; });
+    const bool etype_held =
+        std::any_of(keytab_.begin(), keytab_.end(), [&](const auto& k) { return same_kvno(k) && k.enctype == etype; });
     const std::string held = join(group_entries(keytab_, &server), ", ");
     if (kvno_held && etype_held) {
       return {"wrong_key", head + "; the keytab's key for it (" + held +
                                ") does not open it: the key changed without a new kvno, or belongs to another realm"};
     }
-    if (kvno_held) return {"enctype_mismatch", head + "; the keytab holds " + held + " but no " + krb5::enctype_name(etype) + " key"};
+    if (kvno_held)
+      return {"enctype_mismatch",
+              head + "; the keytab holds " + held + " but no " + krb5::enctype_name(etype) + " key"};
     return {"kvno_mismatch", head + "; the keytab holds " + held};
   }
   if (tried) {

@@ -16,14 +16,13 @@
 // kvno 13 (aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96)".
 //
 // Key bytes stay in krb5::SecretBytes and never reach describe() or any message. Loading
-// throws KeyFileError (a key file that cannot be read: exit 5 in the CLI) or KeySpecError
-// (a malformed --key or principal: a usage error).
+// throws util::Error: setup, class key_file_unreadable (a key file that cannot be read:
+// exit 5 in the CLI), or usage (a malformed --key or principal: exit 2).
 #pragma once
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,15 +31,6 @@
 #include "krb5/handles.hpp"
 
 namespace authctx::inspect {
-
-class KeyFileError : public std::runtime_error {
- public:
-  explicit KeyFileError(const std::string& what) : std::runtime_error(what) {}
-};
-class KeySpecError : public std::runtime_error {
- public:
-  explicit KeySpecError(const std::string& what) : std::runtime_error(what) {}
-};
 
 // A key to try, and how to name it in output.
 struct KeyCandidate {
@@ -70,8 +60,7 @@ class KeySet {
   // The keys worth trying for a ticket (server "sname@realm", kvno, enctype), best first:
   // keytab entries for that principal and kvno, then any other keytab entry of that
   // enctype, then password and raw keys of that enctype.
-  std::vector<KeyCandidate> for_ticket(const std::string& server, std::optional<std::int64_t> kvno,
-                                       std::int32_t etype);
+  std::vector<KeyCandidate> for_ticket(const std::string& server, std::optional<std::int64_t> kvno, std::int32_t etype);
   // Any held key of that enctype (a part in a client's long-term key: an AS-REP).
   std::vector<KeyCandidate> any_of(std::int32_t etype);
   // Password-derived and raw keys only (they may be a session key given with --key).

@@ -1,6 +1,8 @@
 // Thin wrappers over MIT krb5's crypto and keytab calls. See crypto.hpp.
 #include "krb5/crypto.hpp"
 
+#include "krb5/scoped.hpp"
+
 #include <cstring>
 #include <limits>
 #include <string.h>  // explicit_bzero
@@ -8,13 +10,6 @@
 namespace authctx::krb5 {
 
 namespace {
-// A krb5_keytab_entry filled by krb5_kt_next_entry, freed on scope exit.
-struct EntryContents {
-  krb5_context ctx;
-  krb5_keytab_entry entry{};
-  ~EntryContents() { krb5_free_keytab_entry_contents(ctx, &entry); }
-};
-
 krb5_data as_data(const std::string& s) {
   krb5_data d{};
   d.length = static_cast<unsigned int>(s.size());
@@ -43,19 +38,20 @@ std::vector<KeytabKey> read_keytab(const Context& ctx, const std::string& name) 
   krb5_kt_cursor cursor = nullptr;
   ctx.check(krb5_kt_start_seq_get(ctx.get(), raw, &cursor), "cannot read the keytab " + name);
   std::vector<KeytabKey> out;
+  KeytabEntryContents e(ctx.get());
   for (;;) {
-    EntryContents e{ctx.get()};
-    const krb5_error_code rc = krb5_kt_next_entry(ctx.get(), raw, &e.entry, &cursor);
+    e.reset();
+    const krb5_error_code rc = krb5_kt_next_entry(ctx.get(), raw, e.get(), &cursor);
     if (rc == KRB5_KT_END) break;
     if (rc != 0) {
       krb5_kt_end_seq_get(ctx.get(), raw, &cursor);
       ctx.check(rc, "cannot read the keytab " + name);
     }
     KeytabKey k;
-    k.principal = unparse(ctx.get(), e.entry.principal);
-    k.kvno = e.entry.vno;
-    k.enctype = e.entry.key.enctype;
-    k.key = SecretBytes(std::span<const std::uint8_t>(e.entry.key.contents, e.entry.key.length));
+    k.principal = unparse(ctx.get(), e->principal);
+    k.kvno = e->vno;
+    k.enctype = e->key.enctype;
+    k.key = SecretBytes(std::span<const std::uint8_t>(e->key.contents, e->key.length));
     out.push_back(std::move(k));
   }
   krb5_kt_end_seq_get(ctx.get(), raw, &cursor);
@@ -78,10 +74,27 @@ std::string default_salt(const Context& ctx, const std::string& principal) {
   krb5_principal p = nullptr;
   ctx.check(krb5_parse_name(ctx.get(), principal.c_str(), &p), "cannot parse the principal " + principal);
   PrincipalPtr owned(p, {ctx.get()});
-  krb5_data salt{};
-  ctx.check(krb5_principal2salt(ctx.get(), p, &salt), "cannot make a salt for " + principal);
-  std::string out(salt.data, salt.length);
-  krb5_free_data_contents(ctx.get(), &salt);
+  DataContents salt(ctx.get());
+  ctx.check(krb5_principal2salt(ctx.get(), p, salt.get()), "cannot make a salt for " + principal);
+  return std::string(salt->data, salt->length);
+}
+
+std::string canonical_principal(const Context& ctx, const std::string& principal) {
+  krb5_principal p = nullptr;
+  ctx.check(krb5_parse_name(ctx.get(), principal.c_str(), &p), "cannot read the principal '" + principal + "'");
+  PrincipalPtr owned(p, {ctx.get()});
+  return unparse(ctx.get(), p);
+}
+
+std::vector<std::uint8_t> md5(const Context& ctx, std::span<const std::uint8_t> data) {
+  if (data.size() > std::numeric_limits<unsigned int>::max()) return {};
+  krb5_data in{};
+  in.length = static_cast<unsigned int>(data.size());
+  in.data = reinterpret_cast<char*>(const_cast<std::uint8_t*>(data.data()));  // input only
+  krb5_checksum sum{};
+  if (krb5_c_make_checksum(ctx.get(), CKSUMTYPE_RSA_MD5, nullptr, 0, &in, &sum) != 0) return {};
+  std::vector<std::uint8_t> out(sum.contents, sum.contents + sum.length);
+  krb5_free_checksum_contents(ctx.get(), &sum);
   return out;
 }
 
@@ -131,10 +144,5 @@ std::optional<std::size_t> key_length(const Context& ctx, std::int32_t enctype) 
   return keylength;
 }
 
-std::string enctype_name(std::int32_t enctype) {
-  char buf[128] = {};
-  if (krb5_enctype_to_name(enctype, FALSE, buf, sizeof buf) != 0) return "enctype-" + std::to_string(enctype);
-  return buf;
-}
 
 }  // namespace authctx::krb5

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "krb5/enctypes.hpp"
 #include "krb5/handles.hpp"
 
 namespace authctx::krb5 {
@@ -53,6 +54,13 @@ SecretBytes string_to_key(const Context& ctx, std::int32_t enctype, const std::s
 // MIT's default salt for a principal (realm followed by the name components, RFC 4120
 // §4); throws KrbError when the name cannot be parsed.
 std::string default_salt(const Context& ctx, const std::string& principal);
+// The principal as the library writes it, with the default realm added when it has none;
+// throws KrbError when it cannot be parsed (or there is no default realm to add).
+std::string canonical_principal(const Context& ctx, const std::string& principal);
+
+// The unkeyed MD5 checksum (RFC 1321, MIT CKSUMTYPE_RSA_MD5) of data: what RFC 4121
+// §4.1.1.2 puts in the authenticator for channel bindings. Empty when unavailable.
+std::vector<std::uint8_t> md5(const Context& ctx, std::span<const std::uint8_t> data);
 
 // krb5_c_decrypt with the key usage; nullopt when the integrity check fails (wrong key) or
 // the enctype is not supported.
@@ -65,7 +73,5 @@ std::optional<std::vector<std::uint8_t>> decrypt(const Context& ctx, std::int32_
 std::optional<std::int32_t> enctype_from_string(const std::string& text);
 // The key length in bytes for an enctype MIT supports, or nullopt.
 std::optional<std::size_t> key_length(const Context& ctx, std::int32_t enctype);
-// MIT's name for an enctype ("aes256-cts-hmac-sha1-96"), or "enctype-N".
-std::string enctype_name(std::int32_t enctype);
 
 }  // namespace authctx::krb5

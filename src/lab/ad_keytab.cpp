@@ -1,6 +1,6 @@
 #include "lab/ad_keytab.hpp"
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "krb5/handles.hpp"
 
 namespace authctx::lab {
@@ -12,7 +12,7 @@ constexpr krb5_enctype k_enctypes[] = {ENCTYPE_AES256_CTS_HMAC_SHA1_96, ENCTYPE_
                                        ENCTYPE_ARCFOUR_HMAC};
 
 [[noreturn]] void fail(const std::string& what) {
-  throw core::setup_error("lab_keytab_failed", "The lab could not write its keytab: " + what + ".",
+  throw util::setup_error("lab_keytab_failed", "The lab could not write its keytab: " + what + ".",
                           "Read samba.log in the lab folder; the domain controller may have stopped.");
 }
 

@@ -9,7 +9,7 @@
 // salt, RC4 takes none) and adds one entry per SPN with the account's current kvno
 // (msDS-KeyVersionNumber). Entries already in the keytab stay, as `ktadd` leaves older
 // kvnos. The krb5 context comes from the lab's krb5.conf alone. Failures throw
-// core::setup_error with the library's message.
+// util::setup_error with the library's message.
 #pragma once
 #include <krb5/krb5.h>
 

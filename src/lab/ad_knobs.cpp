@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/ad_keytab.hpp"
 #include "lab/credentials.hpp"
 #include "lab/samba.hpp"
@@ -23,7 +23,7 @@ struct Knob {
   static Knob open(const std::filesystem::path& dir) {
     LabInfo info = load_state(dir);
     if (info.flavour != Flavour::samba)
-      throw core::setup_error("lab_not_ad", dir.string() + " is an MIT lab; `authctx lab ad` works on Active Directory "
+      throw util::setup_error("lab_not_ad", dir.string() + " is an MIT lab; `authctx lab ad` works on Active Directory "
                                                           "labs only.",
                               "Make one with `authctx lab up --kdc samba`.");
     require_root();
@@ -35,13 +35,13 @@ struct Knob {
     if (AdAccount* a = info.find_account(name)) return *a;
     std::string known;
     for (const auto& a : info.accounts) known += (known.empty() ? "" : ", ") + a.name;
-    throw core::setup_error("lab_account_unknown", "The lab has no account named " + name + ".",
+    throw util::setup_error("lab_account_unknown", "The lab has no account named " + name + ".",
                             "Give --account one of: " + known + ".");
   }
 
   std::string dn(const std::string& name) const {
     const auto e = directory.account(name, {"sAMAccountName"});
-    if (!e) throw core::setup_error("lab_account_unknown", "The lab's directory has no account named " + name + ".");
+    if (!e) throw util::setup_error("lab_account_unknown", "The lab's directory has no account named " + name + ".");
     return e->dn;
   }
 
@@ -49,7 +49,7 @@ struct Knob {
     try {
       directory.modify(ldif);
     } catch (const DirectoryError& e) {
-      throw core::setup_error("lab_directory_failed", "The domain controller refused to " + what + ": " + e.what(),
+      throw util::setup_error("lab_directory_failed", "The domain controller refused to " + what + ": " + e.what(),
                               "Read the refusal above; Samba applies Active Directory's own rules.");
     }
   }
@@ -89,10 +89,10 @@ std::optional<std::uint32_t> parse_supported_enctypes(const std::string& list) {
     else if (name == "des-cbc-crc") value |= 0x1;
     else if (name == "des-cbc-md5") value |= 0x2;
     else
-      throw core::usage_error("Unknown encryption type \"" + name + "\" in --enctypes.",
+      throw util::usage_error("Unknown encryption type \"" + name + "\" in --enctypes.",
                               "Use a comma-separated list of rc4, aes128, aes256 (or aes), or default.");
   }
-  if (value == 0) throw core::usage_error("--enctypes names no encryption type.", "Use e.g. aes or rc4,aes.");
+  if (value == 0) throw util::usage_error("--enctypes names no encryption type.", "Use e.g. aes or rc4,aes.");
   return value;
 }
 
@@ -150,7 +150,7 @@ nlohmann::ordered_json add_spn(const std::filesystem::path& dir, const std::stri
     for (const auto& e : k.directory.search("(servicePrincipalName=" + filter_escape(spn) + ")", {"sAMAccountName"}))
       holders.push_back(e.first("sAMAccountName").value_or(e.dn));
     if (holders.empty())
-      throw core::setup_error("lab_directory_failed", "The domain controller refused to add " + spn + " to " + name +
+      throw util::setup_error("lab_directory_failed", "The domain controller refused to add " + spn + " to " + name +
                                                           ": " + refused.what(),
                               "Samba also refuses an SPN that aliases one on another account (HTTP/X against "
                               "host/X added later); pick another SPN.");
@@ -159,7 +159,7 @@ nlohmann::ordered_json add_spn(const std::filesystem::path& dir, const std::stri
     try {
       k.directory.modify_below_checks(ldif);
     } catch (const DirectoryError& e) {
-      throw core::setup_error("lab_directory_failed", "The lab could not write the duplicate SPN: " +
+      throw util::setup_error("lab_directory_failed", "The lab could not write the duplicate SPN: " +
                                                           std::string(e.what()));
     }
   }
@@ -177,12 +177,12 @@ nlohmann::ordered_json remove_spn(const std::filesystem::path& dir, const std::s
     // Samba checks the uniqueness of every SPN a modification names, a deleted one too, so
     // it refuses to remove one copy of a duplicate: that removal goes below its checks.
     if (k.directory.search("(servicePrincipalName=" + filter_escape(spn) + ")", {"sAMAccountName"}).size() < 2)
-      throw core::setup_error("lab_directory_failed",
+      throw util::setup_error("lab_directory_failed",
                               "The domain controller refused to remove " + spn + " from " + name + ": " + refused.what());
     try {
       k.directory.modify_below_checks(ldif);
     } catch (const DirectoryError& e) {
-      throw core::setup_error("lab_directory_failed", "The lab could not remove the duplicate SPN: " + std::string(e.what()));
+      throw util::setup_error("lab_directory_failed", "The lab could not remove the duplicate SPN: " + std::string(e.what()));
     }
   }
   return {{"account", name}, {"spn", spn}, {"before", before}, {"after", k.finish(name)}};

@@ -15,7 +15,7 @@
 // - set_ldap_signing: `ldap server require strong auth` yes/no, applied by restarting the DC.
 // Every knob updates lab.json and renews alice's TGT in the lab ccache (so no service ticket
 // obtained under the old settings lingers there), and returns the account (or DC setting)
-// before and after. Failures throw core::setup_error; an MIT lab gets lab_not_ad.
+// before and after. Failures throw util::setup_error; an MIT lab gets lab_not_ad.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -28,7 +28,7 @@ namespace authctx::lab {
 
 // "rc4,aes128,aes256" (also "aes" for both AES, "des-cbc-crc", "des-cbc-md5") to the
 // msDS-SupportedEncryptionTypes bits; "default" to nullopt (the attribute removed).
-// Throws core::usage_error for an unknown name.
+// Throws util::usage_error for an unknown name.
 std::optional<std::uint32_t> parse_supported_enctypes(const std::string& list);
 
 nlohmann::ordered_json set_enctypes(const std::filesystem::path& dir, const std::string& account,

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <thread>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::lab {
 
@@ -18,7 +18,7 @@ std::optional<FileLock> FileLock::acquire(const std::filesystem::path& path, Mod
   std::filesystem::create_directories(path.parent_path(), ec);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
-    throw core::setup_error("lab_dir_unusable", "Cannot open the lock file " + path.string() + ": " +
+    throw util::setup_error("lab_dir_unusable", "Cannot open the lock file " + path.string() + ": " +
                                                     std::strerror(errno) + ".",
                             "Check that authctx runs as root and that the folder is writable.");
   const int op = (mode == Mode::shared ? LOCK_SH : LOCK_EX) | LOCK_NB;

@@ -17,7 +17,7 @@ class FileLock {
   enum class Mode { shared, exclusive };
 
   // Locks path (creating it and its folder, 0700, if needed). nullopt when the deadline
-  // passes; throws core::setup_error when the file cannot be opened at all.
+  // passes; throws util::setup_error when the file cannot be opened at all.
   static std::optional<FileLock> acquire(const std::filesystem::path& path, Mode mode,
                                          std::chrono::milliseconds timeout);
 

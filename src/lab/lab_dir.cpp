@@ -6,13 +6,13 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::lab {
 namespace fs = std::filesystem;
 
 void dir_unusable(const fs::path& dir, const std::string& why) {
-  throw core::setup_error("lab_dir_unusable", "Cannot make a lab in " + dir.string() + ": " + why + ".",
+  throw util::setup_error("lab_dir_unusable", "Cannot make a lab in " + dir.string() + ": " + why + ".",
                           "Give --dir a new or empty folder in a writable place, or omit --dir.");
 }
 

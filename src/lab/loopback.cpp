@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/file_lock.hpp"
 #include "lab/ports.hpp"
 #include "util/files.hpp"
@@ -74,7 +74,7 @@ bool try_claim(const fs::path& dir, const std::string& address, const fs::path& 
 }
 
 [[noreturn]] void none_free(const std::string& what) {
-  throw core::setup_error("lab_address_busy", what,
+  throw util::setup_error("lab_address_busy", what,
                           "Stop AD labs you no longer need (`authctx lab down --dir DIR`), or free the ports, "
                           "then retry.");
 }

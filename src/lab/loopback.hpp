@@ -25,7 +25,7 @@ inline const std::vector<std::uint16_t> k_dc_udp_ports = {88, 389, 464};
 // Where claims live: $AUTHCTX_RUN_DIR, else /run/authctx (a tmpfs: claims vanish at reboot).
 std::filesystem::path claims_dir();
 
-// Claims a free 127.0.0.N for the lab in lab_dir; throws core::setup_error
+// Claims a free 127.0.0.N for the lab in lab_dir; throws util::setup_error
 // (lab_address_busy) when none is free. `wanted`, when not empty, is the only candidate.
 std::string claim_address(const std::filesystem::path& lab_dir, const std::string& wanted = {});
 

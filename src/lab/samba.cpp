@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/kdc.hpp"
 #include "lab/ports.hpp"
 
@@ -43,7 +43,7 @@ SambaTools find_samba_tools() {
 
 void require_root() {
   if (::geteuid() == 0) return;
-  throw core::setup_error("lab_needs_root",
+  throw util::setup_error("lab_needs_root",
                           "The Active Directory lab needs root: Samba's domain controller runs as root and binds "
                           "ports below 1024 (88, 389, 464, 636).",
                           "Run `authctx lab up --kdc samba` as root (or use the MIT lab, which needs no root).");
@@ -60,7 +60,7 @@ pid_t start_samba(const SambaTools& tools, const SambaPaths& paths, const std::s
   const auto deadline = Clock::now() + ready_timeout;
   for (;;) {
     if (auto code = util::wait_for_exit(pid, std::chrono::milliseconds(0))) {
-      throw core::setup_error("lab_kdc_died",
+      throw util::setup_error("lab_kdc_died",
                               "The lab's Samba domain controller exited with status " + std::to_string(*code) +
                                   " while starting. Its log ends with:\n" + log_tail(log, 12),
                               "Read " + log.string() + " for the reason; a port taken on " + address +
@@ -69,7 +69,7 @@ pid_t start_samba(const SambaTools& tools, const SambaPaths& paths, const std::s
     for (const std::uint16_t port : {std::uint16_t{88}, std::uint16_t{389}}) {
       if (port_use(address, port, pid).foreign_sockets > 0) {
         kill_group_and_reap(pid);
-        throw core::setup_error("lab_address_busy",
+        throw util::setup_error("lab_address_busy",
                                 "Another process took port " + std::to_string(port) + " on " + address +
                                     " while the lab's domain controller was starting.",
                                 "Retry; the lab then picks another address.");
@@ -78,7 +78,7 @@ pid_t start_samba(const SambaTools& tools, const SambaPaths& paths, const std::s
     if (listening(address, 88, pid) && listening(address, 389, pid)) return pid;
     if (Clock::now() >= deadline) {
       kill_group_and_reap(pid);
-      throw core::setup_error("lab_kdc_not_ready",
+      throw util::setup_error("lab_kdc_not_ready",
                               "The lab's Samba domain controller did not answer on " + address + " ports 88 and 389 "
                               "within " + std::to_string(ready_timeout.count() / 1000) + " s. Its log ends with:\n" +
                                   log_tail(log, 12),

@@ -2,7 +2,7 @@
 //
 // find_samba_tools() locates samba, samba-tool and samba_spnupdate (Debian packages
 // samba-ad-dc, samba-ad-provision, samba-dsdb-modules, winbind) and ldbmodify/ldbsearch
-// (ldb-tools), or throws core::setup_error (lab_packages_missing) naming the packages;
+// (ldb-tools), or throws util::setup_error (lab_packages_missing) naming the packages;
 // require_root() throws lab_needs_root (Samba runs as root and binds ports below 1024).
 // start_samba() runs `samba --foreground -M single` (one process, so the PID we get is the
 // DC's) with the lab's smb.conf and waits, bounded, until that PID listens on the KDC (88)
@@ -28,7 +28,7 @@ struct SambaTools {
 };
 SambaTools find_samba_tools();
 
-// Throws core::setup_error (lab_needs_root) unless running as root.
+// Throws util::setup_error (lab_needs_root) unless running as root.
 void require_root();
 
 pid_t start_samba(const SambaTools& tools, const SambaPaths& paths, const std::string& address,

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <optional>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/ad_keytab.hpp"
 #include "lab/credentials.hpp"
 #include "lab/kdc.hpp"
@@ -67,7 +67,7 @@ void write_files(const LabInfo& info, const std::string& admin_password) {
 }
 
 [[noreturn]] void directory_failed(const std::string& what, const DirectoryError& e) {
-  throw core::setup_error("lab_directory_failed", "The lab could not " + what + ": " + e.what(),
+  throw util::setup_error("lab_directory_failed", "The lab could not " + what + ": " + e.what(),
                           "Read samba.log in the lab folder; the template may be damaged (remove " +
                               cache_dir().string() + " to make a new one).");
 }
@@ -159,7 +159,7 @@ LabInfo up_samba(const UpOptions& options) {
 
   for (const auto& [account, password] : {std::pair{k_host_account, host_password}, std::pair{k_web_account, web_password}}) {
     const AdAccount* a = info.find_account(account);
-    if (a == nullptr) throw core::setup_error("lab_directory_failed", std::string("The template lacks ") + account + ".");
+    if (a == nullptr) throw util::setup_error("lab_directory_failed", std::string("The template lacks ") + account + ".");
     AccountKeys keys;
     keys.account_principal = std::string(account) + "@" + k_ad_realm;
     keys.password = password;
@@ -170,7 +170,7 @@ LabInfo up_samba(const UpOptions& options) {
 
   get_initial_tgt(paths.krb5_conf, info.user, info.password, paths.ccache);
   if (!is_lab_samba(pid, sp.root))
-    throw core::setup_error("lab_kdc_died", "The lab's Samba domain controller exited right after starting. Its "
+    throw util::setup_error("lab_kdc_died", "The lab's Samba domain controller exited right after starting. Its "
                                             "log ends with:\n" + log_tail(paths.samba_log, 12),
                             "Read " + paths.samba_log.string() + " for the reason.");
   save_state(info);
@@ -186,7 +186,7 @@ DownResult down_samba(const LabInfo& info) {
   result.kdc_pid = info.kdc_pid;
   result.kdc_was_running = is_lab_samba(info.kdc_pid, sp.root);
   if (!stop_samba(info.kdc_pid, sp.root))
-    throw core::setup_error("lab_kdc_stuck",
+    throw util::setup_error("lab_kdc_stuck",
                             "The lab's Samba domain controller (pid " + std::to_string(info.kdc_pid) +
                                 ") did not stop after SIGKILL.",
                             "Check the process with `ps " + std::to_string(info.kdc_pid) + "`; the folder was kept.");
@@ -194,7 +194,7 @@ DownResult down_samba(const LabInfo& info) {
   std::error_code ec;
   fs::remove_all(info.dir, ec);
   if (ec)
-    throw core::setup_error("lab_remove_failed", "The domain controller is stopped but " + info.dir.string() +
+    throw util::setup_error("lab_remove_failed", "The domain controller is stopped but " + info.dir.string() +
                                                      " could not be removed: " + ec.message() + ".",
                             "Remove the folder by hand.");
   return result;
@@ -205,7 +205,7 @@ void restart_dc(LabInfo& info) {
   const LabPaths paths = info.paths();
   const SambaPaths sp(paths.samba_dir);
   if (!stop_samba(info.kdc_pid, sp.root))
-    throw core::setup_error("lab_kdc_stuck", "The lab's Samba domain controller (pid " + std::to_string(info.kdc_pid) +
+    throw util::setup_error("lab_kdc_stuck", "The lab's Samba domain controller (pid " + std::to_string(info.kdc_pid) +
                                                  ") did not stop for the restart.");
   util::write_private_file(sp.smb_conf, render_smb_conf(sp, info.dc->address, paths.samba_log, info.dc->ldap_strong_auth));
   const ScopedUmask umask_guard(077);

@@ -31,7 +31,7 @@ DownResult down_samba(const LabInfo& info);
 Directory lab_directory(const LabInfo& info);
 
 // Rewrites smb.conf from info (address, LDAP signing) and restarts the DC; updates
-// info.kdc_pid. Throws core::setup_error when the DC does not come back.
+// info.kdc_pid. Throws util::setup_error when the DC does not come back.
 void restart_dc(LabInfo& info);
 
 // Re-reads alice, hostsvc, websvc, Administrator and the DC's account (SPNs, kvno,

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/lab_dir.hpp"
 #include "lab/loopback.hpp"
 #include "util/files.hpp"
@@ -44,7 +44,7 @@ util::Environment tool_env(const fs::path& krb5_conf) {
     start = nl + 1;
   }
   if (kept.size() > 4000) kept = "..." + kept.substr(kept.size() - 4000);
-  throw core::setup_error("lab_template_failed",
+  throw util::setup_error("lab_template_failed",
                           "The Samba domain template could not be made: " + what + ". Output:\n" + kept,
                           "Check that the Samba AD DC packages are complete (apt-get install samba-ad-dc "
                           "samba-ad-provision samba-dsdb-modules winbind ldb-tools) and that the cache folder " +
@@ -152,7 +152,7 @@ void make_template(const SambaTools& tools, const fs::path& cache, const fs::pat
 }
 
 [[noreturn]] void busy() {
-  throw core::setup_error("lab_template_busy",
+  throw util::setup_error("lab_template_busy",
                           "Another authctx process has held the Samba template lock for " +
                               std::to_string(k_lock_timeout.count()) + " s.",
                           "Wait for the other `lab up --kdc samba` to finish, or remove " + cache_dir().string() +
@@ -161,7 +161,7 @@ void make_template(const SambaTools& tools, const fs::path& cache, const fs::pat
 
 void copy_tree(const fs::path& from, const fs::path& to) {
   if (::mkdir(to.c_str(), 0700) != 0 && errno != EEXIST)
-    throw core::setup_error("lab_dir_unusable", "Cannot make " + to.string() + ": " + std::strerror(errno) + ".");
+    throw util::setup_error("lab_dir_unusable", "Cannot make " + to.string() + ": " + std::strerror(errno) + ".");
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(from, ec)) {
     const auto target = to / entry.path().filename();
@@ -172,12 +172,12 @@ void copy_tree(const fs::path& from, const fs::path& to) {
       std::error_code copy_ec;
       fs::copy_file(entry.path(), target, copy_ec);
       if (copy_ec)
-        throw core::setup_error("lab_dir_unusable", "Cannot copy " + entry.path().string() + ": " +
+        throw util::setup_error("lab_dir_unusable", "Cannot copy " + entry.path().string() + ": " +
                                                         copy_ec.message() + ".");
       ::chmod(target.c_str(), 0600);
     }
   }
-  if (ec) throw core::setup_error("lab_dir_unusable", "Cannot read " + from.string() + ": " + ec.message() + ".");
+  if (ec) throw util::setup_error("lab_dir_unusable", "Cannot read " + from.string() + ": " + ec.message() + ".");
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ struct TemplateLease {
   FileLock lock;              // shared: held while copying
 };
 
-// Throws core::setup_error (lab_template_failed, lab_template_busy) when the template cannot
+// Throws util::setup_error (lab_template_failed, lab_template_busy) when the template cannot
 // be made or another process holds the lock for too long.
 TemplateLease lease_template(const SambaTools& tools);
 

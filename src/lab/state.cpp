@@ -2,8 +2,8 @@
 
 #include <cctype>
 
-#include "core/errors.hpp"
-#include "gss/inquire.hpp"
+#include "util/errors.hpp"
+#include "krb5/enctypes.hpp"
 #include "lab/samba_config.hpp"
 #include "util/files.hpp"
 
@@ -56,7 +56,7 @@ nlohmann::ordered_json dc_json(const LabInfo& info) {
 }
 
 [[noreturn]] void not_a_lab(const std::filesystem::path& dir, const std::string& why) {
-  throw core::setup_error("lab_not_found", dir.string() + " is not an authctx lab (" + why + ").",
+  throw util::setup_error("lab_not_found", dir.string() + " is not an authctx lab (" + why + ").",
                           "Give --dir the folder that `authctx lab up` printed as \"dir\".");
 }
 
@@ -82,7 +82,7 @@ AdAccount* LabInfo::find_account(const std::string& name) {
 nlohmann::ordered_json supported_enctypes_json(std::uint32_t value) {
   auto list = nlohmann::ordered_json::array();
   for (const auto& [bit, id] : k_enctype_bits)
-    if ((value & bit) != 0) list.push_back({{"id", id}, {"name", gss::enctype_name(id)}});
+    if ((value & bit) != 0) list.push_back({{"id", id}, {"name", krb5::enctype_name(id)}});
   return {{"value", value}, {"enctypes", list}};
 }
 
@@ -137,7 +137,9 @@ void save_state(const LabInfo& info) {
   auto doc = to_document(info);
   doc["schema"] = k_state_schema;
   doc.erase("command");
-  util::write_private_file(info.paths().state_file, doc.dump(2) + "\n");
+  // A lab folder's path need not be UTF-8: replace such bytes rather than throw.
+  const auto text = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  util::write_private_file(info.paths().state_file, text + "\n");
 }
 
 LabInfo load_state(const std::filesystem::path& dir) {
@@ -181,7 +183,7 @@ LabInfo load_state(const std::filesystem::path& dir) {
       }
     }
     return info;
-  } catch (const core::Error&) {
+  } catch (const util::Error&) {
     throw;
   } catch (const std::exception& e) {
     not_a_lab(dir, std::string("lab.json is unreadable: ") + e.what());

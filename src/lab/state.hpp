@@ -8,7 +8,7 @@
 // (0600); `lab env`, `lab down` and `lab ad` load it from there, in other processes.
 // to_document() is the `lab up` JSON of the contract (an AD lab's has every key of an MIT
 // lab's, so consumers of the MIT lab's JSON work unchanged). load_state() refuses a folder
-// without a valid lab.json (core::setup_error "lab_not_found"), which is what keeps
+// without a valid lab.json (util::setup_error "lab_not_found"), which is what keeps
 // `lab down` from removing a folder that is not a lab.
 #pragma once
 #include <sys/types.h>

@@ -1,7 +1,7 @@
 // libFuzzer target for the PAC decoder and the decoders of Kerberos encrypted-part
 // plaintext (src/decode/pac.hpp, krb5_enc_parts.hpp): whatever the bytes, no crash, hang,
 // unbounded allocation or read outside the input, and the tree always serialises through
-// the product's own JSON code (core::to_json, dumped as the sinks dump it). The first byte
+// the product's own JSON code (report::to_json, then json::dump). The first byte
 // picks what the rest is:
 //   0  a whole PAC                      decode_pac
 //   1  one PAC buffer (type: 2nd byte)  decode_pac_buffer
@@ -11,17 +11,16 @@
 //   3  one plaintext (key usage: 2nd)   the EncTicketPart / Authenticator / ... decoder
 // Seeds: tests/fuzz/corpus-keys (PACs, exchange legs, and real plaintexts written by
 // tests/data/tokens/capture/dump_plaintexts.cpp).
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
-#include "core/decoded_json.hpp"
 #include "decode/decode.hpp"
 #include "decode/decryptor.hpp"
 #include "decode/krb5_enc_parts.hpp"
 #include "decode/pac.hpp"
+#include "json/json.hpp"
+#include "report/decoded_json.hpp"
 
 namespace {
 struct IdentityDecryptor final : authctx::decode::Decryptor {
@@ -42,7 +41,7 @@ struct IdentityDecryptor final : authctx::decode::Decryptor {
 };
 
 void serialise(const authctx::decode::Value& v) {
-  (void)authctx::core::to_json(v).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  (void)authctx::json::dump(authctx::report::to_json(v), 2);
 }
 }  // namespace
 

@@ -1,4 +1,4 @@
-// Diagnostics that Active Directory makes possible (src/core/ad_diagnostics.hpp), each
+// Diagnostics that Active Directory makes possible (src/report/ad_diagnostics.hpp), each
 // provoked for real against an AD lab: an RC4 service ticket, a duplicate SPN, an SPN moved
 // to another account (the acceptor cannot decrypt: KRB_AP_ERR_MODIFIED on Windows), a stale
 // keytab after a password change, an IP address where a host name was needed, and

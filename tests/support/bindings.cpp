@@ -1,7 +1,7 @@
 #include "support/bindings.hpp"
 
-#include <catch2/catch.hpp>
 #include <krb5/krb5.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 

@@ -1,4 +1,4 @@
-// Unit tests for src/core/ad_diagnostics: the hints it writes from a document and, when
+// Unit tests for src/report/ad_diagnostics: the hints it writes from a document and, when
 // KRB5_CONFIG is an AD lab's, from that lab's lab.json (here a hand-made one, including
 // hostile ones). The same diagnostics are provoked for real in
 // tests/integration/samba_diagnostics_test.cpp.
@@ -9,13 +9,13 @@
 
 #include <string>
 
-#include "core/classify.hpp"
+#include "report/classify.hpp"
 #include "support/harness.hpp"
 #include "util/files.hpp"
 
-using authctx::core::Document;
-using authctx::core::ErrorReport;
-using authctx::core::Side;
+using authctx::report::Document;
+using authctx::report::ErrorReport;
+using authctx::report::Side;
 
 namespace {
 
@@ -26,7 +26,7 @@ ErrorReport principal_unknown(const Document& doc) {
   r.side = Side::initiator;
   r.gss = authctx::gss::GssError("init_sec_context", GSS_S_FAILURE,
                                  static_cast<OM_uint32>(KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN));
-  authctx::core::classify(r, &doc);
+  authctx::report::classify(r, &doc);
   return r;
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("ad diagnostics: a stale keytab outside AD keeps MIT's hint", "[core][
   r.stage = "accept_sec_context";
   r.side = Side::acceptor;
   r.gss = authctx::gss::GssError("accept_sec_context", GSS_S_FAILURE, static_cast<OM_uint32>(KRB5_KT_KVNONOTFOUND));
-  authctx::core::classify(r, &doc);
+  authctx::report::classify(r, &doc);
   CHECK(r.cls == "keytab_kvno_mismatch");
   CHECK(has(r.hint, "kadmin ktadd -norandkey"));
   CHECK_FALSE(has(r.hint, "msDS-KeyVersionNumber"));

@@ -20,6 +20,7 @@
 #include "support/bindings.hpp"
 #include "support/harness.hpp"
 #include "util/base64.hpp"
+#include "util/errors.hpp"
 
 using authctx::decode::Value;
 using authctx::inspect::KeyDecryptor;
@@ -323,9 +324,9 @@ TEST_CASE("keys: AD salts and malformed key material", "[inspect][keys]") {
   CHECK_THROWS_WITH(keys.add_key_spec("nosuch:00"), Catch::Contains("unknown enctype 'nosuch'"));
   CHECK_THROWS_WITH(keys.add_key_spec("aes256-cts:zz"), Catch::Contains("not valid hexadecimal"));
   CHECK_THROWS_WITH(keys.add_key_spec("18:0011"), Catch::Contains("key is 32 bytes, this one is 2"));
-  CHECK_THROWS_AS(keys.add_keytab(kData + "no-such.keytab"), authctx::inspect::KeyFileError);
+  CHECK_THROWS_AS(keys.add_keytab(kData + "no-such.keytab"), authctx::util::Error);
   CHECK_THROWS_WITH(keys.add_keytab(kData + "no-such.keytab"), Catch::Contains("No such file or directory"));
-  CHECK_THROWS_AS(keys.add_keytab(kData + "mit_krb5_deleg_cb.json"), authctx::inspect::KeyFileError);
+  CHECK_THROWS_AS(keys.add_keytab(kData + "mit_krb5_deleg_cb.json"), authctx::util::Error);
   CHECK(keys.empty());
   keys.add_key_spec("rc4-hmac:00112233445566778899aabbccddeeff");
   CHECK(keys.describe()[0]["enctype"]["id"].as_int() == 23);

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <set>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/ad_directory.hpp"
 #include "lab/ad_knobs.hpp"
 #include "lab/samba_config.hpp"
@@ -100,8 +100,8 @@ TEST_CASE("lab samba: --enctypes names map to msDS-SupportedEncryptionTypes bits
   CHECK(lab::parse_supported_enctypes("RC4,aes256") == 0x14u);
   CHECK(lab::parse_supported_enctypes("aes128,aes256-cts-hmac-sha1-96") == 0x18u);
   CHECK_FALSE(lab::parse_supported_enctypes("default").has_value());
-  CHECK_THROWS_AS(lab::parse_supported_enctypes("aes512"), authctx::core::Error);
-  CHECK_THROWS_AS(lab::parse_supported_enctypes(","), authctx::core::Error);
+  CHECK_THROWS_AS(lab::parse_supported_enctypes("aes512"), authctx::util::Error);
+  CHECK_THROWS_AS(lab::parse_supported_enctypes(","), authctx::util::Error);
   const auto j = lab::supported_enctypes_json(0x1c);
   CHECK(j["value"] == 28);
   REQUIRE(j["enctypes"].size() == 3);
