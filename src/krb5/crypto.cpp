@@ -86,6 +86,16 @@ std::string canonical_principal(const Context& ctx, const std::string& principal
   return unparse(ctx.get(), p);
 }
 
+std::string default_keytab_path(const Context& ctx) {
+  char name[1024] = {};
+  if (krb5_kt_default_name(ctx.get(), name, sizeof name) != 0) return {};
+  std::string s = name;
+  for (const char* prefix : {"FILE:", "WRFILE:"}) {
+    if (s.rfind(prefix, 0) == 0) return s.substr(std::char_traits<char>::length(prefix));
+  }
+  return s.find(':') == std::string::npos || s.front() == '/' ? s : std::string();
+}
+
 std::vector<std::uint8_t> md5(const Context& ctx, std::span<const std::uint8_t> data) {
   if (data.size() > std::numeric_limits<unsigned int>::max()) return {};
   krb5_data in{};

@@ -58,6 +58,10 @@ std::string default_salt(const Context& ctx, const std::string& principal);
 // throws KrbError when it cannot be parsed (or there is no default realm to add).
 std::string canonical_principal(const Context& ctx, const std::string& principal);
 
+// The file behind the default keytab (KRB5_KTNAME or the library's default), without its
+// "FILE:"/"WRFILE:" prefix; empty when the default is not a file keytab.
+std::string default_keytab_path(const Context& ctx);
+
 // The unkeyed MD5 checksum (RFC 1321, MIT CKSUMTYPE_RSA_MD5) of data: what RFC 4121
 // §4.1.1.2 puts in the authenticator for channel bindings. Empty when unavailable.
 std::vector<std::uint8_t> md5(const Context& ctx, std::span<const std::uint8_t> data);

@@ -1,7 +1,9 @@
 // The PAC of an Active Directory lab (`authctx lab up --kdc samba`), decoded, against what
 // the domain controller itself reports (`samba-tool user show`, `group show`): alice's SID
-// and RID, her groups, her UPN, the domain SID. And `decode --keytab` on a live AD exchange:
-// the RC4 ticket opens with the lab keytab and carries the same PAC.
+// and RID, her groups, her UPN, the domain SID; decoded offline from the urn:mspac: name
+// attribute and live in the acceptor's view (its ticket: RC4 beside an AES session key, and
+// its PAC name attributes). And `decode --keytab` on the same exchange: the RC4 ticket opens
+// with the lab keytab and carries the same PAC.
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -80,6 +82,24 @@ TEST_CASE("samba pac: alice's PAC names the SID RID groups and UPN the domain co
   CHECK((*upn)["upn"] == "alice@ad.authctx.test");
   CHECK((*upn)["dns_domain_name"] == "AD.AUTHCTX.TEST");
   CHECK((*upn)["sid"] == alice_sid);
+
+  // Live: the acceptor's own view names the RC4 ticket beside its AES session key, and
+  // decodes the PAC name attributes in place.
+  const auto& acceptor = local_doc["acceptor"];
+  CHECK(acceptor["ticket"]["enctype"]["name"] == "arcfour-hmac");
+  CHECK(acceptor["ticket"]["session_key"]["enctype"]["name"] == "aes256-cts-hmac-sha1-96");
+  CHECK(acceptor["ticket"]["client"] == "alice@AD.AUTHCTX.TEST");
+  CHECK(acceptor["ticket"]["pac"]["user"] == "AUTHCTX\\alice");
+  CHECK(acceptor["ticket"]["pac"]["user_sid"] == alice_sid);
+  CHECK(acceptor["ticket"]["pac"]["upn"] == "alice@ad.authctx.test");
+  bool logon_info_seen = false;
+  for (const auto& a : acceptor["name_attributes"]) {
+    if (a["name"] != "urn:mspac:logon-info") continue;
+    logon_info_seen = true;
+    CHECK(a["decoded"]["user_id"] == rid);
+    CHECK(a["decoded"]["groups"][0]["sid"] == domain_users_sid);
+  }
+  CHECK(logon_info_seen);
 
   SECTION("the same exchange opened with the lab keytab: an RC4 ticket with that PAC inside") {
     authctx::test::TempDir dir;

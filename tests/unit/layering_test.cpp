@@ -27,7 +27,7 @@ const std::map<std::string, std::set<std::string>> k_links{
     {"json", {}},
     {"net", {"util"}},
     {"transport", {"net", "json", "util"}},
-    {"report", {"gss", "krb5", "decode", "json", "util"}},
+    {"report", {"gss", "krb5", "inspect", "decode", "json", "util"}},
     {"text", {"json"}},
     {"engine", {"report", "transport", "gss", "krb5", "json", "util"}},
     {"run", {"engine", "transport", "report", "net", "json", "util"}},
