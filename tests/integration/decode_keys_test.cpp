@@ -205,6 +205,28 @@ TEST_CASE("decode --keytab: a captured exchange shows the client the bindings ha
   CHECK(objects == 4);  // ticket session key, authenticator subkey, forwarded TGT key, AP-REP subkey
 }
 
+TEST_CASE("decode --keytab as text: who the user is, their groups, the ticket's enctype and the bindings hash",
+          "[integration][decode][keys]") {
+  const auto samba = run_authctx({"--format", "text", "--color", "never", "decode", "--keytab",
+                                  kData + "samba_http.keytab", kData + "samba_spnego_rc4.json"});
+  INFO(samba.out << samba.err);
+  REQUIRE(samba.exit_code == 0);
+  CHECK(samba.out.find("✔ decoded  opened 3 of 3 encrypted parts") != std::string::npos);
+  CHECK(samba.out.find("AP-REQ HTTP/localhost@AD.AUTHCTX.TEST rc4-hmac kvno 2") != std::string::npos);
+  CHECK(samba.out.find("opened ticket: alice@AD.AUTHCTX.TEST, session key aes256-cts") != std::string::npos);
+  CHECK(samba.out.find("PAC: AUTHCTX\\alice S-1-5-21-2724309713-1845307091-1617779520-1102; groups 513 (Domain "
+                       "Users) 1103 S-1-18-1; UPN alice@ad.authctx.test") != std::string::npos);
+  CHECK(samba.out.find("opened AP-REP: at ") != std::string::npos);
+  const auto mit = run_authctx({"--format", "text", "--color", "never", "decode", "--keytab", kData + "mit.keytab",
+                                kData + "mit_krb5_deleg_cb.json"});
+  REQUIRE(mit.exit_code == 0);
+  CHECK(mit.out.find("opened 4 of 5 encrypted parts") != std::string::npos);
+  CHECK(mit.out.find("bindings " + authctx::test::gss_bindings_md5_hex("authctx-test-bindings") +
+                     "; flags deleg mutual replay conf integ trans; delegated credentials") != std::string::npos);
+  CHECK(mit.out.find("not opened: the ticket is for krbtgt/AUTHCTX.TEST@AUTHCTX.TEST, kvno 1") != std::string::npos);
+  CHECK(mit.out.find("opened KRB-CRED: krbtgt/AUTHCTX.TEST@AUTHCTX.TEST for alice@AUTHCTX.TEST") != std::string::npos);
+}
+
 TEST_CASE("decode --keytab: a stale keytab exits 4 naming the kvno the ticket needs and the one held",
           "[integration][decode][keys]") {
   const auto r = run_authctx({"--format", "json", "decode", "--keytab", kData + "mit_stale.keytab",
