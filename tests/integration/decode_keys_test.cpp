@@ -106,8 +106,9 @@ std::string write_pcap(const TempDir& dir, const std::vector<std::vector<std::ui
   {
     std::ofstream out(text);
     for (const auto& m : messages) {
-      std::vector<std::uint8_t> record = {static_cast<std::uint8_t>(m.size() >> 24), static_cast<std::uint8_t>(m.size() >> 16),
-                                          static_cast<std::uint8_t>(m.size() >> 8), static_cast<std::uint8_t>(m.size())};
+      std::vector<std::uint8_t> record = {
+          static_cast<std::uint8_t>(m.size() >> 24), static_cast<std::uint8_t>(m.size() >> 16),
+          static_cast<std::uint8_t>(m.size() >> 8), static_cast<std::uint8_t>(m.size())};
       record.insert(record.end(), m.begin(), m.end());
       for (std::size_t off = 0; off < record.size(); off += 16) {
         char head[24];
@@ -135,8 +136,21 @@ std::string write_pcap(const TempDir& dir, const std::vector<std::vector<std::ui
 std::vector<std::vector<std::string>> tshark_fields(const std::string& pcap, const std::string& keytab,
                                                     const std::vector<std::string>& fields) {
   authctx::util::RunOptions o;
-  o.argv = {"tshark", "-r", pcap, "-o", "kerberos.decrypt:TRUE", "-o", "kerberos.file:" + keytab, "-T", "fields",
-            "-E", "occurrence=a", "-E", "aggregator=|", "-E", "separator=/t"};
+  o.argv = {"tshark",
+            "-r",
+            pcap,
+            "-o",
+            "kerberos.decrypt:TRUE",
+            "-o",
+            "kerberos.file:" + keytab,
+            "-T",
+            "fields",
+            "-E",
+            "occurrence=a",
+            "-E",
+            "aggregator=|",
+            "-E",
+            "separator=/t"};
   for (const auto& f : fields) o.argv.insert(o.argv.end(), {"-e", f});
   o.env = authctx::util::current_environment({{"HOME", pcap.substr(0, pcap.rfind('/'))}});
   const auto r = authctx::util::run(o);
@@ -217,6 +231,17 @@ TEST_CASE("decode --keytab as text: who the user is, their groups, the ticket's 
   CHECK(samba.out.find("PAC: AUTHCTX\\alice S-1-5-21-2724309713-1845307091-1617779520-1102; groups 513 (Domain "
                        "Users) 1103 S-1-18-1; UPN alice@ad.authctx.test") != std::string::npos);
   CHECK(samba.out.find("opened AP-REP: at ") != std::string::npos);
+  // The same from a captured HTTP header on stdin, as a service owner would paste it.
+  const std::string header =
+      "Authorization: Negotiate " + authctx::util::base64_encode(leg_bytes("samba_spnego_rc4.json", 0));
+  const auto pasted =
+      run_authctx({"--format", "json", "decode", "--keytab", kData + "samba_http.keytab"}, {}, header + "\n");
+  REQUIRE(pasted.exit_code == 0);
+  const auto pdoc = pasted.json();
+  CHECK(pdoc["tokens"][0]["form"] == "header");
+  const auto* li = find_type(pdoc, "mspac.logon_info");
+  REQUIRE(li != nullptr);
+  CHECK((*li)["user_id"] == 1102);
   const auto mit = run_authctx({"--format", "text", "--color", "never", "decode", "--keytab", kData + "mit.keytab",
                                 kData + "mit_krb5_deleg_cb.json"});
   REQUIRE(mit.exit_code == 0);
@@ -229,9 +254,9 @@ TEST_CASE("decode --keytab as text: who the user is, their groups, the ticket's 
 
 TEST_CASE("decode --keytab: a stale keytab exits 4 naming the kvno the ticket needs and the one held",
           "[integration][decode][keys]") {
-  const auto r = run_authctx({"--format", "json", "decode", "--keytab", kData + "mit_stale.keytab",
-                              kData + "mit_krb5_deleg_cb.json"},
-                             {{"KRB5_CONFIG", "/dev/null"}});
+  const auto r = run_authctx(
+      {"--format", "json", "decode", "--keytab", kData + "mit_stale.keytab", kData + "mit_krb5_deleg_cb.json"},
+      {{"KRB5_CONFIG", "/dev/null"}});
   REQUIRE(r.exit_code == 4);
   const std::string sentence =
       "the ticket is for host/localhost@AUTHCTX.TEST, kvno 2, aes256-cts-hmac-sha1-96; the keytab holds "
@@ -312,8 +337,8 @@ TEST_CASE("decode --keytab on a live lab exchange: bindings hash session key and
   CHECK(authctx::test::has((*cred)["ticket_info"][0]["flags"], "forwarded"));
 
   SECTION("a JSON Lines transcript of the same kind of run opens just as far") {
-    const auto jsonl = lab.run({"--format", "jsonl", "local", "--mech", "krb5", "--target", "host@localhost",
-                                "--messages", "0"});
+    const auto jsonl =
+        lab.run({"--format", "jsonl", "local", "--mech", "krb5", "--target", "host@localhost", "--messages", "0"});
     REQUIRE(jsonl.exit_code == 0);
     const std::string path = dir.path + "/run.jsonl";
     std::ofstream(path) << jsonl.out;
@@ -326,7 +351,8 @@ TEST_CASE("decode --keytab on a live lab exchange: bindings hash session key and
   }
 }
 
-TEST_CASE("decode --keytab agrees with tshark's decryption of the same exchange", "[integration][decode][keys][tshark]") {
+TEST_CASE("decode --keytab agrees with tshark's decryption of the same exchange",
+          "[integration][decode][keys][tshark]") {
   if (!have_tshark()) {
     WARN("tshark and text2pcap are not installed (scripts/lib.sh installs them)");
     std::exit(77);
@@ -336,11 +362,11 @@ TEST_CASE("decode --keytab agrees with tshark's decryption of the same exchange"
     const std::string exchange = "mit_krb5_deleg_cb.json";
     const std::string keytab = kData + "mit.keytab";
     const auto pcap = write_pcap(dir, {krb5_message(leg_bytes(exchange, 0)), krb5_message(leg_bytes(exchange, 1))});
-    const auto rows = tshark_fields(pcap, keytab,
-                                    {"kerberos.CNameString", "kerberos.crealm", "kerberos.keytype", "kerberos.authtime",
-                                     "kerberos.cusec", "kerberos.gssapi.bdn", "kerberos.gssapi.dlglen",
-                                     "kerberos.gssapi.checksum.flags.deleg", "kerberos.gssapi.checksum.flags.sequence",
-                                     "kerberos.pac.name", "kerberos.seq_number"});
+    const auto rows = tshark_fields(
+        pcap, keytab,
+        {"kerberos.CNameString", "kerberos.crealm", "kerberos.keytype", "kerberos.authtime", "kerberos.cusec",
+         "kerberos.gssapi.bdn", "kerberos.gssapi.dlglen", "kerberos.gssapi.checksum.flags.deleg",
+         "kerberos.gssapi.checksum.flags.sequence", "kerberos.pac.name", "kerberos.seq_number"});
     REQUIRE(rows.size() == 2);
     const auto doc = decode_with({"--keytab", keytab, kData + exchange});
     const auto& etp = *find_type(doc, "krb5.enc_ticket_part");
@@ -364,17 +390,17 @@ TEST_CASE("decode --keytab agrees with tshark's decryption of the same exchange"
     const std::string exchange = "samba_spnego_rc4.json";
     const std::string keytab = kData + "samba_http.keytab";
     const auto pcap = write_pcap(dir, {krb5_message(leg_bytes(exchange, 0))});
-    const auto rows = tshark_fields(pcap, keytab,
-                                    {"kerberos.etype", "kerberos.keytype", "netlogon.rid", "netlogon.group_rid",
-                                     "nt.sid", "netlogon.user_account_control", "kerberos.pac.upn.dns_name",
-                                     "netlogon.server"});
+    const auto rows =
+        tshark_fields(pcap, keytab,
+                      {"kerberos.etype", "kerberos.keytype", "netlogon.rid", "netlogon.group_rid", "nt.sid",
+                       "netlogon.user_account_control", "kerberos.pac.upn.dns_name", "netlogon.server"});
     REQUIRE(rows.size() == 1);
     const auto doc = decode_with({"--keytab", keytab, kData + exchange});
     const auto& etp = *find_type(doc, "krb5.enc_ticket_part");
     const auto& li = *find_type(doc, "mspac.logon_info");
     const auto& upn = *find_type(doc, "mspac.upn_dns_info");
     const auto& row = rows[0];
-    CHECK(first(row[0]) == "23");  // the ticket: RC4
+    CHECK(first(row[0]) == "23");                                                    // the ticket: RC4
     CHECK(first(row[1]) == std::to_string(etp["key"]["enctype"]["id"].get<int>()));  // its session key: AES
     CHECK(first(row[1]) == "18");
     CHECK(row[2] == std::to_string(li["user_id"].get<int>()));
