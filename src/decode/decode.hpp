@@ -9,13 +9,16 @@
 //   01 00, 04 04, ...   a raw krb5 GSS token (RFC 4121 §4.1 token IDs)
 //   0x6e, 0x7e, ...     a raw RFC 4120 message ([APPLICATION n]: AP-REQ, KRB-ERROR, ...)
 //   0x30 ...            a bare IAKERB-HEADER followed by a Kerberos message
+//   n 0 0 0 0 0 0 0     an MS-PAC PACTYPE (pac.hpp), when its buffer list fits
 // Anything else is {"type":"unknown","reason":...,"length":N}.
 //
 // Contract: never throws (other than std::bad_alloc), never reads outside the span, bounds
 // nesting depth, and on malformed input returns what it decoded before the problem plus a
 // "diagnostics" array whose offsets count from the first byte of the span given here.
 // Kerberos cipher bytes are never included, only their lengths; NTLM responses, MICs and
-// session keys appear only when Options::show_secrets is set.
+// session keys appear only when Options::show_secrets is set. With Options::decryptor,
+// the plaintext of what it opens is decoded under "decrypted"; offsets of diagnostics inside
+// a "decrypted" node count from the first byte of that plaintext, not of the token.
 //
 // Secret ranges: with Options::secret_ranges set, the decoder also lists where in the token
 // the bytes lie that let someone who captured the token attack a password or a key offline:
@@ -23,7 +26,8 @@
 // encrypted session key, the MIC, NTLM signatures' checksums), plus the Kerberos cipher
 // text made with the client's password-derived key (an AS-REQ's PA-ENC-TIMESTAMP and an
 // AS-REP's enc-part, which IAKERB carries inside GSS tokens). Blanking exactly those
-// ranges (redact_secrets) leaves a token that still decodes to the same structure.
+// ranges (redact_secrets) leaves a token that still decodes to the same structure. A
+// secret found inside decrypted plaintext (not bytes of the token) blanks the whole token.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +37,8 @@
 #include "decode/value.hpp"
 
 namespace authctx::decode {
+
+class Decryptor;  // decryptor.hpp
 
 struct SecretRange {
   std::size_t offset = 0;  // from the token's first byte
@@ -44,6 +50,9 @@ struct Options {
   bool show_secrets = false;  // include NTLM response/MIC/session-key bytes as hex
   // When set, receives the token's secret ranges (in the order found; they never overlap).
   std::vector<SecretRange>* secret_ranges = nullptr;
+  // When set, Kerberos encrypted parts are opened through it and their plaintext decoded
+  // ("decrypted", next to the part); see decryptor.hpp. Not owned.
+  Decryptor* decryptor = nullptr;
 };
 
 Value decode_token(std::span<const std::uint8_t> token, const Options& options = {});

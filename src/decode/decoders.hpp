@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "decode/decode.hpp"
+#include "decode/decryptor.hpp"
 #include "decode/der_reader.hpp"
 #include "decode/diagnostics.hpp"
 #include "decode/oids.hpp"
@@ -23,8 +24,10 @@ inline constexpr int kMaxTokenDepth = 12;
 struct Ctx {
   const Options* options;
   int depth = 0;
-  Bytes root{};  // the whole token given to decode_token: secret ranges are offsets into it
-  Ctx deeper() const { return Ctx{options, depth + 1, root}; }
+  Bytes root{};             // the whole token given to decode_token: secret ranges are offsets into it
+  bool in_tgs_req = false;  // an AP-REQ inside PA-TGS-REQ: its authenticator uses key usage 7
+  Ctx deeper() const { return Ctx{options, depth + 1, root, false}; }
+  Decryptor* decryptor() const { return options->decryptor; }
 };
 
 // {"type": type, "length": n}
