@@ -262,13 +262,12 @@ Bytes krb_error_token(const std::string& text, int error_code) {
   const Bytes s = bytes(text);
   // KRB-ERROR ::= [APPLICATION 30] SEQUENCE { pvno [0] 5, msg-type [1] 30, stime [4],
   //   susec [5], error-code [6], realm [9], sname [10], e-text [11] }
-  const Bytes body = cat({ctx_tag(0, der_int(5)), ctx_tag(1, der_int(30)),
-                          ctx_tag(4, der(0x18, bytes("20261126120000Z"))), ctx_tag(5, der_int(0)),
-                          ctx_tag(6, der_int(error_code)), ctx_tag(9, der(0x1b, s)),
-                          ctx_tag(10, der(0x30, cat({ctx_tag(0, der_int(2)),
-                                                     ctx_tag(1, der(0x30, cat({der(0x1b, bytes("host")),
-                                                                               der(0x1b, s)})))}))),
-                          ctx_tag(11, der(0x1b, s))});
+  const Bytes body =
+      cat({ctx_tag(0, der_int(5)), ctx_tag(1, der_int(30)), ctx_tag(4, der(0x18, bytes("20261126120000Z"))),
+           ctx_tag(5, der_int(0)), ctx_tag(6, der_int(error_code)), ctx_tag(9, der(0x1b, s)),
+           ctx_tag(10, der(0x30, cat({ctx_tag(0, der_int(2)),
+                                      ctx_tag(1, der(0x30, cat({der(0x1b, bytes("host")), der(0x1b, s)})))}))),
+           ctx_tag(11, der(0x1b, s))});
   const Bytes krb_error = der(0x7e, der(0x30, body));
   // RFC 2743 §3.1 framing with the krb5 mech OID, then TOK_ID 03 00 (RFC 4121 §4.1).
   const Bytes krb5_oid{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};

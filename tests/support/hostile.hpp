@@ -48,8 +48,8 @@ class HostileConn {
   std::optional<Record> read_record(Millis timeout = Millis(10000)) const;
   // Reads until the peer closes (true) or the timeout (false); what arrived goes to `got`.
   bool wait_closed(Millis timeout, Bytes* got = nullptr) const;
-  void reset();     // RST: SO_LINGER 0, then close
-  void close();     // FIN
+  void reset();  // RST: SO_LINGER 0, then close
+  void close();  // FIN
   void shutdown_write() const;
   int fd() const { return fd_; }
 
