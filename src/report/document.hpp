@@ -69,6 +69,16 @@ struct ContextView {
   std::optional<Json> delegated;                 // acceptor: the delegated credential
 };
 
+// When a session's phases ended (steady clock), for load summaries: the connection (set by
+// whoever opens it), the initiator's first step (which holds the KDC exchange when the
+// service ticket was not cached), the establishment, and the per-message round trips.
+struct Timing {
+  std::optional<SteadyClock::time_point> connected;
+  std::optional<double> first_initiator_step_ms;
+  std::optional<SteadyClock::time_point> established;
+  std::optional<double> messages_ms;
+};
+
 struct Document {
   std::string command;
   bool established = false;
@@ -89,6 +99,7 @@ struct Document {
   bool traced = false;  // --trace was given (then "trace" appears even when empty)
   SteadyClock::time_point started = SteadyClock::now();
   double elapsed_ms = 0;
+  Timing timing;
   Json transport;  // the channel's own object (files, stdio, ...); null: none
 };
 

@@ -18,6 +18,8 @@ class EventSink {
   virtual ~EventSink() = default;
   // One event as it happens; body holds the event's own keys.
   virtual void event(std::string_view name, const Json& body) = 0;
+  // Whether event() does anything: when not, the engine skips building the events' JSON.
+  virtual bool wants_events() const { return true; }
   // The finished document of one handshake (or summary).
   virtual void document(const Json& doc) = 0;
 };
@@ -27,6 +29,7 @@ class JsonSink final : public EventSink {
  public:
   JsonSink(std::FILE* out, bool pretty) : out_(out), pretty_(pretty) {}
   void event(std::string_view, const Json&) override {}
+  bool wants_events() const override { return false; }
   void document(const Json& doc) override;
 
  private:
@@ -47,6 +50,14 @@ class JsonlSink final : public EventSink {
   std::FILE* out_;
   std::string command_;
   std::string connection_;
+};
+
+// Drops everything (the runs of a load run whose documents are not kept).
+class NullSink final : public EventSink {
+ public:
+  void event(std::string_view, const Json&) override {}
+  void document(const Json&) override {}
+  bool wants_events() const override { return false; }
 };
 
 // Keeps everything in memory (tests, and drivers that post-process).
