@@ -68,8 +68,8 @@ Frame mic_frame(const Record& r) {
 }
 }  // namespace
 
-AuthctxChannel::AuthctxChannel(RecordStream& records, Role role, int messages, bool report)
-    : records_(records), role_(role), messages_(messages), report_(report) {}
+AuthctxChannel::AuthctxChannel(RecordStream& records, Role role, int messages, bool report, bool pipeline)
+    : records_(records), role_(role), messages_(messages), report_(report), pipeline_(pipeline) {}
 
 const ChannelTraits& AuthctxChannel::traits() const {
   static const ChannelTraits k_traits{MessagePlan::authctx, true, true};
@@ -84,6 +84,7 @@ void AuthctxChannel::open() {
     if (!report_) hello["report"] = false;
     write_json(records_, wire::hello, hello);
     server_hello_pending_ = true;
+    if (!pipeline_) take_server_hello();
     return;
   }
   const auto r = records_.read();

@@ -11,9 +11,10 @@
 // Either side may send ERROR instead of its next record and then close. An accepted frame
 // with a final token goes out as TOKEN then ACCEPTED. WRAP is one conf-requested byte then
 // the token; MIC is the message's 4-byte big-endian length, the message, then the MIC.
-// The client does not wait for the server's HELLO before its first token: it reads that
-// HELLO (or an ERROR refusing the session) before the server's first answer, so a
-// handshake costs the round trips its legs need and no more. A server still answers a
+// Over TCP (pipeline) the client does not wait for the server's HELLO before its first
+// token: it reads that HELLO (or an ERROR refusing the session) before the server's first
+// answer, so a handshake costs the round trips its legs need and no more. Over a folder the
+// client waits for the server's HELLO first, so nothing but its HELLO waits for a server. A server still answers a
 // client that waits for its HELLO first, and takes a BYE after N = 0 as before. A client
 // that does not need the acceptor's context view (a load run's later handshakes) says
 // "report": false, and ACCEPTED then carries "context": null.
@@ -26,8 +27,9 @@ namespace authctx::transport {
 class AuthctxChannel final : public Channel {
  public:
   // messages: the per-message rounds the initiator's HELLO announces; report: whether it
-  // asks for the acceptor's context view (both ignored by the acceptor).
-  AuthctxChannel(RecordStream& records, Role role, int messages = 0, bool report = true);
+  // asks for the acceptor's context view; pipeline: send the first token without waiting for
+  // the server's HELLO (all three ignored by the acceptor).
+  AuthctxChannel(RecordStream& records, Role role, int messages = 0, bool report = true, bool pipeline = false);
   const ChannelTraits& traits() const override;
   void open() override;
   Json send(const Frame& frame) override;
@@ -46,6 +48,7 @@ class AuthctxChannel final : public Channel {
   Role role_;
   int messages_;
   bool report_;
+  bool pipeline_;
   bool server_hello_pending_ = false;
   std::optional<int> announced_;
 };

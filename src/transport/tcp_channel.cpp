@@ -11,7 +11,7 @@ TcpChannel::TcpChannel(net::Socket& socket, Role role, const TcpOptions& options
   if (options.framing == Framing::gss_sample)
     inner_ = std::make_unique<SampleChannel>(records_, role);
   else
-    inner_ = std::make_unique<AuthctxChannel>(records_, role, options.messages, options.report);
+    inner_ = std::make_unique<AuthctxChannel>(records_, role, options.messages, options.report, true);
 }
 
 TcpChannel::~TcpChannel() {
