@@ -69,11 +69,12 @@ struct ContextView {
   std::optional<Json> delegated;                 // acceptor: the delegated credential
 };
 
-// When a session's phases ended (steady clock), for load summaries: the connection (set by
+// How long a session's phases took, for load summaries: making the connection (set by
 // whoever opens it), the initiator's first step (which holds the KDC exchange when the
-// service ticket was not cached), the establishment, and the per-message round trips.
+// service ticket was not cached), when the context was established, and the per-message
+// round trips.
 struct Timing {
-  std::optional<SteadyClock::time_point> connected;
+  std::optional<double> connect_ms;
   std::optional<double> first_initiator_step_ms;
   std::optional<SteadyClock::time_point> established;
   std::optional<double> messages_ms;

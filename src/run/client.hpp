@@ -28,7 +28,8 @@ struct ClientOutcome {
 ClientOutcome run_client(const ClientOptions& client, const engine::InitiatorOptions& init,
                          const engine::SessionOptions& session, report::EventSink& sink);
 
-// A connection per call: the channel factory for load runs over TCP.
-ChannelFactory tcp_channel_factory(const ClientOptions& client, int messages);
+// A connection per call: the channel factory for load runs over TCP (lazy: connecting when
+// first used). client must outlive the factory.
+ChannelFactory tcp_channel_factory(const ClientOptions& client, int messages, bool lazy);
 
 }  // namespace authctx::run

@@ -139,16 +139,17 @@ void Runner::one(int run, engine::InitiatorCredential& cred) {
   r.error = doc.error;
   r.established = doc.established && !doc.error;
   for (const auto& m : doc.messages) r.established = r.established && m.ok;
-  const auto opened = doc.timing.connected.value_or(doc.started);
-  if (doc.timing.connected) r.connect_ms = ms_between(doc.started, *doc.timing.connected);
+  r.connect_ms = doc.timing.connect_ms;
   const auto fetched = cred.fetched_ticket();
   r.kdc_known = fetched.has_value();
   r.kdc_request = fetched.value_or(false) || (doc.error && kdc_was_asked(*doc.error));
   if (r.kdc_request && doc.timing.first_initiator_step_ms) r.kdc_ms = doc.timing.first_initiator_step_ms;
   if (r.established && doc.timing.established)
-    r.context_ms = ms_between(opened, *doc.timing.established) - r.kdc_ms.value_or(0.0);
+    r.context_ms =
+        ms_between(doc.started, *doc.timing.established) - r.connect_ms.value_or(0.0) - r.kdc_ms.value_or(0.0);
   r.messages_ms = doc.timing.messages_ms;
-  if (first) slowest_ms_.store(std::max(slowest_ms_.load(), ms_between(doc.started, doc.timing.established.value_or(ended))));
+  if (first)
+    slowest_ms_.store(std::max(slowest_ms_.load(), ms_between(doc.started, doc.timing.established.value_or(ended))));
 
   const bool keep_failure = stats_.add(r);
   if (first || rec.detailed() || keep_failure) {

@@ -11,10 +11,10 @@
 // failure of each failure class are decoded and described; the others cost their
 // handshake and a few counters.
 //
-// Phases per run: connect (the factory), kdc (the initiator's first step, when it asked the
-// KDC for a ticket: a new ticket stored in the thread's cache, or an error from the KDC),
-// context (from the connection to the established context, the KDC exchange excluded;
-// established runs), messages (the per-message round trips), total (the whole run).
+// Phases per run: connect (the TCP connection), kdc (the initiator's first step, when it
+// asked the KDC for a ticket: a new ticket stored in the thread's cache, or an error from the
+// KDC), context (the run's start to the established context, connection and KDC exchange
+// excluded; established runs), messages (the per-message round trips), total (the whole run).
 // Progress: a line on stderr redrawn 4 times a second (progress_line, for a terminal) and a
 // "progress" event per second (progress_events, for JSON Lines).
 #pragma once
@@ -45,9 +45,11 @@ struct ChannelWishes {
   bool acceptor_report = true;
 };
 
-// Opens the channel for one handshake (a client's connection), naming the peer in
-// doc.peer and setting doc.timing.connected; throws util::Error of kind transport when it
-// cannot.
+// Makes the channel for one handshake (a client's connection). It may connect at once or
+// when the channel is first used (a load run: the initiator's first token is made before the
+// connection, which then lives only as long as the exchange); either way it names the peer in
+// doc.peer and sets doc.timing.connect_ms, and a failure to connect is a util::Error of kind
+// transport (from the factory, or from the channel's first send).
 using ChannelFactory =
     std::function<std::unique_ptr<transport::Channel>(report::Document& doc, const ChannelWishes& wishes)>;
 
