@@ -8,6 +8,7 @@
 #include "cli/handshake_result.hpp"
 #include "cli/load_options.hpp"
 #include "cli/network_options.hpp"
+#include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
 #include "run/client.hpp"
 #include "run/files.hpp"
@@ -25,6 +26,7 @@ struct ClientArgs {
   std::string record;
   LoadArgs load;
   int messages = 1;
+  PolicyArgs policy;
 };
 
 engine::SessionOptions session_options(const ClientArgs& args, const GlobalOptions& globals) {
@@ -34,7 +36,7 @@ engine::SessionOptions session_options(const ClientArgs& args, const GlobalOptio
   return session;
 }
 
-int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport) {
+int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport, PolicyRun& policy) {
   if (args.load.any())
     throw util::usage_error(
         "--count, --concurrency, --duration and --fresh-tickets need --connect: --files and --stdio run one handshake");
@@ -46,18 +48,19 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
   const auto init = to_initiator_options(args.initiator);
   const auto session = session_options(args, globals);
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), args.record));
   if (transport == Transport::files) {
     const transport::FilesOptions files{args.transport.files, args.network.timeout(), args.network.max_token_size};
-    return handshake_exit_code(run::run_files_client(files, init, session, *sink));
+    return policy.exit_code(handshake_exit_code(run::run_files_client(files, init, session, *sink)));
   }
   const auto stdio = stdio_options(args.transport, args.network, streams);
-  return handshake_exit_code(run::run_stdio_client(stdio, init, session, *sink));
+  return policy.exit_code(handshake_exit_code(run::run_stdio_client(stdio, init, session, *sink)));
 }
 
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   const auto transport = chosen_transport(args.transport, "--connect");
-  if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
+  PolicyRun policy(args.policy, globals, "client");
+  if (transport != Transport::tcp) return run_other_transport(args, globals, transport, policy);
   if (!args.record.empty() && args.load.any())
     throw util::usage_error("--record writes one handshake's document: use it without the load options");
   run::ClientOptions client;
@@ -68,10 +71,10 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   client.max_token_size = args.network.max_token_size;
   const auto init = to_initiator_options(args.initiator);
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), args.record));
   const auto outcome = run::run_client(client, init, session_options(args, globals), *sink);
   if (outcome.first_error) return error_exit_code(*outcome.first_error, client.load.has_value());
-  return outcome.all_established ? k_exit_ok : k_exit_auth_failed;
+  return policy.exit_code(outcome.all_established ? k_exit_ok : k_exit_auth_failed);
 }
 }  // namespace
 
@@ -84,6 +87,7 @@ void setup_client(CLI::App& app, App& shared) {
   args->transport.timeout = cmd->get_option("--timeout");
   add_transport_options(cmd, args->transport, "--connect");
   add_record_option(cmd, args->record);
+  add_policy_options(cmd, args->policy);
   add_load_options(cmd, args->load, "one connection each");
   cmd->add_option("--messages", args->messages, "Per-message round trips after establishment")
       ->check(CLI::Range(0, 1000))

@@ -6,6 +6,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/load_options.hpp"
+#include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
 #include "run/load.hpp"
 #include "run/local.hpp"
@@ -21,9 +22,11 @@ struct LocalOptions {
   std::string record;
   LoadArgs load;
   int messages = 1;
+  PolicyArgs policy;
 };
 
 int run_local(const LocalOptions& opts, const GlobalOptions& globals) {
+  PolicyRun policy(opts.policy, globals, "local");
   auto init_args = opts.initiator;
   auto acc_args = opts.acceptor;
   init_args.channel_bindings = opts.channel_bindings;
@@ -36,14 +39,14 @@ int run_local(const LocalOptions& opts, const GlobalOptions& globals) {
   if (!opts.record.empty() && opts.load.any())
     throw util::usage_error("--record writes one handshake's document: use it without the load options");
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "local"), opts.record);
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "local"), opts.record));
   if (const auto load = to_load_options(opts.load, globals)) {
     const auto outcome = run::run_load_local(*load, init, acc, session, *sink);
     if (outcome.first_error) return error_exit_code(*outcome.first_error, true);
-    return outcome.all_established ? k_exit_ok : k_exit_auth_failed;
+    return policy.exit_code(outcome.all_established ? k_exit_ok : k_exit_auth_failed);
   }
   const auto doc = run::run_local(init, acc, session, *sink);
-  return handshake_exit_code(doc);
+  return policy.exit_code(handshake_exit_code(doc));
 }
 }  // namespace
 
@@ -57,6 +60,7 @@ void setup_local(CLI::App& app, App& shared) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   add_record_option(cmd, opts->record);
+  add_policy_options(cmd, opts->policy);
   add_load_options(cmd, opts->load, "in memory, no network");
   cmd->callback([opts, &shared] {
     shared.command = "local";

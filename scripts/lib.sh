@@ -18,6 +18,10 @@ AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-js
   krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base)
 # The Active Directory lab (`lab up --kdc samba`): Samba's AD DC and ldb tools; ldapsearch with SASL GSSAPI for its LDAP signing test.
 AUTHCTX_PACKAGES+=(samba-ad-dc samba-ad-provision samba-dsdb-modules winbind ldb-tools ldap-utils libsasl2-modules-gssapi-mit)
+# --junit tests: xmllint checks the report; python3-junitparser reads it back as a CI reporter does.
+AUTHCTX_PACKAGES+=(libxml2-utils python3-junitparser)
+# tshark (and text2pcap): cross-check `decode --keytab` against Wireshark's Kerberos decryption.
+AUTHCTX_PACKAGES+=(tshark)
 
 authctx_install_missing() {
   local missing=()

@@ -51,6 +51,13 @@ bool describe_established(Recorder& rec, const Review& asked) {
 }
 }  // namespace
 
+report::AcceptorKeys acceptor_keys(const AcceptorOptions& acc) {
+  report::AcceptorKeys keys;
+  keys.keytab = acc.keytab;
+  if (acc.channel_bindings) keys.bindings = acc.channel_bindings->application_data;
+  return keys;
+}
+
 void drive_local(Recorder& rec, Party& initiator, Party& acceptor, const Review& asked) {
   LocalEnd ie(initiator, rec, false);
   LocalEnd ae(acceptor, rec, false);
@@ -120,9 +127,11 @@ void drive_server(Recorder& rec, Party& acceptor, transport::Channel& channel, c
   rec.trace(false);
 }
 
-void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc, const SharedCredentials& shared) {
+void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc,
+               const SharedCredentials& shared) {
   rec.doc().requested_mech = init.mech;
   rec.doc().target = init.target;
+  rec.doc().acceptor_keys = acceptor_keys(acc);
   auto acceptor = make_party<Acceptor>(rec, acc, shared.acceptor, Side::acceptor);
   auto initiator = acceptor ? make_party<Initiator>(rec, init, shared.initiator, Side::initiator) : nullptr;
   if (!acceptor || !initiator) {
@@ -152,6 +161,7 @@ void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel&
 
 void run_server(Recorder& rec, const AcceptorOptions& acc, transport::Channel& channel,
                 std::shared_ptr<const AcceptorCredential> shared) {
+  rec.doc().acceptor_keys = acceptor_keys(acc);
   std::unique_ptr<Acceptor> acceptor;
   transport_guarded(rec, [&] {
     channel.open();

@@ -22,6 +22,11 @@
 
 namespace authctx::engine {
 
+// What lets the document look inside the tickets an acceptor with these options receives
+// (its keytab and expected bindings: report/ticket_view.hpp); the run_* functions and
+// replay put it in the document.
+report::AcceptorKeys acceptor_keys(const AcceptorOptions& acc);
+
 // Credentials acquired once; null: each party acquires its own.
 struct SharedCredentials {
   const InitiatorCredential* initiator = nullptr;

@@ -22,6 +22,15 @@ class EventSink {
   virtual bool wants_events() const { return true; }
   // The finished document of one handshake (or summary).
   virtual void document(const Json& doc) = 0;
+  // Each run of a load run (`client`/`local --count N`, --duration), whose output is one
+  // summary document: only asked for when wants_run_documents() (the --expect/--junit policy
+  // sink in cli/ does); then every run is described in full, which costs speed. Called from
+  // one thread at a time, in the order runs finish.
+  virtual bool wants_run_documents() const { return false; }
+  virtual void run_document(int run, const Document& doc) {
+    (void)run;
+    (void)doc;
+  }
 };
 
 // Writes documents as JSON: pretty-printed when `pretty`, else one document per line.

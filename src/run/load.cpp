@@ -103,6 +103,7 @@ class Runner {
   std::atomic<double> slowest_ms_{0};
   std::atomic<bool> time_up_{false};
   std::mutex mutex_;
+  std::mutex sink_mutex_;  // run_document, from one worker at a time
   std::condition_variable done_cv_;
   int running_ = 0;
   std::uint64_t last_done_ = 0;
@@ -128,7 +129,9 @@ void Runner::one(int run, engine::InitiatorCredential& cred) {
     return false;
   };
   const bool first = run == 1;
-  engine::Recorder rec(doc, quiet, session_, first ? engine::Detail::full : engine::Detail::lean,
+  // A sink that judges every run (--expect, --junit) needs every run described.
+  const bool every = sink_.wants_run_documents();
+  engine::Recorder rec(doc, quiet, session_, first || every ? engine::Detail::full : engine::Detail::lean,
                        first ? engine::Recorder::Keeper{} : keeper);
   auto channel = run_one_(rec, cred, ChannelWishes{first});
   const auto ended = SteadyClock::now();
@@ -155,6 +158,10 @@ void Runner::one(int run, engine::InitiatorCredential& cred) {
   if (first || rec.detailed() || keep_failure) {
     auto j = finish_document(rec, channel.get());
     j["run"] = run;
+    if (every) {
+      const std::lock_guard lock(sink_mutex_);
+      sink_.run_document(run, doc);
+    }
     if (keep_failure) stats_.keep_failure(r.error ? r.error->cls : "not_established", j);
     if (first)
       stats_.keep_first(std::move(j));

@@ -9,7 +9,8 @@
 // ccache) and the acceptor credential is acquired once (`local`). Runs are recorded lean
 // (engine/recorder.hpp): only the first run, a run slower than all before it, and the first
 // failure of each failure class are decoded and described; the others cost their
-// handshake and a few counters.
+// handshake and a few counters; unless the sink judges every run (--expect, --junit:
+// EventSink::wants_run_documents), which then gets each run's full document.
 //
 // Phases per run: connect (the TCP connection), kdc (the initiator's first step, when it
 // asked the KDC for a ticket: a new ticket stored in the thread's cache, or an error from the
