@@ -66,6 +66,25 @@ bool kdc_was_asked(const report::ErrorReport& e) {
   return (code >= 1 && code <= 30) || (code >= 60 && code <= 100) || minor == -1765328228L;
 }
 
+// What one finished run counts for: its outcome and the time of each phase it went through.
+RunResult measure(int run, const report::Document& doc, std::optional<bool> fetched, SteadyClock::time_point ended) {
+  RunResult r;
+  r.run = run;
+  r.total_ms = ms_between(doc.started, ended);
+  r.error = doc.error;
+  r.established = doc.established && !doc.error;
+  for (const auto& m : doc.messages) r.established = r.established && m.ok;
+  r.connect_ms = doc.timing.connect_ms;
+  r.kdc_known = fetched.has_value();
+  r.kdc_request = fetched.value_or(false) || (doc.error && kdc_was_asked(*doc.error));
+  if (r.kdc_request && doc.timing.first_initiator_step_ms) r.kdc_ms = doc.timing.first_initiator_step_ms;
+  if (r.established && doc.timing.established)
+    r.context_ms =
+        ms_between(doc.started, *doc.timing.established) - r.connect_ms.value_or(0.0) - r.kdc_ms.value_or(0.0);
+  r.messages_ms = doc.timing.messages_ms;
+  return r;
+}
+
 // One handshake of a load run: fills the document through rec; returns the channel (if any)
 // so a kept document can describe it.
 using Session = std::function<std::unique_ptr<transport::Channel>(
@@ -136,21 +155,7 @@ void Runner::one(int run, engine::InitiatorCredential& cred) {
   auto channel = run_one_(rec, cred, ChannelWishes{first});
   const auto ended = SteadyClock::now();
 
-  RunResult r;
-  r.run = run;
-  r.total_ms = ms_between(doc.started, ended);
-  r.error = doc.error;
-  r.established = doc.established && !doc.error;
-  for (const auto& m : doc.messages) r.established = r.established && m.ok;
-  r.connect_ms = doc.timing.connect_ms;
-  const auto fetched = cred.fetched_ticket();
-  r.kdc_known = fetched.has_value();
-  r.kdc_request = fetched.value_or(false) || (doc.error && kdc_was_asked(*doc.error));
-  if (r.kdc_request && doc.timing.first_initiator_step_ms) r.kdc_ms = doc.timing.first_initiator_step_ms;
-  if (r.established && doc.timing.established)
-    r.context_ms =
-        ms_between(doc.started, *doc.timing.established) - r.connect_ms.value_or(0.0) - r.kdc_ms.value_or(0.0);
-  r.messages_ms = doc.timing.messages_ms;
+  const RunResult r = measure(run, doc, cred.fetched_ticket(), ended);
   if (first)
     slowest_ms_.store(std::max(slowest_ms_.load(), ms_between(doc.started, doc.timing.established.value_or(ended))));
 
@@ -222,6 +227,7 @@ LoadOutcome Runner::run() {
   const auto started = SteadyClock::now();
   last_tick_ = started;
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(threads));
   running_ = threads;
   for (int i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
   // The main thread only waits: for the workers, the duration's end, and the progress ticks

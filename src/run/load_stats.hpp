@@ -42,11 +42,12 @@ struct RunResult {
   std::optional<double> kdc_ms;  // the first initiator step, when it asked the KDC
   std::optional<double> context_ms;
   std::optional<double> messages_ms;
-  bool kdc_request = false;       // this handshake asked the KDC (a ticket stored, or a KDC error)
-  bool kdc_known = true;          // whether that could be told
+  bool kdc_request = false;  // this handshake asked the KDC (a ticket stored, or a KDC error)
+  bool kdc_known = true;     // whether that could be told
   std::optional<report::ErrorReport> error;
 };
 
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit move of json::Json members (as transport::Frame)
 class LoadStats {
  public:
   // Counts a run. Returns true when the run's document should be kept: the first failure of
@@ -65,7 +66,7 @@ class LoadStats {
   // The classes failed so far and their counts, most frequent first ("keytab_kvno_mismatch 3").
   std::string failure_text() const;
 
-  struct SummaryInput {
+  struct SummaryInput {  // NOLINT(bugprone-exception-escape): as LoadStats
     std::string command;
     json::Json requested_mech;
     int concurrency = 1;
