@@ -270,6 +270,14 @@ TEST_CASE("load: local --count gives the same summary in memory", "[load][local]
   CHECK(first["initiator"]["source_name"] == "alice@AUTHCTX.TEST");
   CHECK(first["acceptor"]["source_name"] == "alice@AUTHCTX.TEST");
   CHECK(first["messages"].size() == 6);
+  // The text view shows the same summary: the counts, the KDC requests and a row per phase.
+  const auto text = lab.run({"--format", "text", "--color", "never", "local", "--mech", "krb5", "--count", "40"});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("runs 40: 40 established, 0 failed  (concurrency 1, ended by count)") != std::string::npos);
+  CHECK(text.out.find("KDC requests 1") != std::string::npos);
+  CHECK(text.out.find("\n  context      40 ") != std::string::npos);
+  CHECK(text.out.find("\n  messages     40 ") != std::string::npos);
+  CHECK(text.out.find("\n  connect ") == std::string::npos);
   // A single handshake is still one full document.
   const auto one = lab.run({"local", "--mech", "krb5", "--format", "json"});
   REQUIRE(one.exit_code == 0);
