@@ -34,7 +34,8 @@ AcceptorCredential::AcceptorCredential(const AcceptorOptions& options, bool acqu
   if (!options.acceptor_name.empty()) {
     // "service@host" is host-based; anything with a '/' is a Kerberos principal name.
     const bool principal = options.acceptor_name.find('/') != std::string::npos;
-    name = gss::Name::import(options.acceptor_name, principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
+    name =
+        gss::Name::import(options.acceptor_name, principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
   }
   const std::map<std::string, std::string> no_store;
   if (!options.accept_mechs.empty()) {

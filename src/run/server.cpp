@@ -149,8 +149,8 @@ bool Gate::advance(Pending& p) {
       if (n < 0) return false;  // nothing more yet
       if (n == 0) {
         drop(p, util::transport_error("closed_early",
-                                      "the peer closed the connection before its first frame (" +
-                                          std::to_string(have) + " bytes received)",
+                                      "the peer closed the connection before its first frame (" + std::to_string(have) +
+                                          " bytes received)",
                                       "the peer gave up or is not an authctx client (a port check?)"));
         return true;
       }
@@ -187,10 +187,10 @@ void Gate::accept_waiting(net::Listener& listener) {
     // Usually the first record is in already (a client writes it with the connection).
     if (advance(p)) pending_.pop_back();
     if (pending_.size() > limit_) {  // a flood of silent connections: the oldest goes
-      drop(pending_.front(), util::transport_error("dropped",
-                                                   "dropped: " + std::to_string(limit_) +
-                                                       " connections were waiting for their first frame",
-                                                   "the server was flooded with silent connections"));
+      drop(pending_.front(),
+           util::transport_error(
+               "dropped", "dropped: " + std::to_string(limit_) + " connections were waiting for their first frame",
+               "the server was flooded with silent connections"));
       pending_.pop_front();
     }
   }
@@ -200,11 +200,11 @@ void Gate::expire() {
   const auto now = SteadyClock::now();
   while (!pending_.empty() && pending_.front().deadline <= now) {
     auto& p = pending_.front();
-    drop(p, util::transport_error("timeout",
-                                  "the peer sent no complete first frame within " +
-                                      std::to_string(first_record_.count()) + " ms (" +
-                                      std::to_string(p.received.size()) + " bytes received)",
-                                  "the peer is silent: check it speaks the same --framing"));
+    drop(p,
+         util::transport_error("timeout",
+                               "the peer sent no complete first frame within " + std::to_string(first_record_.count()) +
+                                   " ms (" + std::to_string(p.received.size()) + " bytes received)",
+                               "the peer is silent: check it speaks the same --framing"));
     pending_.pop_front();
   }
 }
@@ -243,8 +243,7 @@ void Gate::run() {
 }
 
 void Gate::close_all() {
-  for (auto& p : pending_)
-    drop(p, util::transport_error("aborted", "the connection was closed: shutting down"));
+  for (auto& p : pending_) drop(p, util::transport_error("aborted", "the connection was closed: shutting down"));
   pending_.clear();
 }
 }  // namespace
@@ -266,8 +265,7 @@ ServerOutcome run_server(const ServerOptions& server, const engine::AcceptorOpti
   try {
     credential = std::make_shared<engine::AcceptorCredential>(acceptor, true);
   } catch (const gss::GssError&) {
-  } catch (const util::Error&) {
-  }
+  } catch (const util::Error&) {}
   if (on_listening) on_listening(bound);
 
   LockedSink locked(sink);

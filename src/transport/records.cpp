@@ -87,8 +87,8 @@ bool SocketRecords::fill(std::size_t n, net::Clock::time_point deadline, bool at
       in_.resize(have);
       if (e.error_class() != "timeout") throw;
       throw util::transport_error(
-          "timeout", "timed out waiting for the peer (" + std::to_string(have) + " of " + std::to_string(n) +
-                         " bytes received)",
+          "timeout",
+          "timed out waiting for the peer (" + std::to_string(have) + " of " + std::to_string(n) + " bytes received)",
           "the peer is silent: check it is running and speaks the same --framing; raise --timeout");
     }
     in_.resize(have + got);
