@@ -293,3 +293,20 @@ TEST_CASE("load: the load options need a connection", "[load][usage]") {
   CHECK(r.json()["error"]["class"] == "usage");
   CHECK(r.err.find("--concurrency") != std::string::npos);
 }
+
+TEST_CASE("load: --expect checks every run of a load run and the summary tallies them", "[load][policy]") {
+  Lab lab;
+  const auto r = lab.run({"local", "--mech", "krb5", "--count", "12", "--concurrency", "2", "--messages", "0",
+                          "--expect", "mech=krb5", "--expect", "legs<=1", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 6);
+  const auto doc = r.json();
+  CHECK(doc["summary"]["established"] == 12);
+  REQUIRE(doc["expectations"].size() == 2);
+  CHECK(doc["expectations"][0]["ok"] == true);
+  CHECK(doc["expectations"][0]["runs"]["passed"] == 12);
+  CHECK(doc["expectations"][1]["ok"] == false);
+  CHECK(doc["expectations"][1]["runs"]["failed"] == 12);
+  CHECK(doc["expectations"][1]["actual"] == 2);
+  CHECK(doc["error"]["class"] == "expectation_failed");
+}
