@@ -1,10 +1,6 @@
 #include "engine/party.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "gss/inquire.hpp"
 #include "util/errors.hpp"
@@ -12,33 +8,20 @@
 #include "util/timefmt.hpp"
 
 namespace authctx::engine {
-namespace {
 
-// A keytab we cannot open is a set-up problem (exit 5), not an authentication failure:
-// MIT would only say "No key table entry found" later.
-void check_readable(const std::string& keytab, const char* option) {
-  std::string path = keytab;
-  if (path.rfind("FILE:", 0) == 0)
-    path = path.substr(5);
-  else if (path.find(':') != std::string::npos && path.front() != '/')
-    return;  // MEMORY:, KEYRING:, ...
-  const util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    const int err = errno;
-    throw util::setup_error(err == ENOENT ? "keytab_missing" : "keytab_unreadable",
-                            std::string("cannot read keytab ") + path + " (" + option + "): " + std::strerror(err),
-                            "check the path and its permissions; `klist -k " + path + "` lists what it holds");
+Initiator::Initiator(const InitiatorOptions& options, const InitiatorCredential* shared) : options_(options) {
+  if (shared != nullptr) {
+    target_ = &shared->target();
+    cred_ = shared->get();
+    if (cred_ != nullptr) return;
+  } else {
+    own_target_ = gss::Name::import(options_.target, gss::name_type(options_.target_type));
   }
-}
-}  // namespace
-
-Initiator::Initiator(const InitiatorOptions& options) : options_(options) {
-  if (!options_.client_keytab.empty()) check_readable(options_.client_keytab, "--client-keytab");
-  target_ = gss::Name::import(options_.target, gss::name_type(options_.target_type));
+  if (!options_.client_keytab.empty()) check_keytab_readable(options_.client_keytab, "--client-keytab");
   const gss::Oid mechs[] = {options_.mech};
   if (options_.password) {
     const auto user = gss::Name::import(options_.user, GSS_C_NT_USER_NAME);
-    cred_ = gss::Cred::acquire_with_password(user, *options_.password, gss::CredUsage::initiate, mechs);
+    own_cred_ = gss::Cred::acquire_with_password(user, *options_.password, gss::CredUsage::initiate, mechs);
   } else if (!options_.ccache.empty() || !options_.client_keytab.empty() || !options_.user.empty() ||
              !options_.neg_mechs.empty()) {
     std::map<std::string, std::string> store;
@@ -46,15 +29,16 @@ Initiator::Initiator(const InitiatorOptions& options) : options_(options) {
     if (!options_.client_keytab.empty()) store["client_keytab"] = options_.client_keytab;
     gss::Name user;
     if (!options_.user.empty()) user = gss::Name::import(options_.user, GSS_C_NT_USER_NAME);
-    cred_ = gss::Cred::acquire_from(user ? &user : nullptr, gss::CredUsage::initiate, mechs, store);
+    own_cred_ = gss::Cred::acquire_from(user ? &user : nullptr, gss::CredUsage::initiate, mechs, store);
   }
-  if (!options_.neg_mechs.empty() && cred_) cred_.set_neg_mechs(options_.neg_mechs);
+  if (!options_.neg_mechs.empty() && own_cred_) own_cred_.set_neg_mechs(options_.neg_mechs);
+  if (own_cred_) cred_ = &own_cred_;
 }
 
 gss::StepResult Initiator::step(std::span<const std::uint8_t> input) {
   gss::InitParams params;
-  params.cred = cred_ ? &cred_ : nullptr;
-  params.target = &target_;
+  params.cred = cred_;
+  params.target = target_;
   params.mech = options_.mech;
   params.req_flags = options_.req_flags;
   params.bindings = options_.channel_bindings ? &*options_.channel_bindings : nullptr;
@@ -68,12 +52,6 @@ report::ContextView Initiator::view() {
 }
 
 namespace {
-std::map<std::string, std::string> acceptor_store(const AcceptorOptions& options) {
-  std::map<std::string, std::string> store;
-  if (!options.keytab.empty()) store["keytab"] = options.keytab;
-  return store;
-}
-
 gss::Name acceptor_name(const AcceptorOptions& options) {
   if (options.acceptor_name.empty()) return {};
   // "service@host" is host-based; anything with a '/' is a Kerberos principal name.
@@ -82,19 +60,8 @@ gss::Name acceptor_name(const AcceptorOptions& options) {
 }
 }  // namespace
 
-Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
-  if (!options_.keytab.empty()) check_readable(options_.keytab, "--keytab");
-  const auto store = acceptor_store(options_);
-  const gss::Name name = acceptor_name(options_);
-  if (!options_.accept_mechs.empty()) {
-    // RFC 4178 §5: an acceptor restricts SPNEGO with GSS_Set_neg_mechs on a SPNEGO credential.
-    const gss::Oid spnego[] = {gss::spnego_oid()};
-    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, spnego, store);
-    cred_.set_neg_mechs(options_.accept_mechs);
-  } else if (!store.empty() || name) {
-    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, {}, store);
-  }
-}
+Acceptor::Acceptor(const AcceptorOptions& options, std::shared_ptr<const AcceptorCredential> shared)
+    : options_(options), cred_(shared ? std::move(shared) : std::make_shared<AcceptorCredential>(options, false)) {}
 
 // IAKERB (draft-ietf-kitten-iakerb) is not among the mechanisms a default credential covers:
 // MIT marks it GSS_C_MA_NOT_DFLT_MECH, so neither GSS_C_NO_CREDENTIAL nor a credential
@@ -102,19 +69,20 @@ Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
 // gss_accept_sec_context fails with GSS_S_NO_CRED before the mechanism sees the token
 // (MIT gss-server -iakerb acquires its credential for IAKERB explicitly). A context whose
 // first token is an IAKERB initial context token therefore gets its own credential for
-// IAKERB, with the same name and keytab, for all its steps. Acquired only then, so every
+// IAKERB, with the same name, for all its steps (a --keytab is registered with the krb5
+// mechanism, IAKERB's too, by AcceptorCredential). Acquired only then, so every
 // other mechanism keeps the credential it had.
 const gss::Cred* Acceptor::credential_for(std::span<const std::uint8_t> first_token) {
   if (options_.accept_mechs.empty()) {
     if (const auto mech = gss::initial_token_mech(first_token); mech && *mech == gss::iakerb_oid()) {
-      const auto store = acceptor_store(options_);
+      const std::map<std::string, std::string> no_store;
       const gss::Name name = acceptor_name(options_);
       const gss::Oid iakerb[] = {gss::iakerb_oid()};
-      iakerb_cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, iakerb, store);
+      iakerb_cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, iakerb, no_store);
       return &iakerb_cred_;
     }
   }
-  return cred_ ? &cred_ : nullptr;
+  return cred_->get();
 }
 
 gss::StepResult Acceptor::step(std::span<const std::uint8_t> input) {

@@ -92,7 +92,8 @@ constexpr Key k_hello[] = {{"protocol", k_str, {}, 0, {}, true},
                            {"session", k_str},
                            {"timeout_seconds", k_num},
                            {"host", k_str},
-                           {"pid", k_int}};
+                           {"pid", k_int},
+                           {"report", k_bool}};
 constexpr Key k_error_body[] = {{"error", k_obj, k_error, 0, {}, true}, {"token_base64", k_str | k_null}};
 constexpr Key k_accepted[] = {{"established", k_bool}, {"context", k_obj | k_null, k_context}};
 constexpr Key k_check[] = {{"kind", k_str, {}, 0, {}, true, "wrap|mic"},
