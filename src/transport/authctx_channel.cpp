@@ -104,7 +104,9 @@ void AuthctxChannel::take_server_hello() {
     const auto refusal = error_frame(r);
     const auto& message = refusal.body.contains("message") ? refusal.body["message"].get_ref<const std::string&>()
                                                            : std::string("no reason given");
-    throw util::transport_error("peer_refused", "the server refused the session: " + message,
+    // The peer's class (server_busy, ...) in the message: ours is peer_refused.
+    const std::string cls = refusal.body.contains("class") ? " (" + refusal.body["class"].get<std::string>() + ")" : "";
+    throw util::transport_error("peer_refused", "the server refused the session" + cls + ": " + message,
                                 "the server's own output says why");
   }
   if (r.type != wire::hello) unexpected(r, "HELLO");

@@ -30,9 +30,9 @@ using Shape = std::span<const Key>;
 struct Key {
   const char* name;
   unsigned kinds;
-  Shape object{};          // when the value is an object: its shape
-  unsigned items = 0;      // when the value is an array: what each element may be
-  Shape item_object{};     // ... and the shape of elements that are objects
+  Shape object{};       // when the value is an object: its shape
+  unsigned items = 0;   // when the value is an array: what each element may be
+  Shape item_object{};  // ... and the shape of elements that are objects
   bool required = false;
   const char* one_of = nullptr;  // a string value must be one of these ('|'-separated)
 };
@@ -65,9 +65,12 @@ constexpr Key k_attribute[] = {{"name", k_str},
                                {"value_lengths", k_arr, {}, k_uint},
                                {"display_values", k_arr, {}, k_str},
                                {"values_base64", k_arr, {}, k_str}};
-constexpr Key k_delegated[] = {{"principal", k_str | k_null}, {"lifetime_seconds", k_uint},
-                               {"expires_at", k_str | k_null}, {"stored_in", k_str | k_null},
-                               {"error", k_str},           {"store_error", k_str}};
+constexpr Key k_delegated[] = {{"principal", k_str | k_null},
+                               {"lifetime_seconds", k_uint},
+                               {"expires_at", k_str | k_null},
+                               {"stored_in", k_str | k_null},
+                               {"error", k_str},
+                               {"store_error", k_str}};
 constexpr Key k_context[] = {{"source_name", k_str | k_null},
                              {"target_name", k_str | k_null},
                              {"source_name_type", k_obj | k_null, k_name_type},
@@ -86,14 +89,9 @@ constexpr Key k_context[] = {{"source_name", k_str | k_null},
                              {"name_attributes", k_arr, {}, k_obj, k_attribute},
                              {"delegated_credentials", k_obj | k_null, k_delegated}};
 
-constexpr Key k_hello[] = {{"protocol", k_str, {}, 0, {}, true},
-                           {"messages", k_uint},
-                           {"server", k_str},
-                           {"session", k_str},
-                           {"timeout_seconds", k_num},
-                           {"host", k_str},
-                           {"pid", k_int},
-                           {"report", k_bool}};
+constexpr Key k_hello[] = {
+    {"protocol", k_str, {}, 0, {}, true}, {"messages", k_uint}, {"server", k_str}, {"session", k_str},
+    {"timeout_seconds", k_num},           {"host", k_str},      {"pid", k_int},    {"report", k_bool}};
 constexpr Key k_error_body[] = {{"error", k_obj, k_error, 0, {}, true}, {"token_base64", k_str | k_null}};
 constexpr Key k_accepted[] = {{"established", k_bool}, {"context", k_obj | k_null, k_context}};
 constexpr Key k_check[] = {{"kind", k_str, {}, 0, {}, true, "wrap|mic"},
@@ -187,7 +185,8 @@ void check_value(const Json& v, const Key& key, const std::string& path, std::st
     std::size_t i = 0;
     for (const auto& item : v) {
       const auto item_path = path + "[" + std::to_string(i++) + "]";
-      if (!matches(item, key.items)) fail(what, item_path + " is " + kind_name(item) + ", expected " + expected(key.items));
+      if (!matches(item, key.items))
+        fail(what, item_path + " is " + kind_name(item) + ", expected " + expected(key.items));
       if (item.is_object() && !key.item_object.empty()) check_shape(item, key.item_object, item_path + ".", what);
     }
   }

@@ -145,7 +145,6 @@ class BufferRecords final : public RecordStream {
   std::vector<Record> written_;
 };
 
-
 // A record type as text for messages: "0xa5".
 std::string type_text(std::uint8_t type);
 
