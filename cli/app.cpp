@@ -11,6 +11,7 @@
 #include "report/error.hpp"
 #include "util/errors.hpp"
 #include "util/files.hpp"
+#include "util/printable.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -36,8 +37,8 @@ int report_error(App& shared, const report::ErrorReport& error, int code) {
   } catch (const std::exception&) {
     // The output itself may be what failed (unwritable --output): stderr still speaks.
   }
-  std::cerr << "authctx: " << error.message;
-  if (!error.hint.empty()) std::cerr << " (" << error.hint << ")";
+  std::cerr << "authctx: " << util::printable(error.message);
+  if (!error.hint.empty()) std::cerr << " (" << util::printable(error.hint) << ")";
   std::cerr << "\n";
   return code;
 }

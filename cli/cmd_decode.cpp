@@ -28,6 +28,7 @@
 #include "krb5/handles.hpp"
 #include "report/decoded_json.hpp"
 #include "util/errors.hpp"
+#include "util/printable.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -124,7 +125,7 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
   doc["error"] = {{"stage", "decode"},  {"major", nullptr}, {"minor", nullptr},
                   {"message", message}, {"class", cls},     {"hint", hint}};
   write_document(globals, doc);
-  std::cerr << "authctx: " << message << "\n";
+  std::cerr << "authctx: " << util::printable(message) << "\n";
   return k_exit_undecodable;
 }
 

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <string_view>
 
+#include "json/json.hpp"
 #include "util/files.hpp"
 
 namespace authctx::cli {
@@ -61,8 +62,9 @@ void add_leg(std::vector<FoundToken>& out, const std::string& source, const nloh
 // authctx's own JSON: a document's legs, or one JSON Lines event. Returns false when text
 // is not one of those.
 bool add_authctx_json(std::vector<FoundToken>& out, const std::string& source, std::string_view text) {
-  const auto doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || doc.value("schema", std::string()) != "authctx/1") return false;
+  const auto doc = json::parse(text);  // bounded depth: the file may come from anywhere
+  // A "schema" of another type is not ours (value() would throw on it).
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("schema") || doc["schema"] != "authctx/1") return false;
   if (doc.contains("event") && doc["event"].is_string()) {
     // A transcript line: the "leg" events carry the tokens; the closing "result" event
     // repeats them, so every other event is skipped.

@@ -3,19 +3,23 @@
 #include <iostream>
 
 #include "cli/exit_codes.hpp"
+#include "util/printable.hpp"
 
 namespace authctx::cli {
 
+// Messages, classes and hints may carry a peer's text: stderr gets them through
+// util::printable, as the text view does.
 int error_exit_code(const report::ErrorReport& e, bool summary) {
+  using util::printable;
   std::cerr << "authctx: " << (summary ? "a run failed: " : "");
   if (e.transport) {
-    std::cerr << "transport failure: " << e.message << " [" << e.cls << "]";
+    std::cerr << "transport failure: " << printable(e.message) << " [" << printable(e.cls) << "]";
   } else {
     std::cerr << "authentication failed";
     if (e.side) std::cerr << " on the " << report::side_name(*e.side) << " side";
-    std::cerr << " at " << e.stage << ": " << e.message << " [" << e.cls << "]";
+    std::cerr << " at " << printable(e.stage) << ": " << printable(e.message) << " [" << printable(e.cls) << "]";
   }
-  if (!e.hint.empty()) std::cerr << "; next: " << e.hint;
+  if (!e.hint.empty()) std::cerr << "; next: " << printable(e.hint);
   std::cerr << "\n";
   return e.transport ? k_exit_transport : k_exit_auth_failed;
 }
@@ -30,8 +34,8 @@ int handshake_exit_code(const report::Document& doc) {
   if (doc.error) return error_exit_code(*doc.error, false);
   for (const auto& m : doc.messages) {
     if (!m.ok) {
-      std::cerr << "authctx: per-message check " << m.kind << " " << report::direction_name(m.direction)
-                << " failed: " << m.error << "\n";
+      std::cerr << "authctx: per-message check " << util::printable(m.kind) << " "
+                << report::direction_name(m.direction) << " failed: " << util::printable(m.error) << "\n";
       return k_exit_auth_failed;
     }
   }

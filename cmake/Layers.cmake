@@ -18,6 +18,8 @@ function(authctx_library name)
   target_include_directories(${target} PUBLIC ${include_root})
   target_link_libraries(${target} PUBLIC ${ARG_LINKS} authctx_sanitizers PRIVATE authctx_warnings)
   authctx_tidy(${target} ${name})
+  # Every library, for what links them all (the fuzz targets, tests/fuzz).
+  set_property(GLOBAL APPEND PROPERTY AUTHCTX_LIBRARIES ${target})
 endfunction()
 
 # The sources of the calling folder (every .cpp directly in it).

@@ -18,6 +18,9 @@ AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-js
   krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base)
 # The Active Directory lab (`lab up --kdc samba`): Samba's AD DC and ldb tools; ldapsearch with SASL GSSAPI for its LDAP signing test.
 AUTHCTX_PACKAGES+=(samba-ad-dc samba-ad-provision samba-dsdb-modules winbind ldb-tools ldap-utils libsasl2-modules-gssapi-mit)
+# The sanitizer run and the libFuzzer targets (scripts/test's asan part, scripts/fuzz): clang 14 with its ASan/UBSan/libFuzzer runtimes.
+AUTHCTX_PACKAGES+=(clang-14 libclang-rt-14-dev llvm-14)
+AUTHCTX_ASAN_BUILD=${AUTHCTX_ASAN_BUILD:-$AUTHCTX_ROOT/build-asan}
 # --junit tests: xmllint checks the report; python3-junitparser reads it back as a CI reporter does.
 AUTHCTX_PACKAGES+=(libxml2-utils python3-junitparser)
 # tshark (and text2pcap): cross-check `decode --keytab` against Wireshark's Kerberos decryption.

@@ -1,7 +1,9 @@
 // Top-level detection and the RFC 2743 §3.1 InitialContextToken framing.
 #include "decode/decode.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "decode/decoders.hpp"
 #include "decode/pac.hpp"
@@ -24,7 +26,24 @@ Value unknown_node(std::string_view reason, std::size_t length) {
   return v;
 }
 
-Value secret_bytes(Bytes data, const Ctx& ctx) {
+void note_secret(Bytes data, const Ctx& ctx) {
+  auto* out = ctx.options->secret_ranges;
+  if (out == nullptr || data.empty()) return;
+  const auto* begin = ctx.root.data();
+  const auto* end = begin + ctx.root.size();
+  // std::less gives a total order on pointers, so comparing unrelated ones is defined.
+  const std::less<const std::uint8_t*> before;
+  if (begin == nullptr || before(data.data(), begin) || before(end, data.data() + data.size())) {
+    out->push_back(SecretRange{0, ctx.root.size()});
+    return;
+  }
+  out->push_back(SecretRange{static_cast<std::size_t>(data.data() - begin), data.size()});
+}
+
+Value secret_bytes(Bytes data, const Ctx& ctx) { return secret_bytes(data, ctx, data); }
+
+Value secret_bytes(Bytes data, const Ctx& ctx, Bytes sensitive) {
+  note_secret(sensitive, ctx);
   Value v = Value::object();
   v.set("length", data.size());
   if (ctx.options->show_secrets) {
@@ -117,8 +136,40 @@ Value decode_initial_context_token(Bytes data, std::size_t base, const Ctx& ctx)
 }
 
 Value decode_token(std::span<const std::uint8_t> token, const Options& options) {
-  const Ctx ctx{&options, 0};
+  const Ctx ctx{&options, 0, token};
   return decode_any(token, 0, ctx, Mech::unknown);
+}
+
+std::vector<SecretRange> secret_ranges(std::span<const std::uint8_t> token) {
+  std::vector<SecretRange> ranges;
+  Options options;
+  options.secret_ranges = &ranges;
+  (void)decode_token(token, options);
+  return merge_ranges(std::move(ranges));
+}
+
+std::vector<SecretRange> merge_ranges(std::vector<SecretRange> ranges) {
+  std::sort(ranges.begin(), ranges.end(),
+            [](const SecretRange& a, const SecretRange& b) { return a.offset < b.offset; });
+  std::vector<SecretRange> merged;
+  for (const auto& r : ranges) {
+    if (!merged.empty() && r.offset <= merged.back().offset + merged.back().length) {
+      merged.back().length = std::max(merged.back().length, r.offset + r.length - merged.back().offset);
+    } else {
+      merged.push_back(r);
+    }
+  }
+  return merged;
+}
+
+std::vector<std::uint8_t> redact_secrets(std::span<const std::uint8_t> token, const std::vector<SecretRange>& ranges) {
+  std::vector<std::uint8_t> out(token.begin(), token.end());
+  for (const auto& r : ranges) {
+    if (r.offset >= out.size()) continue;
+    const auto n = std::min(r.length, out.size() - r.offset);
+    std::fill_n(out.begin() + static_cast<std::ptrdiff_t>(r.offset), n, std::uint8_t{0});
+  }
+  return out;
 }
 
 }  // namespace authctx::decode

@@ -19,9 +19,20 @@
 // session keys appear only when Options::show_secrets is set. With Options::decryptor,
 // the plaintext of what it opens is decoded under "decrypted"; offsets of diagnostics inside
 // a "decrypted" node count from the first byte of that plaintext, not of the token.
+//
+// Secret ranges: with Options::secret_ranges set, the decoder also lists where in the token
+// the bytes lie that let someone who captured the token attack a password or a key offline:
+// every field it redacts (NTLM LM/NT responses, NTLMv2 proofs and client challenges, the
+// encrypted session key, the MIC, NTLM signatures' checksums), plus the Kerberos cipher
+// text made with the client's password-derived key (an AS-REQ's PA-ENC-TIMESTAMP and an
+// AS-REP's enc-part, which IAKERB carries inside GSS tokens). Blanking exactly those
+// ranges (redact_secrets) leaves a token that still decodes to the same structure. A
+// secret found inside decrypted plaintext (not bytes of the token) blanks the whole token.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "decode/value.hpp"
 
@@ -29,13 +40,29 @@ namespace authctx::decode {
 
 class Decryptor;  // decryptor.hpp
 
+struct SecretRange {
+  std::size_t offset = 0;  // from the token's first byte
+  std::size_t length = 0;
+  friend bool operator==(const SecretRange&, const SecretRange&) = default;
+};
+
 struct Options {
   bool show_secrets = false;  // include NTLM response/MIC/session-key bytes as hex
+  // When set, receives the token's secret ranges (in the order found; they never overlap).
+  std::vector<SecretRange>* secret_ranges = nullptr;
   // When set, Kerberos encrypted parts are opened through it and their plaintext decoded
   // ("decrypted", next to the part); see decryptor.hpp. Not owned.
   Decryptor* decryptor = nullptr;
 };
 
 Value decode_token(std::span<const std::uint8_t> token, const Options& options = {});
+
+// The secret ranges of a token (see above), merged and sorted.
+std::vector<SecretRange> secret_ranges(std::span<const std::uint8_t> token);
+// Ranges as Options::secret_ranges collected them, merged and sorted.
+std::vector<SecretRange> merge_ranges(std::vector<SecretRange> ranges);
+
+// A copy of the token with every secret range set to zero bytes.
+std::vector<std::uint8_t> redact_secrets(std::span<const std::uint8_t> token, const std::vector<SecretRange>& ranges);
 
 }  // namespace authctx::decode

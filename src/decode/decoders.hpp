@@ -24,16 +24,22 @@ inline constexpr int kMaxTokenDepth = 12;
 struct Ctx {
   const Options* options;
   int depth = 0;
+  Bytes root{};             // the whole token given to decode_token: secret ranges are offsets into it
   bool in_tgs_req = false;  // an AP-REQ inside PA-TGS-REQ: its authenticator uses key usage 7
-  Ctx deeper() const { return Ctx{options, depth + 1, false}; }
+  Ctx deeper() const { return Ctx{options, depth + 1, root, false}; }
   Decryptor* decryptor() const { return options->decryptor; }
 };
 
 // {"type": type, "length": n}
 Value make_node(std::string_view type, std::size_t length);
 Value unknown_node(std::string_view reason, std::size_t length);
-// {"length": n} plus "hex" when show_secrets, else "redacted": true.
+// {"length": n} plus "hex" when show_secrets, else "redacted": true. Notes data as a secret
+// range, or only `sensitive` (a part of data) when given.
 Value secret_bytes(Bytes data, const Ctx& ctx);
+Value secret_bytes(Bytes data, const Ctx& ctx, Bytes sensitive);
+// Notes bytes (a span into ctx.root) as a secret range without describing them; a span
+// outside the root (never expected) marks the whole token secret, so nothing leaks.
+void note_secret(Bytes data, const Ctx& ctx);
 
 // Auto-detects the form (see decode.hpp); `hint` is the mechanism the surrounding token
 // says this is, used when the bytes alone are ambiguous.

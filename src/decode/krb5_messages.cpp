@@ -182,9 +182,10 @@ void decode_kdc_rep(DerReader& s, Value& node, std::int64_t msg_type, const Ctx&
   if (s.field(5, f, "ticket", true)) node.set("ticket", read_ticket(f, ctx));
   if (s.field(6, f, "enc-part", true)) {
     // AS-REP: in the client's long-term key (§5.4.2, usage 3); TGS-REP: in the TGT session
-    // key (usage 8) or the TGS-REQ authenticator's subkey (usage 9).
-    EncryptedData enc = read_encrypted_data_parts(f, "enc-part");
+    // key (usage 8) or the TGS-REQ authenticator's subkey (usage 9). An AS-REP's cipher,
+    // in the client's password-derived key, is a secret range.
     const bool as_rep = msg_type == 11;
+    EncryptedData enc = read_encrypted_data_parts(f, "enc-part", as_rep ? &ctx : nullptr);
     const std::string client = as_rep ? node["cname"].as_string() + "@" + node["crealm"].as_string() : std::string();
     open_encrypted(enc, as_rep ? KeyUsage::as_rep : KeyUsage::tgs_rep_session, client, ctx, decode_enc_kdc_rep_part);
     node.set("enc_part", std::move(enc.node));

@@ -68,7 +68,7 @@ void read_principal(DerReader& r, Value& out, std::string_view key) {
   if (have_type) out.set(key_name(key) + "_type", name_type_value(name_type));
 }
 
-EncryptedData read_encrypted_data_parts(DerReader& r, std::string_view what) {
+EncryptedData read_encrypted_data_parts(DerReader& r, std::string_view what, const Ctx* secret_of) {
   // §5.2.9 EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING }
   EncryptedData out;
   Value& v = out.node;
@@ -89,6 +89,7 @@ EncryptedData read_encrypted_data_parts(DerReader& r, std::string_view what) {
   if (s.field(2, f, "cipher", true)) {
     if (auto c = der_read_octets(f, "cipher")) {
       v.set("cipher_length", c->contents.size());
+      if (secret_of != nullptr) note_secret(c->contents, *secret_of);
       out.cipher = c->contents;
       out.ok = have_etype;
     }
@@ -97,7 +98,9 @@ EncryptedData read_encrypted_data_parts(DerReader& r, std::string_view what) {
   return out;
 }
 
-Value read_encrypted_data(DerReader& r, std::string_view what) { return read_encrypted_data_parts(r, what).node; }
+Value read_encrypted_data(DerReader& r, std::string_view what, const Ctx* secret_of) {
+  return read_encrypted_data_parts(r, what, secret_of).node;
+}
 
 Value read_ticket(DerReader& r, const Ctx& ctx) {
   // §5.3 Ticket ::= [APPLICATION 1] SEQUENCE { tkt-vno [0] INTEGER (5), realm [1] Realm,
@@ -172,8 +175,11 @@ void decode_padata_value(std::int64_t type, const Tlv& value, Value& out, DerRea
       out.set("ap_req", decode_krb5_message(value.contents, value.contents_offset, inner));
     }
       break;
-    case 2:  // PA-ENC-TIMESTAMP: EncryptedData (§5.2.7.2)
-    case 138:  // PA-ENCRYPTED-CHALLENGE: EncryptedData (RFC 6113 §5.4.6)
+    case 2:  // PA-ENC-TIMESTAMP: EncryptedData (§5.2.7.2) in the client's password-derived key,
+             // so a captured one can be attacked offline like an NTLM response
+      out.set("encrypted_data", read_encrypted_data(r, "padata-value", &ctx));
+      break;
+    case 138:  // PA-ENCRYPTED-CHALLENGE: EncryptedData (RFC 6113 §5.4.6), keyed with the FAST armor
       out.set("encrypted_data", read_encrypted_data(r, "padata-value"));
       break;
     case 3:  // PA-PW-SALT: the salt itself (§5.2.7.3)

@@ -21,6 +21,8 @@ namespace authctx::decode {
 void read_principal(DerReader& r, Value& out, std::string_view key);
 
 // An EncryptedData's node ({"etype", "kvno", "cipher_length"}) and what opening it needs.
+// secret_of: when given, the cipher text is noted as a secret range (note_secret): cipher
+// made with the client's password-derived key.
 struct EncryptedData {
   Value node;
   bool ok = false;  // etype and cipher were read
@@ -28,8 +30,8 @@ struct EncryptedData {
   std::optional<std::int64_t> kvno;
   Bytes cipher;
 };
-EncryptedData read_encrypted_data_parts(DerReader& r, std::string_view what);
-Value read_encrypted_data(DerReader& r, std::string_view what);
+EncryptedData read_encrypted_data_parts(DerReader& r, std::string_view what, const Ctx* secret_of = nullptr);
+Value read_encrypted_data(DerReader& r, std::string_view what, const Ctx* secret_of = nullptr);
 // When ctx has a decryptor: asks it to open `enc` (key usage, and for tickets the server
 // "sname@realm"), then sets enc.node["decryption"] and, on success, enc.node["decrypted"]
 // to decode_plain(plaintext). An etype-0 KRB-CRED part is plaintext already (RFC 6448).

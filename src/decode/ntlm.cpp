@@ -219,8 +219,11 @@ void decode_challenge(const Msg& m, Value& node) {
 
 Value decode_nt_response(const Msg& m, const Field& f, Value& weaknesses, std::uint32_t& av_flags,
                          bool& is_v2) {
-  Value v = secret_bytes(f.bytes, m.ctx);
+  // The NTLMv2 response is NTProofStr (16 bytes, the HMAC an attacker would crack) then the
+  // client blob, whose challenge is noted below and whose timestamp and AV pairs stay
+  // readable in a redacted token; any other response is secret as a whole.
   const std::size_t n = f.bytes.size();
+  Value v = secret_bytes(f.bytes, m.ctx, n >= 16 + 28 ? f.bytes.first(16) : f.bytes);
   if (n == 0) {
     v.set("kind", "none");  // anonymous (§3.2.5.1.2)
   } else if (n == 24) {

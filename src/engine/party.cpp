@@ -51,11 +51,52 @@ report::ContextView Initiator::view() {
   return report::ContextView{gss::inquire_context(ctx_.handle(), nullptr), options_.req_flags, std::nullopt};
 }
 
+namespace {
+gss::Name acceptor_name(const AcceptorOptions& options) {
+  if (options.acceptor_name.empty()) return {};
+  // "service@host" is host-based; anything with a '/' is a Kerberos principal name.
+  const bool principal = options.acceptor_name.find('/') != std::string::npos;
+  return gss::Name::import(options.acceptor_name, principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
+}
+}  // namespace
+
 Acceptor::Acceptor(const AcceptorOptions& options, std::shared_ptr<const AcceptorCredential> shared)
     : options_(options), cred_(shared ? std::move(shared) : std::make_shared<AcceptorCredential>(options, false)) {}
 
+// IAKERB (draft-ietf-kitten-iakerb) is not among the mechanisms a default credential covers:
+// MIT marks it GSS_C_MA_NOT_DFLT_MECH, so neither GSS_C_NO_CREDENTIAL nor a credential
+// acquired for the default mechanisms has an IAKERB element, and the mechglue's
+// gss_accept_sec_context fails with GSS_S_NO_CRED before the mechanism sees the token
+// (MIT gss-server -iakerb acquires its credential for IAKERB explicitly). A context whose
+// first token is an IAKERB initial context token therefore gets its own credential for
+// IAKERB, with the same name, for all its steps (a --keytab is registered with the krb5
+// mechanism, IAKERB's too, by AcceptorCredential). Acquired only then, so every
+// other mechanism keeps the credential it had.
+const gss::Cred* Acceptor::credential_for(std::span<const std::uint8_t> first_token) {
+  if (options_.accept_mechs.empty()) {
+    if (const auto mech = gss::initial_token_mech(first_token); mech && *mech == gss::iakerb_oid()) {
+      const std::map<std::string, std::string> no_store;
+      const gss::Name name = acceptor_name(options_);
+      const gss::Oid iakerb[] = {gss::iakerb_oid()};
+      iakerb_cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, iakerb, no_store);
+      return &iakerb_cred_;
+    }
+  }
+  return cred_->get();
+}
+
 gss::StepResult Acceptor::step(std::span<const std::uint8_t> input) {
-  auto r = ctx_.step(input, cred_->get(), options_.channel_bindings ? &*options_.channel_bindings : nullptr);
+  if (!stepped_) {
+    stepped_ = true;
+    try {
+      step_cred_ = credential_for(input);
+    } catch (const gss::GssError& e) {
+      gss::StepResult failed;
+      failed.error = e;
+      return failed;
+    }
+  }
+  auto r = ctx_.step(input, step_cred_, options_.channel_bindings ? &*options_.channel_bindings : nullptr);
   complete_ = r.complete;
   return r;
 }

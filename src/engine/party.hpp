@@ -69,9 +69,15 @@ class Acceptor final : public Party {
 
  private:
   json::Json delegated();
+  // The credential for this context's steps, chosen by its first token (IAKERB needs one of
+  // its own). Throws gss::GssError.
+  const gss::Cred* credential_for(std::span<const std::uint8_t> first_token);
 
   AcceptorOptions options_;
   std::shared_ptr<const AcceptorCredential> cred_;
+  gss::Cred iakerb_cred_;
+  const gss::Cred* step_cred_ = nullptr;
+  bool stepped_ = false;
   gss::AcceptorContext ctx_;
   ContextProtection protection_{ctx_.handle()};
   bool complete_ = false;

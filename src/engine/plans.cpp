@@ -299,6 +299,12 @@ PlanOutcome run_plan_initiator(transport::Channel& channel, Protection& protecti
   if (traits.results) {
     const auto results = channel.receive();
     if (results.kind != FrameKind::results) transport::unexpected_frame(results, "a results frame");
+    // The acceptor checks three messages per round: more is not a report of this exchange.
+    if (!results.body.is_array() || results.body.size() > 3 * static_cast<std::size_t>(rounds))
+      throw util::transport_error("malformed_frame",
+                                  "the acceptor reported " + std::to_string(results.body.size()) +
+                                      " per-message checks for " + std::to_string(rounds) + " rounds of three messages",
+                                  "a mechanism bug or a hostile peer; see the acceptor's own output");
     for (const auto& j : results.body) theirs.push_back(message_from_json(j));
   }
   out.checks = interleave(theirs, mine, rounds);

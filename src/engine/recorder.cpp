@@ -50,6 +50,7 @@ void Recorder::trace(bool for_next_leg) {
   std::optional<int> leg;
   if (for_next_leg) leg = legs() + 1;
   for (auto& line : capture->collect()) {
+    if (!session_.show_secrets) line = redact_trace_line(line);
     if (events_) sink_.event("trace", Json{{"leg", leg ? Json(*leg) : Json(nullptr)}, {"message", line}});
     doc_.trace.push_back(report::TraceLine{leg, std::move(line)});
   }

@@ -18,7 +18,56 @@ std::string strip_prefix(const std::string& line) {
   const auto colon = line.find(": ");
   return colon == std::string::npos ? line : line.substr(colon + 2);
 }
+bool is_upper_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
+bool is_word(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+// The word that ends just before `end` (letters, digits, '-'), e.g. "aes256-cts" before "/".
+std::string_view word_before(std::string_view line, std::size_t end) {
+  std::size_t b = end;
+  while (b > 0 && (is_word(line[b - 1]) || line[b - 1] == '-')) --b;
+  return line.substr(b, end - b);
+}
+
+// An enctype as MIT's krb5_enctype_to_name(shortest) writes it, or its number.
+bool enctype_word(std::string_view w) {
+  if (w.empty()) return false;
+  bool digits = true;
+  for (const char c : w) digits = digits && c >= '0' && c <= '9';
+  if (digits) return true;
+  for (const std::string_view prefix : {"aes", "des", "rc4", "arcfour", "camellia"})
+    if (w.substr(0, prefix.size()) == prefix) return true;
+  return false;
+}
 }  // namespace
+
+std::string redact_trace_line(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  std::size_t i = 0;
+  while (i < line.size()) {
+    // A run of upper-case hex digits standing as a word of its own.
+    if (is_upper_hex(line[i]) && (i == 0 || !is_word(line[i - 1]))) {
+      std::size_t e = i;
+      while (e < line.size() && is_upper_hex(line[e])) ++e;
+      if (e == line.size() || !is_word(line[e])) {
+        const std::size_t n = e - i;
+        const bool fingerprint = n == 4 && i > 0 && line[i - 1] == '/' && enctype_word(word_before(line, i - 1));
+        if (n >= 16 || fingerprint) {
+          out += "[redacted]";
+          i = e;
+          continue;
+        }
+      }
+      out.append(line.substr(i, e - i));
+      i = e;
+      continue;
+    }
+    out += line[i++];
+  }
+  return out;
+}
 
 TraceCapture& TraceCapture::start() {
   if (!g_capture) g_capture.reset(new TraceCapture());

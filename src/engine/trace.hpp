@@ -11,12 +11,20 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "util/process.hpp"
 
 namespace authctx::engine {
+
+// A trace line with its secrets replaced by "[redacted]" (for documents and events without
+// --show-secrets): MIT's key fingerprints, written `ENCTYPE/XXXX` (trace.c's {keyblock}:
+// the enctype, then the first two bytes of a SHA-1 of the key, e.g. "session key is:
+// aes256-cts/1B3D"), and every run of 16 or more upper-case hex digits ({hexdata}: the
+// plain and encrypted PA-ENC-TIMESTAMP, checksums, cookies). Never throws but bad_alloc.
+std::string redact_trace_line(std::string_view line);
 
 class TraceCapture {
  public:

@@ -75,10 +75,10 @@ std::string enctype_name(std::int32_t enctype) { return krb5::enctype_name(encty
 std::vector<NameAttribute> name_attributes(const Name& name) {
   std::vector<NameAttribute> out;
   OM_uint32 minor = 0;
-  int is_mn = 0;
-  gss_OID name_mech = GSS_C_NO_OID;
   gss_buffer_set_t attrs = GSS_C_NO_BUFFER_SET;
-  const OM_uint32 major = gss_inquire_name(&minor, name.get(), &is_mn, &name_mech, &attrs);
+  // RFC 6680 §7.4: name_is_MN and MN_mech may be NULL. MIT's mechglue returns MN_mech as a
+  // fresh copy the caller must gss_release_oid; we need neither, so we ask for neither.
+  const OM_uint32 major = gss_inquire_name(&minor, name.get(), nullptr, nullptr, &attrs);
   if (GSS_ERROR(major) || attrs == GSS_C_NO_BUFFER_SET) return out;
   for (std::size_t i = 0; i < attrs->count; ++i) {
     NameAttribute attr;

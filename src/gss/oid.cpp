@@ -150,4 +150,19 @@ std::vector<Oid> OidSet::to_vector() const {
   return out;
 }
 
+std::optional<Oid> initial_token_mech(std::span<const std::uint8_t> token) {
+  if (token.size() < 2 || token[0] != 0x60) return std::nullopt;
+  std::size_t at = 2;
+  if ((token[1] & 0x80U) != 0) {  // X.690 §8.1.3.5: long form, up to 4 length octets
+    const std::size_t n = token[1] & 0x7fU;
+    if (n == 0 || n > 4) return std::nullopt;
+    at += n;
+  }
+  if (token.size() < at + 2 || token[at] != 0x06) return std::nullopt;
+  const std::size_t oid_length = token[at + 1];
+  if (oid_length == 0 || oid_length > 0x7f || token.size() < at + 2 + oid_length) return std::nullopt;
+  const auto first = token.begin() + static_cast<std::ptrdiff_t>(at + 2);
+  return Oid(std::vector<std::uint8_t>(first, first + static_cast<std::ptrdiff_t>(oid_length)));
+}
+
 }  // namespace authctx::gss

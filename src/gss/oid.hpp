@@ -70,6 +70,10 @@ std::string mech_name(const Oid& oid);
 // A mech from a name in known_mechs() or a dotted OID; nullopt if neither.
 std::optional<Oid> mech_from_name(std::string_view name);
 
+// The mechanism an initial context token names (RFC 2743 §3.1: 0x60, a DER length, then the
+// mech OID as a DER OBJECT IDENTIFIER); nullopt when the bytes do not start that way.
+std::optional<Oid> initial_token_mech(std::span<const std::uint8_t> token);
+
 // RAII gss_OID_set (released with gss_release_oid_set).
 class OidSet {
  public:

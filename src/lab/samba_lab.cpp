@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include <cstring>
+#include <memory>
 #include <optional>
 
 #include "util/errors.hpp"
@@ -131,9 +132,11 @@ LabInfo up_samba(const UpOptions& options) {
   info.dc = DcInfo{address, true};
   info.kdc_address = address;
   info.kdc_port = 88;
-  pid_t pid = 0;
-  rollback.on_rollback([&, dir = dir] {
-    if (pid > 0) stop_samba(pid, sp.root);
+  // The rollback runs from Rollback's destructor, after the locals declared below it are
+  // gone: it owns what it needs (ASan: stack-use-after-scope when it read them by reference).
+  const auto pid = std::make_shared<pid_t>(0);
+  rollback.on_rollback([pid, root = sp.root, address, dir = dir] {
+    if (*pid > 0) stop_samba(*pid, root);
     release_address(address, dir);
   });
 
@@ -153,8 +156,8 @@ LabInfo up_samba(const UpOptions& options) {
     directory_failed("set the accounts' passwords", e);
   }
 
-  pid = start_samba(tools, sp, address, paths.samba_log, samba_env(paths));
-  info.kdc_pid = pid;
+  *pid = start_samba(tools, sp, address, paths.samba_log, samba_env(paths));
+  info.kdc_pid = *pid;
   refresh_accounts(info, directory);
 
   for (const auto& [account, password] : {std::pair{k_host_account, host_password}, std::pair{k_web_account, web_password}}) {
@@ -169,7 +172,7 @@ LabInfo up_samba(const UpOptions& options) {
   }
 
   get_initial_tgt(paths.krb5_conf, info.user, info.password, paths.ccache);
-  if (!is_lab_samba(pid, sp.root))
+  if (!is_lab_samba(*pid, sp.root))
     throw util::setup_error("lab_kdc_died", "The lab's Samba domain controller exited right after starting. Its "
                                             "log ends with:\n" + log_tail(paths.samba_log, 12),
                             "Read " + paths.samba_log.string() + " for the reason.");

@@ -24,6 +24,30 @@ int remaining_ms(Clock::time_point deadline) {
 }
 
 std::string errno_text(int err) { return std::strerror(err); }
+
+// Why a connection could not be made, by errno. A reset (ECONNRESET, ECONNABORTED, EPIPE)
+// means the three-way handshake completed and the peer then reset it, often before
+// connect() reported success: something listens there, so the hint is not about a server
+// that is not running.
+util::Error connect_error(const Endpoint& ep, int err, const std::string& text) {
+  const std::string message = "cannot connect to " + ep.text() + ": " + text;
+  switch (err) {
+    case ECONNREFUSED:
+      return util::transport_error("connection_refused", message,
+                                   "check that `authctx server --listen " + ep.text() + "` (or the peer) is running");
+    case ECONNRESET:
+    case ECONNABORTED:
+    case EPIPE:
+      return util::transport_error("reset", message + " (reset right after it was accepted)",
+                                   "something listens there but reset the connection at once: a server that is full "
+                                   "or shutting down, a firewall, or a service that is not authctx");
+    case ETIMEDOUT:
+      return util::transport_error("timeout", message,
+                                   "nothing answered in time: check the address and any firewall; raise --timeout");
+    default:
+      return util::transport_error("connect_failed", message, "check the address and that the peer is reachable");
+  }
+}
 }  // namespace
 
 std::string Endpoint::text() const {
@@ -160,6 +184,7 @@ Socket connect_to(const Endpoint& ep, std::chrono::milliseconds timeout) {
     throw util::transport_error("resolve_failed", "cannot resolve " + ep.host + ": " + ::gai_strerror(gai),
                                 "use an address such as 127.0.0.1 or [::1]");
   std::string last_error = "no address";
+  int last_errno = 0;
   const auto deadline = Clock::now() + timeout;
   for (auto* ai = res; ai != nullptr; ai = ai->ai_next) {
     Socket s(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol));
@@ -184,12 +209,11 @@ Socket connect_to(const Endpoint& ep, std::chrono::milliseconds timeout) {
       ::freeaddrinfo(res);
       return s;
     }
+    last_errno = errno;
     last_error = errno_text(errno);
   }
   ::freeaddrinfo(res);
-  throw util::transport_error(last_error.find("refused") != std::string::npos ? "connection_refused" : "connect_failed",
-                              "cannot connect to " + ep.text() + ": " + last_error,
-                              "check that `authctx server --listen " + ep.text() + "` (or the peer) is running");
+  throw connect_error(ep, last_errno, last_error);
 }
 
 Listener::Listener(const Endpoint& ep) {

@@ -271,6 +271,16 @@ void add_clock_offset(ErrorReport& report, const Document& doc) {
 }  // namespace
 
 void classify(ErrorReport& report, const Document* doc) {
+  // MIT krb5 1.20's IAKERB acceptor keeps no context when the first token is a plain
+  // AP-REQ (the initiator held a service ticket and skipped the proxied exchanges): accept
+  // completes, then every per-message call fails with GSS_S_NO_CONTEXT. gss-server -iakerb
+  // fails the same way against gss-client -iakerb.
+  if (report.cls == "integrity_failure" && doc != nullptr && doc->mech == gss::iakerb_oid() &&
+      report.side == Side::acceptor && report.message.find("No context has been established") != std::string::npos)
+    report.hint =
+        "MIT krb5's IAKERB acceptor loses a context that starts with a plain AP-REQ, as here: the initiator held a "
+        "service ticket and skipped the IAKERB exchange. Start the initiator without that ticket (a fresh ccache, or "
+        "--user with --password-file) or use --mech krb5";
   // Only a peer's KRB-ERROR carries another clock than ours.
   if (report.cls == "clock_skew" && report.remote && doc != nullptr && !report.clock_offset_seconds)
     add_clock_offset(report, *doc);

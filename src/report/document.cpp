@@ -27,10 +27,19 @@ Json mech_json(const gss::Oid& mech) {
 }
 
 Json leg_json(const Leg& leg, const JsonOptions& options) {
-  Json j{{"index", leg.index},
-         {"direction", direction_name(leg.direction)},
-         {"length", leg.token.size()},
-         {"base64", util::base64_encode(leg.token)}};
+  Json j{{"index", leg.index}, {"direction", direction_name(leg.direction)}, {"length", leg.token.size()}};
+  // The token's secret bytes (NTLM responses, password-keyed Kerberos cipher: see
+  // decode/decode.hpp) are blanked unless show_secrets, so the base64 in a document or an
+  // event cannot be attacked offline, and `authctx decode` still reads what it was.
+  const auto secrets = leg.decoded ? leg.secrets : decode::secret_ranges(leg.token);
+  if (options.show_secrets || secrets.empty()) {
+    j["base64"] = util::base64_encode(leg.token);
+  } else {
+    j["base64"] = util::base64_encode(decode::redact_secrets(leg.token, secrets));
+    auto ranges = Json::array();
+    for (const auto& r : secrets) ranges.push_back(Json{{"offset", r.offset}, {"length", r.length}});
+    j["redacted"] = ranges;
+  }
   if (options.decode) {
     if (leg.decoded) {
       j["decoded"] = to_json(*leg.decoded);
@@ -45,9 +54,12 @@ Json leg_json(const Leg& leg, const JsonOptions& options) {
 }
 
 void decode_leg(Leg& leg, bool show_secrets) {
+  std::vector<decode::SecretRange> ranges;
   decode::Options d;
   d.show_secrets = show_secrets;
+  d.secret_ranges = &ranges;
   leg.decoded = decode::decode_token(leg.token, d);
+  leg.secrets = decode::merge_ranges(std::move(ranges));
 }
 
 namespace {

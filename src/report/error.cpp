@@ -36,14 +36,23 @@ ErrorReport error_report(const util::Error& e) {
   return r;
 }
 
+namespace {
+// j[key] when it is a string, else the fallback: a peer's object is checked by the
+// transport (transport/frame_bodies.hpp), and this never throws whatever it holds.
+std::string string_or(const Json& j, const char* key, const char* fallback) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
+}
+}  // namespace
+
 ErrorReport remote_report(const Json& error, Side side) {
   ErrorReport r;
   r.side = side;
   r.remote = error.is_object() ? error : Json::object();
-  r.stage = r.remote->value("stage", "");
-  r.message = r.remote->value("message", "");
-  r.cls = r.remote->value("class", "peer_error");
-  r.hint = r.remote->value("hint", "");
+  r.stage = string_or(*r.remote, "stage", "");
+  r.message = string_or(*r.remote, "message", "");
+  r.cls = string_or(*r.remote, "class", "peer_error");
+  r.hint = string_or(*r.remote, "hint", "");
   return r;
 }
 

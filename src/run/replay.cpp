@@ -24,13 +24,20 @@ util::Error transcript_error(const std::filesystem::path& path, const std::strin
 }
 
 // The initiator tokens of one document, or nullopt if it is not an authctx document.
-std::optional<std::vector<util::Bytes>> initiator_tokens(const Json& doc) {
-  if (!doc.is_object() || doc.value("schema", "") != "authctx/1" || !doc.contains("legs") || !doc["legs"].is_array())
+// Throws when a token's secret bytes were blanked (recorded without --show-secrets).
+std::optional<std::vector<util::Bytes>> initiator_tokens(const Json& doc, const std::filesystem::path& path) {
+  if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != "authctx/1" || !doc.contains("legs") ||
+      !doc["legs"].is_array())
     return std::nullopt;
   std::vector<util::Bytes> out;
   for (const auto& leg : doc["legs"]) {
-    if (!leg.is_object() || leg.value("direction", "") != "initiator->acceptor") continue;
+    if (!leg.is_object() || !leg.contains("direction") || leg["direction"] != "initiator->acceptor") continue;
     if (!leg.contains("base64") || !leg["base64"].is_string()) return std::nullopt;
+    if (leg.contains("redacted"))
+      throw transcript_error(path,
+                             "leg " + json::dump(leg.value("index", Json())) +
+                                 " was recorded without --show-secrets: its response bytes are blanked, so replaying "
+                                 "it proves nothing (record again with --show-secrets)");
     auto t = util::base64_decode(leg["base64"].get<std::string>());
     if (!t) return std::nullopt;
     out.push_back(std::move(*t));
@@ -64,7 +71,8 @@ std::size_t feed(engine::Acceptor& acceptor, const std::vector<util::Bytes>& tok
 Transcript load_transcript(const std::filesystem::path& path) {
   const auto text = util::read_file(path);
   std::vector<Json> docs;
-  auto whole = Json::parse(text, nullptr, false);
+  // Bounded depth (json::parse): a transcript may come from anywhere.
+  auto whole = json::parse(text);
   if (!whole.is_discarded()) {
     docs.push_back(std::move(whole));
   } else {
@@ -72,14 +80,14 @@ Transcript load_transcript(const std::filesystem::path& path) {
     std::string line;
     while (std::getline(lines, line)) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto j = Json::parse(line, nullptr, false);
+      auto j = json::parse(line);
       if (j.is_discarded()) throw transcript_error(path, "it is not JSON (nor JSON documents one per line)");
       docs.push_back(std::move(j));
     }
   }
   bool any_document = false;
   for (auto& d : docs) {
-    auto tokens = initiator_tokens(d);
+    auto tokens = initiator_tokens(d, path);
     if (!tokens) continue;
     any_document = true;
     if (tokens->empty()) continue;

@@ -71,12 +71,12 @@ std::string lab_up_view(const Json& doc, const Style& st) {
   if (has(doc, "services")) o << "  services  " << join(doc["services"]) << "\n";
   if (has(doc, "paths")) {
     o << "\n" << st.heading("Files") << "\n";
-    for (const auto& [k, v] : doc["paths"].items()) o << "  " << pad(k, 16) << str(v) << "\n";
+    for (const auto& [k, v] : doc["paths"].items()) o << "  " << pad(str(k), 16) << str(v) << "\n";
   }
   if (has(doc, "env")) {
     o << "\n"
       << st.heading("Environment") << st.dim("  (eval \"$(authctx lab env --dir " + field(doc, "dir") + ")\")") << "\n";
-    for (const auto& [k, v] : doc["env"].items()) o << "  export " << k << "='" << str(v) << "'\n";
+    for (const auto& [k, v] : doc["env"].items()) o << "  export " << str(k) << "='" << str(v) << "'\n";
   }
   return o.str();
 }

@@ -1,13 +1,16 @@
 #include "text/style.hpp"
 
 #include "json/json.hpp"
+#include "util/printable.hpp"
 
 namespace authctx::text {
 
+// Every string of a document may come from a peer or a token: it reaches the terminal only
+// through util::printable (JSON's own escaping leaves C1 controls and bidi overrides).
 std::string str(const Json& j) {
   if (j.is_null()) return "-";
-  if (j.is_string()) return j.get<std::string>();
-  return json::dump(j);
+  if (j.is_string()) return util::printable(j.get_ref<const std::string&>());
+  return util::printable(json::dump(j));
 }
 
 std::string field(const Json& j, const char* key) {
@@ -23,7 +26,7 @@ std::string join(const Json& arr, const std::string& sep, const std::string& emp
 }
 
 std::string name_of(const Json& j) {
-  if (j.is_object() && j.contains("name") && j["name"].is_string()) return j["name"].get<std::string>();
+  if (j.is_object() && j.contains("name") && j["name"].is_string()) return str(j["name"]);
   if (j.is_object() && j.contains("oid")) return str(j["oid"]);
   return str(j);
 }
@@ -117,8 +120,9 @@ std::string inline_value(const Json& j) {
 std::string outline(const Json& j, const std::string& indent) {
   std::string out;
   if (j.is_object()) {
-    for (const auto& [key, value] : j.items()) {
-      if (key == "base64") continue;  // the leg line already has the length; bytes are in JSON
+    for (const auto& [raw_key, value] : j.items()) {
+      if (raw_key == "base64") continue;  // the leg line already has the length; bytes are in JSON
+      const auto key = util::printable(raw_key);
       if (value.is_object() && !is_named_pair(value)) {
         out += indent + key + ":\n" + outline(value, indent + "  ");
       } else if (value.is_array() && !is_scalar_array(value)) {

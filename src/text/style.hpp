@@ -24,7 +24,9 @@ struct Style {
   std::string heading(const std::string& s) const { return wrap("1;4", s); }
 };
 
-// A scalar as text: strings unquoted, null as "-", other values as compact JSON.
+// A scalar as text: strings unquoted, null as "-", other values as compact JSON; control
+// characters and escape sequences written visibly (util::printable), as in every helper
+// below: a document's strings may come from a peer.
 std::string str(const Json& j);
 // j[key] as text, "-" when j is not an object or lacks the key.
 std::string field(const Json& j, const char* key);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "transport/frame_bodies.hpp"
 #include "util/base64.hpp"
 #include "util/errors.hpp"
 
@@ -10,13 +11,6 @@ namespace authctx::transport {
 namespace {
 
 constexpr const char* k_protocol = "authctx/1";
-
-Json parse_json(const Record& r, const char* what) {
-  auto j = json::parse_object(std::string_view(reinterpret_cast<const char*>(r.payload.data()), r.payload.size()));
-  if (j.is_discarded())
-    throw util::transport_error("malformed_frame", std::string("the peer's ") + what + " frame is not a JSON object");
-  return j;
-}
 
 void write_json(RecordStream& records, std::uint8_t type, const Json& j) {
   const auto text = json::dump(j);
@@ -32,19 +26,25 @@ void write_json(RecordStream& records, std::uint8_t type, const Json& j) {
       hint);
 }
 
+// A peer's text quoted in our messages: at most 64 bytes of it (the text view and stderr
+// escape what it holds).
+std::string quoted(const std::string& text) {
+  return "'" + (text.size() > 64 ? text.substr(0, 64) + "..." : text) + "'";
+}
+
 void check_protocol(const Json& hello, const char* who) {
-  if (hello.value("protocol", "") != k_protocol)
-    throw util::transport_error("malformed_frame", std::string("the ") + who + " speaks protocol '" +
-                                                       hello.value("protocol", "?") + "', not authctx/1");
+  const auto& protocol = hello["protocol"].get_ref<const std::string&>();  // read_body checked it
+  if (protocol != k_protocol)
+    throw util::transport_error("malformed_frame",
+                                std::string("the ") + who + " speaks protocol " + quoted(protocol) + ", not authctx/1");
 }
 
 Frame error_frame(const Record& r) {
-  const auto body = parse_json(r, "error");
+  auto body = read_body(Body::error, r.payload);
   Bytes token;
   if (body.contains("token_base64") && body["token_base64"].is_string())
-    if (auto t = util::base64_decode(body["token_base64"].get<std::string>())) token = std::move(*t);
-  const auto& error = body.contains("error") && body["error"].is_object() ? body["error"] : Json::object();
-  return Frame::failure(error, std::move(token));
+    token = util::base64_decode(body["token_base64"].get_ref<const std::string&>()).value_or(Bytes{});
+  return Frame::failure(std::move(body["error"]), std::move(token));
 }
 
 Bytes mic_payload(const Bytes& message, const Bytes& mic) {
@@ -89,7 +89,7 @@ void AuthctxChannel::open() {
   }
   const auto r = records_.read();
   if (r.type != wire::hello) unexpected(r, "HELLO");
-  const auto hello = parse_json(r, "hello");
+  const auto hello = read_body(Body::hello, r.payload);
   check_protocol(hello, "client");
   if (hello.contains("messages") && hello["messages"].is_number_unsigned())
     announced_ = static_cast<int>(std::min<std::uint64_t>(hello["messages"].get<std::uint64_t>(), 1000000));
@@ -100,11 +100,17 @@ void AuthctxChannel::open() {
 void AuthctxChannel::take_server_hello() {
   server_hello_pending_ = false;
   const auto r = records_.read();
-  if (r.type == wire::error)
-    throw util::transport_error("peer_refused",
-                                "the server refused the session: " + std::string(r.payload.begin(), r.payload.end()));
+  if (r.type == wire::error) {
+    const auto refusal = error_frame(r);
+    const auto& message = refusal.body.contains("message") ? refusal.body["message"].get_ref<const std::string&>()
+                                                           : std::string("no reason given");
+    // The peer's class (server_busy, ...) in the message: ours is peer_refused.
+    const std::string cls = refusal.body.contains("class") ? " (" + refusal.body["class"].get<std::string>() + ")" : "";
+    throw util::transport_error("peer_refused", "the server refused the session" + cls + ": " + message,
+                                "the server's own output says why");
+  }
   if (r.type != wire::hello) unexpected(r, "HELLO");
-  check_protocol(parse_json(r, "hello"), "server");
+  check_protocol(read_body(Body::hello, r.payload), "server");
 }
 
 Json AuthctxChannel::send(const Frame& f) {
@@ -155,8 +161,8 @@ Frame AuthctxChannel::frame_from(const Record& r) {
     case wire::token: return Frame::context_token(r.payload);
     case wire::error: return error_frame(r);
     case wire::accepted: {
-      const auto body = parse_json(r, "accepted");
-      return Frame::acceptance({}, body.contains("context") && body["context"].is_object() ? body["context"] : Json());
+      auto body = read_body(Body::accepted, r.payload);
+      return Frame::acceptance({}, body.contains("context") ? std::move(body["context"]) : Json());
     }
     case wire::wrap: {
       if (r.payload.empty()) throw util::transport_error("malformed_frame", "empty WRAP frame");
@@ -168,9 +174,9 @@ Frame AuthctxChannel::frame_from(const Record& r) {
     case wire::mic: return mic_frame(r);
     case wire::bye: return Frame::of(FrameKind::bye);
     case wire::results: {
-      const auto body = parse_json(r, "results");
+      auto body = read_body(Body::results, r.payload);
       Frame f = Frame::of(FrameKind::results);
-      f.body = body.contains("messages") && body["messages"].is_array() ? body["messages"] : Json::array();
+      f.body = std::move(body["messages"]);
       return f;
     }
     default:

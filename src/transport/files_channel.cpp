@@ -6,11 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 
 #include "util/errors.hpp"
-#include "util/files.hpp"
 
 namespace authctx::transport {
 namespace {
@@ -180,10 +181,17 @@ std::optional<AdoptedHello> adopt_hello(const FilesOptions& options, FolderNotic
     if (ec) continue;  // claimed meanwhile
     double stated = 30;
     try {
-      const auto j = json::parse_object(util::read_file(options.dir / n, 1U << 16U));
-      if (!j.is_discarded()) stated = j.value("timeout_seconds", 30.0);
-    } catch (const util::FileError&) {
-      continue;
+      const auto text = read_regular_file(options.dir / n, n, 1U << 16U);
+      const auto j = json::parse_object(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()),
+                                        json::k_frame_limits);
+      // A hello states its client's timeout; whatever else the file holds counts as the default.
+      if (!j.is_discarded() && j.contains("timeout_seconds") && j["timeout_seconds"].is_number()) {
+        const double t = j["timeout_seconds"].get<double>();
+        if (std::isfinite(t) && t >= 0) stated = std::min(t, 86400.0);
+      }
+    } catch (const util::Error& e) {
+      if (e.error_class() != "files_io") notices.unknown(n);  // not a regular file: never adopted
+      continue;                                              // else claimed by another server meanwhile
     }
     if (now - mtime > std::chrono::duration<double>(stated)) {
       notices.other_session(f->session, n + " (abandoned: older than its client's " + format_seconds(stated) + ")");

@@ -161,28 +161,29 @@ std::vector<std::string> list_dir(const std::filesystem::path& dir) {
   return names;
 }
 
-std::optional<util::Bytes> claim_and_read(const std::filesystem::path& dir, const std::string& name,
-                                          std::size_t max_bytes) {
-  const auto from = dir / name;
-  const auto to = dir / (".authctx-claim-" + std::to_string(::getpid()) + "-" + random_hex(4));
-  if (::rename(from.c_str(), to.c_str()) != 0) {
-    if (errno == ENOENT) return std::nullopt;
-    throw util::transport_error("files_io", "cannot claim " + from.string() + ": " + std::strerror(errno));
-  }
+util::Bytes read_regular_file(const std::filesystem::path& path, const std::string& shown, std::size_t max_bytes) {
+  // O_NOFOLLOW and O_NONBLOCK: whoever shares the folder may plant a symbolic link (to a
+  // file of ours we must not copy into a document) or a FIFO (whose open and read would
+  // wait forever) under the name we expect; only a regular file is a record.
+  const util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
   struct stat st {};
-  const util::Fd fd(::open(to.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd || ::fstat(fd.get(), &st) != 0) {
     const int err = errno;
-    ::unlink(to.c_str());
-    throw util::transport_error("files_io", "cannot read " + from.string() + ": " + std::strerror(err));
+    if (err == ELOOP)
+      throw util::transport_error("malformed_frame", "the peer's file " + shown + " is a symbolic link, not a record",
+                                  "only regular files carry an exchange; something else writes into the folder");
+    throw util::transport_error("files_io", "cannot read " + shown + ": " + std::strerror(err));
   }
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    ::unlink(to.c_str());
+  if (!S_ISREG(st.st_mode))
+    throw util::transport_error("malformed_frame", "the peer's file " + shown + " is not a regular file",
+                                "only regular files carry an exchange; something else writes into the folder");
+  if (static_cast<std::size_t>(st.st_size) > max_bytes)
     throw util::transport_error("token_too_large",
-                                "the peer's file " + name + " holds " + std::to_string(st.st_size) +
+                                "the peer's file " + shown + " holds " + std::to_string(st.st_size) +
                                     " bytes, over the limit of " + std::to_string(max_bytes) + " bytes",
                                 "raise --max-token-size if the peer is genuine (large PACs make big tickets)");
-  }
+  // Never more than the size fstat reported: a writer still appending cannot make us read
+  // past the limit.
   util::Bytes data(static_cast<std::size_t>(st.st_size));
   std::size_t done = 0;
   while (done < data.size()) {
@@ -191,9 +192,26 @@ std::optional<util::Bytes> claim_and_read(const std::filesystem::path& dir, cons
     if (n <= 0) break;
     done += static_cast<std::size_t>(n);
   }
-  ::unlink(to.c_str());
   data.resize(done);
   return data;
+}
+
+std::optional<util::Bytes> claim_and_read(const std::filesystem::path& dir, const std::string& name,
+                                          std::size_t max_bytes) {
+  const auto from = dir / name;
+  const auto to = dir / (".authctx-claim-" + std::to_string(::getpid()) + "-" + random_hex(4));
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw util::transport_error("files_io", "cannot claim " + from.string() + ": " + std::strerror(errno));
+  }
+  try {
+    auto data = read_regular_file(to, name, max_bytes);
+    ::unlink(to.c_str());
+    return data;
+  } catch (...) {
+    ::unlink(to.c_str());
+    throw;
+  }
 }
 
 std::string format_seconds(double seconds) {

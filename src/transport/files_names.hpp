@@ -58,9 +58,14 @@ class DirWatch {
 // Throws a transport error when the folder cannot be listed.
 std::vector<std::string> list_dir(const std::filesystem::path& dir);
 
+// A regular file's bytes (at most max_bytes, else token_too_large); a symbolic link, FIFO,
+// device or folder is a transport error (malformed_frame), never opened for reading. shown
+// names the file in messages.
+util::Bytes read_regular_file(const std::filesystem::path& path, const std::string& shown, std::size_t max_bytes);
+
 // Claims dir/name by renaming it to a private hidden name, then reads and removes it.
 // nullopt when another reader claimed it first; a transport error (token_too_large) when it
-// is larger than max_bytes.
+// is larger than max_bytes; read_regular_file's errors for what is not a regular file.
 std::optional<util::Bytes> claim_and_read(const std::filesystem::path& dir, const std::string& name,
                                           std::size_t max_bytes);
 

@@ -121,4 +121,23 @@ Record SocketRecords::read() { return *next(false); }
 
 std::optional<Record> SocketRecords::read_or_end() { return next(true); }
 
+void BufferRecords::write(std::uint8_t type, std::span<const std::uint8_t> payload) {
+  written_.push_back(Record{type, Bytes(payload.begin(), payload.end())});
+}
+
+Record BufferRecords::read() {
+  const auto closed = [](std::size_t got, std::size_t want) {
+    return util::transport_error("closed_early", "the peer closed the connection (" + std::to_string(got) + " of " +
+                                                     std::to_string(want) + " bytes of a frame received)");
+  };
+  if (input_.size() < 5) throw closed(input_.size(), 5);
+  Record r;
+  r.type = input_[0];
+  const std::uint32_t length = check_header(input_.subspan<0, 5>(), framing_, max_payload_);
+  if (input_.size() - 5 < length) throw closed(input_.size() - 5, length);
+  r.payload.assign(input_.begin() + 5, input_.begin() + 5 + static_cast<std::ptrdiff_t>(length));
+  input_ = input_.subspan(5 + length);
+  return r;
+}
+
 }  // namespace authctx::transport

@@ -23,6 +23,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "net/socket.hpp"
 #include "util/bytes.hpp"
@@ -124,6 +125,25 @@ struct RecordExtent {
   std::size_t size = 0;
 };
 RecordExtent record_extent(std::span<const std::uint8_t> buf, Framing framing, std::size_t max_payload);
+
+// Records from bytes in memory, read with the header check SocketRecords makes (check_header): the
+// engine's and the framings' tests, and the fuzz targets (tests/fuzz), read what a socket
+// would deliver without one. The end of the bytes reads as the peer closing (closed_early);
+// what is written is kept.
+class BufferRecords final : public RecordStream {
+ public:
+  BufferRecords(std::span<const std::uint8_t> input, Framing framing, std::size_t max_payload)
+      : input_(input), framing_(framing), max_payload_(max_payload) {}
+  void write(std::uint8_t type, std::span<const std::uint8_t> payload) override;
+  Record read() override;
+  const std::vector<Record>& written() const { return written_; }
+
+ private:
+  std::span<const std::uint8_t> input_;
+  Framing framing_;
+  std::size_t max_payload_;
+  std::vector<Record> written_;
+};
 
 // A record type as text for messages: "0xa5".
 std::string type_text(std::uint8_t type);

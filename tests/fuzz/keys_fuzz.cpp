@@ -9,7 +9,7 @@
 //      "decrypts" to the cipher itself  its cipher bytes, so the fuzzer reaches every
 //                                       plaintext decoder through the real plumbing
 //   3  one plaintext (key usage: 2nd)   the EncTicketPart / Authenticator / ... decoder
-// Seeds: tests/fuzz/corpus-keys (PACs, exchange legs, and real plaintexts written by
+// Seeds: tests/fuzz/corpus/keys (PACs, exchange legs, and real plaintexts written by
 // tests/data/tokens/capture/dump_plaintexts.cpp).
 #include <cstddef>
 #include <cstdint>

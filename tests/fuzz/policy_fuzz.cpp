@@ -2,7 +2,7 @@
 // text, the expectation parser either parses or throws ExpressionError, and evaluating
 // every kind of expectation on an arbitrary JSON document (a client's document holds what
 // its server reported) and writing it as JUnit never crashes, throws or hangs. Build with
-// -DAUTHCTX_FUZZ=ON and clang (see tests/fuzz/CMakeLists.txt); seeds: tests/fuzz/policy_corpus.
+// -DAUTHCTX_FUZZ=ON and clang (see tests/fuzz/CMakeLists.txt); seeds: tests/data/policy.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

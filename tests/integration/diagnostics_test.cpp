@@ -49,6 +49,15 @@ std::string faketime_lib() {
     if (::access(p, R_OK) == 0) return p;
   return {};
 }
+
+// libfaketime is preloaded into the tested process, ahead of the ASan runtime, which then
+// cannot intercept what it must (the sanitized build, AUTHCTX_SANITIZED): skip (77) there,
+// before any lab is up, so no KDC is left behind.
+void skip_faketime_under_sanitizers() {
+#ifdef AUTHCTX_SANITIZED
+  std::exit(77);
+#endif
+}
 }  // namespace
 
 TEST_CASE("diagnostics: a stopped KDC is kdc_unreachable", "[diagnostics]") {
@@ -70,6 +79,7 @@ TEST_CASE("diagnostics: an unknown realm is realm_unknown", "[diagnostics]") {
 }
 
 TEST_CASE("diagnostics: an expired ticket is credentials_expired", "[diagnostics][faketime]") {
+  skip_faketime_under_sanitizers();
   Lab lab;
   const auto lib = faketime_lib();
   if (lib.empty()) std::exit(77);
@@ -117,6 +127,7 @@ TEST_CASE("diagnostics: an enctype the client does not permit is enctype_unsuppo
 }
 
 TEST_CASE("diagnostics: clock skew names the measured offset", "[diagnostics][faketime]") {
+  skip_faketime_under_sanitizers();
   Lab lab;
   const auto lib = faketime_lib();
   if (lib.empty()) std::exit(77);

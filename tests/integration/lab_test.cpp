@@ -300,7 +300,7 @@ TEST_CASE("lab: up in a folder that cannot be created exits 5 and says what to d
   CHECK(r.json()["error"]["class"] == "lab_dir_unusable");
 }
 
-TEST_CASE("lab: the KDC master password never reaches kdb5_util's command line", "[lab]") {
+TEST_CASE("lab: the KDC master password and alice's password never reach a command line", "[lab][secrets]") {
   // A kdb5_util first on PATH records its argv and its stdin's first line, then runs the real one.
   TempDir bin;
   const auto real = authctx::util::find_program("kdb5_util");
@@ -309,6 +309,13 @@ TEST_CASE("lab: the KDC master password never reaches kdb5_util's command line",
   authctx::util::write_private_file(bin.path + "/kdb5_util",
                                     "#!/bin/sh\nprintf 'argv: %s\\n' \"$*\" >> " + log + "\nexec " + *real + " \"$@\"\n");
   ::chmod((bin.path + "/kdb5_util").c_str(), 0755);
+  // kadmin.local likewise: alice's password goes to it on stdin (addprinc -pw in its script).
+  const auto real_kadmin = authctx::util::find_program("kadmin.local");
+  REQUIRE(real_kadmin.has_value());
+  authctx::util::write_private_file(
+      bin.path + "/kadmin.local",
+      "#!/bin/sh\nprintf 'kadmin argv: %s\\n' \"$*\" >> " + log + "\nexec " + *real_kadmin + " \"$@\"\n");
+  ::chmod((bin.path + "/kadmin.local").c_str(), 0755);
   TempDir parent;
   const auto dir = new_lab_dir(parent);
   const auto path = bin.path + ":" + std::string(std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin");
@@ -318,6 +325,9 @@ TEST_CASE("lab: the KDC master password never reaches kdb5_util's command line",
   const auto argv = authctx::util::read_file(log);
   CHECK(argv.find("argv: create -s -r AUTHCTX.TEST\n") != std::string::npos);
   CHECK(argv.find("-P") == std::string::npos);
+  CHECK(argv.find("kadmin argv: ") != std::string::npos);
+  const auto password = up.json()["user"]["password"].get<std::string>();
+  CHECK(argv.find(password) == std::string::npos);
   CHECK(fs::exists(dir + "/stash"));  // the master key reached kdb5_util on its stdin
   CHECK(run_authctx({"lab", "down", "--dir", dir}).exit_code == 0);
 }

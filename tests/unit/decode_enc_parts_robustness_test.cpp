@@ -1,6 +1,6 @@
 // The decoders of Kerberos encrypted-part plaintext (krb5_enc_parts.hpp) under hostile
 // input: the real plaintexts a keytab opened in tests/data/exchanges (kept as fuzz seeds in
-// tests/fuzz/corpus-keys, written by tests/data/tokens/capture/dump_plaintexts.cpp), cut at
+// tests/fuzz/corpus/keys, written by tests/data/tokens/capture/dump_plaintexts.cpp), cut at
 // every length and corrupted at every byte. A decoder must notice every cut, keep its
 // offsets inside the plaintext and never crash; the whole ones decode cleanly.
 #include <nlohmann/json.hpp>
@@ -25,7 +25,7 @@ struct Plaintext {
 // The seeds named "<exchange>-usage<N>-<k>": mode byte 3, the key usage, the plaintext.
 std::vector<Plaintext> plaintexts() {
   std::vector<Plaintext> out;
-  const std::filesystem::path dir = std::filesystem::path(AUTHCTX_SOURCE_DIR) / "tests/fuzz/corpus-keys";
+  const std::filesystem::path dir = std::filesystem::path(AUTHCTX_SOURCE_DIR) / "tests/fuzz/corpus/keys";
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     const auto name = e.path().filename().string();
     if (name.find("-usage") == std::string::npos) continue;

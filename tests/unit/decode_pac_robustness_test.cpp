@@ -20,7 +20,8 @@ const char* const kPacs[] = {"pac_mit_minimal", "pac_samba_alice", "pac_samba_tg
 
 
 std::uint32_t le32(const std::vector<std::uint8_t>& b, std::size_t at) {
-  return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (std::uint32_t{b[at + 3]} << 24);
+  return std::uint32_t{b[at]} | (std::uint32_t{b[at + 1]} << 8U) | (std::uint32_t{b[at + 2]} << 16U) |
+         (std::uint32_t{b[at + 3]} << 24U);
 }
 }  // namespace
 

@@ -144,7 +144,7 @@ TEST_CASE("lab samba: an AD lab's state survives save and load with its DC and a
   CHECK(doc["flavour"] == "samba");
   CHECK(doc["dc"]["ldap_signing"] == "relaxed");
   CHECK(doc["dc"]["resolve"][0] == "dc1.ad.authctx.test:389:127.0.0.42");
-  CHECK(doc["accounts"][0]["flags"] == nlohmann::json({"trusted_for_delegation"}));
+  CHECK(doc["accounts"][0]["flags"] == nlohmann::ordered_json({"trusted_for_delegation"}));
   CHECK(doc["paths"]["smb_conf"] == (canonical / "samba/etc/smb.conf").string());
   const auto back = lab::load_state(canonical);
   CHECK(back.flavour == lab::Flavour::samba);

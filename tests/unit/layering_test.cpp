@@ -28,7 +28,7 @@ const std::map<std::string, std::set<std::string>> k_links{
     {"net", {"util"}},
     {"transport", {"net", "json", "util"}},
     {"report", {"gss", "krb5", "inspect", "decode", "json", "util"}},
-    {"text", {"json"}},
+    {"text", {"json", "util"}},
     {"engine", {"report", "transport", "gss", "krb5", "json", "util"}},
     {"run", {"engine", "transport", "report", "net", "json", "util"}},
     {"lab", {"util", "krb5"}},
