@@ -57,7 +57,7 @@ class FieldParser {
       const std::size_t after_name = pos_;
       skip_ows();
       if (pos_ < s_.size() && s_[pos_] == '=') {
-        pos_ = after_name;
+        pos_ = start;
         parameter_of_current(start, std::string(name));
         continue;
       }
@@ -110,6 +110,7 @@ class FieldParser {
 
   Challenge* start_challenge(std::string_view scheme, std::size_t offset) {
     current_ = nullptr;
+    params_capped_ = false;
     if (out_.items.size() >= k_max_challenges) {
       if (!capped_) diag(offset, "more than " + std::to_string(k_max_challenges) + " challenges: the rest are ignored");
       capped_ = true;
@@ -206,7 +207,8 @@ class FieldParser {
     }
     if (ch == nullptr) return true;
     if (ch->params.size() >= k_max_params) {
-      diag(start, "more than " + std::to_string(k_max_params) + " parameters: the rest are ignored");
+      if (!params_capped_) diag(start, "more than " + std::to_string(k_max_params) + " parameters: the rest are ignored");
+      params_capped_ = true;
       return true;
     }
     ch->params.push_back(std::move(p));
@@ -258,6 +260,7 @@ class FieldParser {
   std::size_t pos_ = 0;
   Challenge* current_ = nullptr;
   bool capped_ = false;
+  bool params_capped_ = false;
 };
 
 }  // namespace

@@ -249,6 +249,9 @@ struct Client::Impl {
       if (!r.ec) continue;
       if (is_closed(r.ec) && buffer.size() == 0) {
         if (exchanges > 0) return Attempt::closed_before_reply;
+        if (r.ec == asio::error::connection_reset)
+          throw transport_error("reset", "the server reset the connection without answering",
+                                "the server refused the request or crashed; check that this port serves HTTP");
         throw transport_error("empty_reply", "the server closed the connection without answering",
                               "the server refused the request or crashed; check that this port serves HTTP");
       }

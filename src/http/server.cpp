@@ -64,6 +64,9 @@ struct Tracker : std::enable_shared_from_this<Tracker> {
   std::uint64_t id;
   beast::tcp_stream* lowest = nullptr;
   bool alive = true;
+  std::uint64_t generation = 0;  // of the request deadline (strand only)
+  bool timed_out = false;        // the request deadline passed (strand only)
+  std::shared_ptr<asio::steady_timer> deadline;
   std::atomic<bool> idle{false};      // waiting for a request with nothing buffered
   std::atomic<bool> stopping{false};  // finish the current request, then close
   void cut() {
@@ -214,7 +217,7 @@ struct Server::Impl {
 
   // --- one connection ---------------------------------------------------------------
 
-  CloseInfo read_failure(const error_code& ec, bool got_some, int answered, std::string_view buffered) const {
+  CloseInfo read_failure(const error_code& ec, bool got_some, int answered, const std::string& buffered) const {
     CloseInfo c;
     c.requests = answered;
     if (ec == bhttp::error::end_of_stream) {
@@ -281,6 +284,24 @@ struct Server::Impl {
     }
   }
 
+  // The request deadline cancels the pending read instead of closing the socket (as the
+  // tcp_stream's own expiry does), so that a 408 can still be written on a plain connection.
+  void arm_deadline(Tracker& t) {
+    t.timed_out = false;
+    t.deadline = std::make_shared<asio::steady_timer>(t.strand, opt.timeout);
+    t.deadline->async_wait([self = t.shared_from_this(), gen = ++t.generation](error_code ec) {
+      if (ec || !self->alive || self->generation != gen || self->lowest == nullptr) return;
+      self->timed_out = true;
+      error_code ignored;
+      self->lowest->socket().cancel(ignored);
+    });
+  }
+  static void disarm_deadline(Tracker& t) {
+    ++t.generation;
+    if (t.deadline) t.deadline->cancel();
+    t.deadline.reset();
+  }
+
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer,
                               ConnectionHandler& handler, Tracker& t, CloseInfo& close, bool tls) {
@@ -291,7 +312,8 @@ struct Server::Impl {
         close = {"server_stopping", "the server is stopping", answered, 0};
         co_return;
       }
-      lowest.expires_after(opt.timeout);
+      lowest.expires_never();
+      arm_deadline(t);
       // The first byte tells an HTTP request from anything else before the parser waits
       // for a header block that will never come (a TLS ClientHello, the authctx framing).
       if (buffer.size() == 0) {
@@ -300,17 +322,23 @@ struct Server::Impl {
         t.idle = false;
         buffer.commit(n);
         if (ec) {
-          close = read_failure(ec, false, answered, {});
+          disarm_deadline(t);
+          close = read_failure(t.timed_out ? error_code(beast::error::timeout) : ec, false, answered, {});
           co_return;
         }
       }
-      const std::string_view first(static_cast<const char*>(buffer.data().data()), buffer.size());
+      const std::string first(static_cast<const char*>(buffer.data().data()), std::min<std::size_t>(buffer.size(), 64));
       const auto b0 = static_cast<unsigned char>(first[0]);
       if (!tls && b0 == 0x16) {
-        close = {"tls_on_plain_port", "the client started a TLS handshake on this plain-HTTP port", answered, 0};
+        disarm_deadline(t);
+        // Answered in plain HTTP, as Apache does: the client's TLS library then reports a
+        // record that is not TLS ("wrong version number") instead of a silent close.
+        close = {"tls_on_plain_port", "the client started a TLS handshake on this plain-HTTP port", answered, 400};
+        co_await send_error(stream, lowest, 400, "Bad Request: this port speaks plain HTTP, not TLS; use http://");
         co_return;
       }
       if (!is_tchar(b0)) {
+        disarm_deadline(t);
         close = {"malformed_request", "not an HTTP request: it starts \"" + escape_bytes(first) + "\"", answered, 400};
         co_await send_error(stream, lowest, 400, "Bad Request: not an HTTP request");
         co_return;
@@ -318,9 +346,12 @@ struct Server::Impl {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opt.max_header_bytes, UINT32_MAX)));
       parser.body_limit(opt.max_body_bytes);
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, k_await);
-      if (ec) {
-        close = read_failure(ec, true, answered, first);
+      auto [read_ec, n] = co_await bhttp::async_read(stream, buffer, parser, k_await);
+      disarm_deadline(t);
+      if (read_ec) {
+        close = read_failure(t.timed_out ? error_code(beast::error::timeout) : read_ec, true, answered, first);
+        // After a cancelled TLS read the session is in no state to carry a response.
+        if (tls && t.timed_out) close.status_sent = 0;
         if (close.status_sent != 0) co_await send_error(stream, lowest, close.status_sent, "Error: " + close.message);
         co_return;
       }
