@@ -8,7 +8,9 @@ AUTHCTX_BUILD=${AUTHCTX_BUILD:-$AUTHCTX_ROOT/build}
 # Build and run-time dependencies (FACTS.md): compiler and libraries, the lab's KDC, NTLM,
 # and the peers the interoperability tests run against.
 AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-json3-dev catch2
-  krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base)
+  krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base
+  # HTTP Negotiate transport (Boost.Beast/Asio headers, OpenSSL) and its peers: Apache + mod_auth_gssapi, curl, openssl
+  libboost1.81-dev libssl-dev apache2 libapache2-mod-auth-gssapi curl openssl)
 
 authctx_install_missing() {
   local missing=()

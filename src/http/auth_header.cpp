@@ -18,11 +18,6 @@ constexpr std::array<std::int8_t, 256> make_reverse() {
 }
 constexpr auto k_reverse = make_reverse();
 
-// RFC 9110 §5.6.2 tchar.
-bool is_tchar(char ch) {
-  const auto c = static_cast<unsigned char>(ch);
-  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
-}
 // RFC 9110 §11.2 token68 characters, without the trailing '='.
 bool is_t68char(char ch) {
   const auto c = static_cast<unsigned char>(ch);

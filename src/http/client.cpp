@@ -3,38 +3,21 @@
 #include <poll.h>
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
+#include "http/beast.hpp"
 #include "http/error.hpp"
 #include "http/tls_support.hpp"
 
 namespace authctx::http {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-using error_code = boost::system::error_code;
+using namespace detail;  // NOLINT(google-build-using-namespace): Asio/Beast short names
 using Clock = std::chrono::steady_clock;
 
 struct OpResult {
   error_code ec = asio::error::would_block;
   std::size_t bytes = 0;
 };
-
-std::string seconds_text(std::chrono::milliseconds ms) {
-  const auto s = static_cast<double>(ms.count()) / 1000.0;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
-}
 
 bool is_closed(const error_code& ec) {
   return ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
@@ -145,9 +128,7 @@ struct Client::Impl {
     if (r.ec) throw transport_error("connect_failed", "cannot connect to " + where + ": " + r.ec.message());
     error_code ignored;
     stream->socket().set_option(tcp::no_delay(true), ignored);  // FACTS.md: Nagle stalls small writes
-    const auto ep = stream->socket().remote_endpoint(ignored);
-    peer = ep.address().is_v6() ? "[" + ep.address().to_string() + "]:" + std::to_string(ep.port())
-                                : ep.address().to_string() + ":" + std::to_string(ep.port());
+    peer = endpoint_text(stream->socket().remote_endpoint(ignored));
     ++connections;
     exchanges = 0;
     if (!opt.url.tls()) {

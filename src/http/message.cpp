@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "http/error.hpp"
 
@@ -35,12 +36,15 @@ std::optional<std::string> Headers::first(std::string_view name) const {
   return std::nullopt;
 }
 
-namespace {
-// RFC 9110 §5.6.2 tchar.
-bool is_tchar(unsigned char c) {
-  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+bool is_tchar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
-}  // namespace
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(duration.count()) / 1000.0);
+  return buf;
+}
 
 std::string escape_bytes(std::string_view bytes, std::size_t max) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -67,7 +71,7 @@ Header parse_header_line(const std::string& line) {
   if (colon == std::string::npos || colon == 0) throw usage_error("--header '" + line + "' has no 'Name:'", hint);
   Header h;
   h.name = line.substr(0, colon);
-  if (!std::all_of(h.name.begin(), h.name.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); }))
+  if (!std::all_of(h.name.begin(), h.name.end(), [](char c) { return is_tchar(c); }))
     throw usage_error("--header '" + line + "': '" + h.name + "' is not a valid field name", hint);
   auto value = line.substr(colon + 1);
   const auto first = value.find_first_not_of(" \t");

@@ -3,6 +3,7 @@
 // case-insensitive lookups; a request; a response. No I/O here: client.hpp and server.hpp
 // move these over connections.
 #pragma once
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,10 @@ class Headers {
 };
 
 bool iequals(std::string_view a, std::string_view b);
+// RFC 9110 §5.6.2 tchar: the characters of a token (methods, field names, auth schemes).
+bool is_tchar(char c);
+// "2.5 s": a duration for messages.
+std::string seconds_text(std::chrono::milliseconds duration);
 
 // A header line given on the command line ("Name: value"); throws a usage error for a
 // missing colon, a bad field name (RFC 9110 §5.1 token) or CR/LF/NUL anywhere (header

@@ -3,19 +3,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include <array>
 #include <atomic>
@@ -26,35 +20,17 @@
 #include <mutex>
 #include <thread>
 
+#include "http/beast.hpp"
 #include "http/error.hpp"
 #include "http/tls_support.hpp"
 
 namespace authctx::http {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-using error_code = boost::system::error_code;
+using namespace detail;  // NOLINT(google-build-using-namespace): Asio/Beast short names
 using Strand = asio::strand<asio::io_context::executor_type>;
 constexpr auto k_await = asio::as_tuple(asio::use_awaitable);
 
-std::string endpoint_text(const tcp::endpoint& ep) {
-  const auto a = ep.address().to_string();
-  return (ep.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(ep.port());
-}
-
-std::string seconds_text(std::chrono::milliseconds ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(ms.count()) / 1000.0);
-  return buf;
-}
-
-bool is_tchar(unsigned char c) {
-  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
 
 // One per connection, shared by its coroutine and the server's registry so that stop() can
 // cut a connection off. `lowest` and `alive` are touched only on the connection's strand.
@@ -328,7 +304,7 @@ struct Server::Impl {
         }
       }
       const std::string first(static_cast<const char*>(buffer.data().data()), std::min<std::size_t>(buffer.size(), 64));
-      const auto b0 = static_cast<unsigned char>(first[0]);
+      const auto b0 = static_cast<unsigned char>(first[0]);  // buffer.size() >= 1 here
       if (!tls && b0 == 0x16) {
         disarm_deadline(t);
         // Answered in plain HTTP, as Apache does: the client's TLS library then reports a
@@ -337,7 +313,7 @@ struct Server::Impl {
         co_await send_error(stream, lowest, 400, "Bad Request: this port speaks plain HTTP, not TLS; use http://");
         co_return;
       }
-      if (!is_tchar(b0)) {
+      if (!is_tchar(first[0])) {
         disarm_deadline(t);
         close = {"malformed_request", "not an HTTP request: it starts \"" + escape_bytes(first) + "\"", answered, 400};
         co_await send_error(stream, lowest, 400, "Bad Request: not an HTTP request");
