@@ -13,7 +13,8 @@ constexpr std::string_view k_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm
 constexpr std::array<std::int8_t, 256> make_reverse() {
   std::array<std::int8_t, 256> t{};
   for (auto& v : t) v = -1;
-  for (std::size_t i = 0; i < k_alphabet.size(); ++i) t[static_cast<unsigned char>(k_alphabet[i])] = static_cast<std::int8_t>(i);
+  for (std::size_t i = 0; i < k_alphabet.size(); ++i)
+    t[static_cast<unsigned char>(k_alphabet[i])] = static_cast<std::int8_t>(i);
   return t;
 }
 constexpr auto k_reverse = make_reverse();
@@ -28,8 +29,8 @@ bool is_ows(char c) { return c == ' ' || c == '\t'; }
 std::string byte_text(char ch) {
   const auto c = static_cast<unsigned char>(ch);
   if (c > 0x20 && c < 0x7f) return std::string("'") + ch + "'";
-  static constexpr char hex[] = "0123456789abcdef";
-  return std::string("byte 0x") + hex[c >> 4] + hex[c & 15];
+  static constexpr char k_hex[] = "0123456789abcdef";
+  return std::string("byte 0x") + k_hex[c >> 4] + k_hex[c & 15];
 }
 
 // One field value, read left to right. Every loop advances pos or returns, so the parse is
@@ -71,7 +72,9 @@ class FieldParser {
   }
 
  private:
-  void diag(std::size_t offset, std::string message) { out_.diagnostics.push_back({field_, offset, std::move(message)}); }
+  void diag(std::size_t offset, std::string message) {
+    out_.diagnostics.push_back({field_, offset, std::move(message)});
+  }
 
   void skip_ows() {
     while (pos_ < s_.size() && is_ows(s_[pos_])) ++pos_;
@@ -202,7 +205,8 @@ class FieldParser {
     }
     if (ch == nullptr) return true;
     if (ch->params.size() >= k_max_params) {
-      if (!params_capped_) diag(start, "more than " + std::to_string(k_max_params) + " parameters: the rest are ignored");
+      if (!params_capped_)
+        diag(start, "more than " + std::to_string(k_max_params) + " parameters: the rest are ignored");
       params_capped_ = true;
       return true;
     }
@@ -234,8 +238,7 @@ class FieldParser {
     const auto end = pos_;
     if (!chars || !at_element_end()) {
       const auto bad = chars ? pos_ : start;
-      diag(bad, bad < s_.size() ? "unexpected " + byte_text(s_[bad]) + " in a token68 or parameter"
-                                : "empty token68");
+      diag(bad, bad < s_.size() ? "unexpected " + byte_text(s_[bad]) + " in a token68 or parameter" : "empty token68");
       skip_element();
       return;
     }

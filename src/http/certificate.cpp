@@ -98,7 +98,8 @@ CertificateFacts facts_of(X509* cert, std::span<const std::uint8_t> der) {
   f.issuer = name_text(X509_get_issuer_name(cert));
   f.self_signed = X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0;
   if (const ASN1_INTEGER* serial = X509_get0_serialNumber(cert)) {
-    f.serial = util::hex_encode(std::span(ASN1_STRING_get0_data(serial), static_cast<std::size_t>(ASN1_STRING_length(serial))));
+    f.serial = util::hex_encode(
+        std::span(ASN1_STRING_get0_data(serial), static_cast<std::size_t>(ASN1_STRING_length(serial))));
   }
   f.not_before_unix = time_unix(X509_get0_notBefore(cert));
   f.not_after_unix = time_unix(X509_get0_notAfter(cert));
@@ -125,8 +126,9 @@ CertificateFacts facts_of(X509* cert, std::span<const std::uint8_t> der) {
     f.binding_note = "the certificate is signed with " + f.signature_hash + ": RFC 5929 §4.1 uses SHA-256 instead";
   } else if (md == nullptr) {
     md = EVP_sha256();
-    f.binding_note = "the signature algorithm (" + f.signature_algorithm +
-                     ") has no single hash: RFC 5929 leaves the binding undefined; SHA-256 used, as common implementations do";
+    f.binding_note =
+        "the signature algorithm (" + f.signature_algorithm +
+        ") has no single hash: RFC 5929 leaves the binding undefined; SHA-256 used, as common implementations do";
   }
   f.binding_hash = nid_short(EVP_MD_get_type(md));
   f.end_point_hash = digest(md, der);
@@ -140,7 +142,8 @@ std::vector<std::uint8_t> CertificateFacts::channel_binding_data() const {
   std::vector<std::uint8_t> out(k_end_point_prefix.size() + end_point_hash.size());
   std::transform(k_end_point_prefix.begin(), k_end_point_prefix.end(), out.begin(),
                  [](char c) { return static_cast<std::uint8_t>(c); });
-  std::copy(end_point_hash.begin(), end_point_hash.end(), out.begin() + static_cast<std::ptrdiff_t>(k_end_point_prefix.size()));
+  std::copy(end_point_hash.begin(), end_point_hash.end(),
+            out.begin() + static_cast<std::ptrdiff_t>(k_end_point_prefix.size()));
   return out;
 }
 

@@ -29,12 +29,12 @@ struct CertificateFacts {
   std::string signature_hash;       // "sha256", "sha1", ... or "" when there is none (Ed25519)
   std::string key_type;             // "RSA", "EC", "ED25519", ...
   int key_bits = 0;
-  std::vector<std::string> dns_names;     // subjectAltName dNSName entries
-  std::vector<std::string> ip_addresses;  // subjectAltName iPAddress entries
-  bool self_signed = false;               // issuer == subject
-  std::string sha256_fingerprint;         // hex of SHA-256(DER), as `openssl x509 -fingerprint -sha256`
-  std::string binding_hash;               // hash used for tls-server-end-point ("sha256", "sha384", ...)
-  std::string binding_note;               // why that hash, when it differs from signature_hash
+  std::vector<std::string> dns_names;        // subjectAltName dNSName entries
+  std::vector<std::string> ip_addresses;     // subjectAltName iPAddress entries
+  bool self_signed = false;                  // issuer == subject
+  std::string sha256_fingerprint;            // hex of SHA-256(DER), as `openssl x509 -fingerprint -sha256`
+  std::string binding_hash;                  // hash used for tls-server-end-point ("sha256", "sha384", ...)
+  std::string binding_note;                  // why that hash, when it differs from signature_hash
   std::vector<std::uint8_t> end_point_hash;  // binding_hash(DER)
   std::vector<std::uint8_t> der;
 

@@ -92,20 +92,23 @@ struct Client::Impl {
     tcp::resolver resolver(ioc);
     error_code rec = asio::error::would_block;
     tcp::resolver::results_type results;
-    resolver.async_resolve(opt.url.host, std::to_string(opt.url.port), [&](error_code ec, tcp::resolver::results_type r) {
-      rec = ec;
-      results = std::move(r);
-    });
+    resolver.async_resolve(opt.url.host, std::to_string(opt.url.port),
+                           [&](error_code ec, tcp::resolver::results_type r) {
+                             rec = ec;
+                             results = std::move(r);
+                           });
     ioc.restart();
     ioc.run_for(opt.connect_timeout);
     if (rec == asio::error::would_block) {
       resolver.cancel();
       drive();
-      throw transport_error("timeout", "resolving " + opt.url.host + " took longer than " + seconds_text(opt.connect_timeout),
+      throw transport_error("timeout",
+                            "resolving " + opt.url.host + " took longer than " + seconds_text(opt.connect_timeout),
                             "check the resolver, or use --resolve HOST:PORT:ADDRESS");
     }
-    if (rec) throw transport_error("resolve_failed", "cannot resolve " + opt.url.host + ": " + rec.message(),
-                                   "check the name, or use --resolve HOST:PORT:ADDRESS");
+    if (rec)
+      throw transport_error("resolve_failed", "cannot resolve " + opt.url.host + ": " + rec.message(),
+                            "check the name, or use --resolve HOST:PORT:ADDRESS");
     for (const auto& r : results) eps.push_back(r.endpoint());
     return eps;
   }
@@ -120,7 +123,8 @@ struct Client::Impl {
     std::string where = opt.url.authority();
     if (!opt.connect_addresses.empty()) where += " (at " + opt.connect_addresses.front() + ", --resolve)";
     if (r.ec == beast::error::timeout)
-      throw transport_error("timeout", "connecting to " + where + " took longer than " + seconds_text(opt.connect_timeout),
+      throw transport_error("timeout",
+                            "connecting to " + where + " took longer than " + seconds_text(opt.connect_timeout),
                             "the server is unreachable or filtered; check the address and port");
     if (r.ec == asio::error::connection_refused)
       throw transport_error("connection_refused", "cannot connect to " + where + ": connection refused",
@@ -162,16 +166,17 @@ struct Client::Impl {
 
   Error read_error(const error_code& ec, bool header_done, int status) const {
     if (ec == beast::error::timeout)
-      return transport_error("timeout",
-                             header_done ? "the response body (status " + std::to_string(status) +
-                                               ") did not arrive within " + seconds_text(opt.timeout)
-                                         : "no complete response from " + opt.url.authority() + " within " +
-                                               seconds_text(opt.timeout),
-                             "the server is silent or slow; raise --timeout");
+      return transport_error(
+          "timeout",
+          header_done ? "the response body (status " + std::to_string(status) + ") did not arrive within " +
+                            seconds_text(opt.timeout)
+                      : "no complete response from " + opt.url.authority() + " within " + seconds_text(opt.timeout),
+          "the server is silent or slow; raise --timeout");
     if (ec == bhttp::error::header_limit)
-      return transport_error("header_too_large",
-                             "the response header block is larger than " + std::to_string(opt.max_header_bytes) + " bytes",
-                             "a WWW-Authenticate token this large is not a real one; raise --max-token-size to read it");
+      return transport_error(
+          "header_too_large",
+          "the response header block is larger than " + std::to_string(opt.max_header_bytes) + " bytes",
+          "a WWW-Authenticate token this large is not a real one; raise --max-token-size to read it");
     if (ec == bhttp::error::body_limit)
       return transport_error("body_too_large",
                              "the response body is larger than " + std::to_string(opt.max_body_bytes) + " bytes");
@@ -182,7 +187,8 @@ struct Client::Impl {
                              "the server gave up or crashed; its log says why");
     if (ec == asio::error::connection_reset)
       return transport_error("reset", "the server reset the connection", "the server gave up or crashed");
-    if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() || ec == bhttp::error::bad_field)
+    if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() ||
+        ec == bhttp::error::bad_field)
       return transport_error("malformed_response", "malformed HTTP response: " + ec.message(),
                              "the server (or something in between) sent a broken response");
     return transport_error("io_error", "reading the response: " + ec.message());
@@ -191,7 +197,7 @@ struct Client::Impl {
   enum class Attempt { done, closed_before_reply };
 
   template <class Stream>
-  Attempt attempt(Stream& stream, const Request& req, Response& out, ExchangeInfo& info) {
+  Attempt write_request(Stream& stream, const Request& req, ExchangeInfo& info) {
     bhttp::request<bhttp::string_body> msg;
     msg.version(11);
     msg.method_string(req.method);
@@ -199,8 +205,10 @@ struct Client::Impl {
     msg.set(bhttp::field::host, opt.url.authority());
     msg.set(bhttp::field::user_agent, opt.user_agent);
     for (const auto& h : req.headers.list()) {
-      if (iequals(h.name, "Host")) msg.set(bhttp::field::host, h.value);
-      else msg.insert(h.name, h.value);
+      if (iequals(h.name, "Host"))
+        msg.set(bhttp::field::host, h.value);
+      else
+        msg.insert(h.name, h.value);
     }
     msg.body() = req.body;
     msg.prepare_payload();
@@ -214,11 +222,16 @@ struct Client::Impl {
     if (w.ec && is_closed(w.ec) && exchanges > 0) return Attempt::closed_before_reply;
     if (w.ec == beast::error::timeout)
       throw transport_error("timeout", "sending the request took longer than " + seconds_text(opt.timeout));
-    if (w.ec) throw transport_error("reset", "cannot send the request: " + w.ec.message(), "the server closed the connection");
+    if (w.ec)
+      throw transport_error("reset", "cannot send the request: " + w.ec.message(), "the server closed the connection");
     info.request_bytes = w.bytes;
+    return Attempt::done;
+  }
 
-    // The first bytes decide whether the peer speaks HTTP at all, before the parser waits
-    // for a whole header block that a non-HTTP peer never sends.
+  // The first bytes decide whether the peer speaks HTTP at all, before the parser waits for
+  // a whole header block that a non-HTTP peer never sends.
+  template <class Stream>
+  Attempt read_first_bytes(Stream& stream) {
     while (buffer.size() < 5) {
       OpResult r;
       stream.async_read_some(buffer.prepare(4096), [&r](error_code ec, std::size_t n) {
@@ -230,14 +243,14 @@ struct Client::Impl {
       if (!r.ec) continue;
       if (is_closed(r.ec) && buffer.size() == 0) {
         if (exchanges > 0) return Attempt::closed_before_reply;
+        const auto hint = "the server refused the request or crashed; check that this port serves HTTP";
         if (r.ec == asio::error::connection_reset)
-          throw transport_error("reset", "the server reset the connection without answering",
-                                "the server refused the request or crashed; check that this port serves HTTP");
-        throw transport_error("empty_reply", "the server closed the connection without answering",
-                              "the server refused the request or crashed; check that this port serves HTTP");
+          throw transport_error("reset", "the server reset the connection without answering", hint);
+        throw transport_error("empty_reply", "the server closed the connection without answering", hint);
       }
       if (r.ec == beast::error::timeout && buffer.size() == 0)
-        throw transport_error("timeout", "no answer from " + opt.url.authority() + " within " + seconds_text(opt.timeout),
+        throw transport_error("timeout",
+                              "no answer from " + opt.url.authority() + " within " + seconds_text(opt.timeout),
                               "the server is silent: check it serves HTTP on this port; raise --timeout");
       break;  // a short reply: the check below names it
     }
@@ -246,7 +259,11 @@ struct Client::Impl {
     if (first.substr(0, want.size()) != want.substr(0, std::min(first.size(), want.size())))
       throw transport_error("not_http", "the peer's reply is not HTTP: \"" + escape_bytes(first) + "\"",
                             not_http_hint(first));
+    return Attempt::done;
+  }
 
+  template <class Stream>
+  void read_response(Stream& stream, const Request& req, Response& out, ExchangeInfo& info) {
     for (int interim = 0;; ++interim) {
       bhttp::response_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opt.max_header_bytes, UINT32_MAX)));
@@ -258,24 +275,31 @@ struct Client::Impl {
         r.bytes = n;
       });
       drive();
-      if (r.ec) throw read_error(r.ec, parser.is_header_done(), 
-                                 parser.is_header_done() ? static_cast<int>(parser.get().result_int()) : 0);
+      const bool header_done = parser.is_header_done();
+      if (r.ec) throw read_error(r.ec, header_done, header_done ? static_cast<int>(parser.get().result_int()) : 0);
       auto& msg_in = parser.get();
       const int status = static_cast<int>(msg_in.result_int());
       if (status >= 100 && status < 200 && status != 101 && interim < 4) continue;  // 100 Continue, 103 ...
       out.status = status;
       out.reason = std::string(msg_in.reason());
       out.version = static_cast<int>(msg_in.version());
-      std::size_t header_bytes = 17 + out.reason.size();
+      info.header_bytes = 17 + out.reason.size();
       for (const auto& f : msg_in) {
         out.headers.add(std::string(f.name_string()), std::string(f.value()));
-        header_bytes += f.name_string().size() + f.value().size() + 4;
+        info.header_bytes += f.name_string().size() + f.value().size() + 4;
       }
-      info.header_bytes = header_bytes;
       out.body = std::move(msg_in.body());
       out.keep_alive = msg_in.keep_alive() && !parser.need_eof();
-      return Attempt::done;
+      return;
     }
+  }
+
+  template <class Stream>
+  Attempt attempt(Stream& stream, const Request& req, Response& out, ExchangeInfo& info) {
+    if (write_request(stream, req, info) == Attempt::closed_before_reply) return Attempt::closed_before_reply;
+    if (read_first_bytes(stream) == Attempt::closed_before_reply) return Attempt::closed_before_reply;
+    read_response(stream, req, out, info);
+    return Attempt::done;
   }
 
   Attempt attempt_any(const Request& req, Response& out, ExchangeInfo& info) {
@@ -320,9 +344,8 @@ Response Client::exchange(const Request& request, ExchangeInfo& info) {
   info.peer = d.peer;
   ++d.exchanges;
   if (!out.keep_alive)
-    d.close_stream(out.headers.has("Connection")
-                       ? "the server answered with Connection: close"
-                       : "the server's HTTP/1.0 response did not keep the connection alive");
+    d.close_stream(out.headers.has("Connection") ? "the server answered with Connection: close"
+                                                 : "the server's HTTP/1.0 response did not keep the connection alive");
   info.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   return out;
 }

@@ -48,13 +48,13 @@ struct ClientOptions {
 };
 
 struct ExchangeInfo {
-  int connection = 0;   // 1-based number of the connection the exchange used
-  bool reused = false;  // that connection had carried an earlier exchange
+  int connection = 0;     // 1-based number of the connection the exchange used
+  bool reused = false;    // that connection had carried an earlier exchange
   bool reopened = false;  // a new connection replaced one the server closed
   std::string reopen_reason;
-  std::string peer;  // address:port of the connection
-  std::size_t request_bytes = 0;   // request line, header block and body as sent
-  std::size_t header_bytes = 0;    // response status line and header block
+  std::string peer;               // address:port of the connection
+  std::size_t request_bytes = 0;  // request line, header block and body as sent
+  std::size_t header_bytes = 0;   // response status line and header block
   double elapsed_ms = 0;
 };
 

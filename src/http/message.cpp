@@ -37,7 +37,8 @@ std::optional<std::string> Headers::first(std::string_view name) const {
 }
 
 bool is_tchar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 std::string seconds_text(std::chrono::milliseconds duration) {
@@ -47,7 +48,7 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 }
 
 std::string escape_bytes(std::string_view bytes, std::size_t max) {
-  static constexpr char hex[] = "0123456789abcdef";
+  static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
   for (std::size_t i = 0; i < bytes.size() && i < max; ++i) {
     const auto c = static_cast<unsigned char>(bytes[i]);
@@ -55,8 +56,8 @@ std::string escape_bytes(std::string_view bytes, std::size_t max) {
       out += static_cast<char>(c);
     } else {
       out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
     }
   }
   if (bytes.size() > max) out += "...";

@@ -63,7 +63,7 @@ struct Response {
   int version = 11;  // 10 or 11
   Headers headers;
   std::string body;
-  bool keep_alive = true;  // false: the server will close (or closed) after this response
+  bool keep_alive = true;    // false: the server will close (or closed) after this response
   bool close_after = false;  // server side: close the connection after sending this
   bool redirect() const { return status >= 300 && status < 400 && headers.has("Location"); }
 };

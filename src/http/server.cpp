@@ -33,8 +33,8 @@ Server::Impl::Impl(ServerOptions o, HandlerFactory f) : opt(std::move(o)), facto
 void Server::Impl::bind(const ListenAddress& l) {
   error_code ec;
   tcp::resolver resolver(ioc);
-  const auto results = resolver.resolve(l.host, std::to_string(l.port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  const auto results =
+      resolver.resolve(l.host, std::to_string(l.port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec) throw setup_error("listen_failed", "cannot resolve " + l.host + ": " + ec.message());
   std::string last = "no address";
   for (const auto& r : results) {

@@ -38,7 +38,7 @@
 namespace authctx::http {
 
 struct ListenAddress {
-  std::string host;  // numeric or a name; IPv6 without brackets
+  std::string host;        // numeric or a name; IPv6 without brackets
   std::uint16_t port = 0;  // 0: any free port
   std::string text() const;
 };
@@ -80,7 +80,7 @@ struct CloseInfo {
   // handler_error, server_stopping
   std::string cls;
   std::string message;
-  int requests = 0;  // responses sent
+  int requests = 0;     // responses sent
   int status_sent = 0;  // the error status we answered with, if any (400, 408, 413, 431, 500)
   bool clean() const { return cls == "peer_closed" || cls == "closed_by_handler" || cls == "idle_timeout"; }
 };
@@ -108,7 +108,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  const std::vector<ListenAddress>& bound() const;  // the ports actually bound
+  const std::vector<ListenAddress>& bound() const;             // the ports actually bound
   const std::optional<CertificateFacts>& certificate() const;  // ours, with TLS
   void run();
   void stop();

@@ -20,9 +20,14 @@ Response text_response(int status, const std::string& text) {
   r.close_after = true;
   return r;
 }
+// The first bytes buffered, for messages about what a client sent.
+std::string buffered_text(const beast::flat_buffer& buffer) {
+  return {static_cast<const char*>(buffer.data().data()), std::min<std::size_t>(buffer.size(), 64)};
+}
 }  // namespace
 
-CloseInfo Server::Impl::read_failure(const error_code& ec, bool got_some, int answered, const std::string& buffered) const {
+CloseInfo Server::Impl::read_failure(const error_code& ec, bool got_some, int answered,
+                                     const std::string& buffered) const {
   CloseInfo c;
   c.requests = answered;
   if (ec == bhttp::error::end_of_stream) {
@@ -67,7 +72,8 @@ CloseInfo Server::Impl::read_failure(const error_code& ec, bool got_some, int an
 }
 
 template <class Stream>
-asio::awaitable<void> Server::Impl::send_error(Stream& stream, beast::tcp_stream& lowest, int status, const std::string& text) {
+asio::awaitable<void> Server::Impl::send_error(Stream& stream, beast::tcp_stream& lowest, int status,
+                                               const std::string& text) {
   auto r = text_response(status, text);
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(status), 11};
   out.set(bhttp::field::server, opt.server_header);
@@ -107,115 +113,138 @@ void Server::Impl::disarm_deadline(Tracker& t) {
   t.deadline.reset();
 }
 
+// The first byte tells an HTTP request from anything else before the parser waits for a
+// header block that will never come (a TLS ClientHello, the authctx framing). False: the
+// connection ends (close says why).
+template <class Stream>
+asio::awaitable<bool> Server::Impl::first_byte(Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer,
+                                               Tracker& t, CloseInfo& close, bool tls) {
+  const int answered = close.requests;
+  if (buffer.size() == 0) {
+    t.idle = true;
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), k_await);
+    t.idle = false;
+    buffer.commit(n);
+    if (ec) {
+      disarm_deadline(t);
+      close = read_failure(t.timed_out ? error_code(beast::error::timeout) : ec, false, answered, {});
+      co_return false;
+    }
+  }
+  const std::string first = buffered_text(buffer);
+  if (!tls && static_cast<unsigned char>(first[0]) == 0x16) {
+    disarm_deadline(t);
+    // Answered in plain HTTP, as Apache does: the client's TLS library then reports a
+    // record that is not TLS ("wrong version number") instead of a silent close.
+    close = {"tls_on_plain_port", "the client started a TLS handshake on this plain-HTTP port", answered, 400};
+    co_await send_error(stream, lowest, 400, "Bad Request: this port speaks plain HTTP, not TLS; use http://");
+    co_return false;
+  }
+  if (!is_tchar(first[0])) {
+    disarm_deadline(t);
+    close = {"malformed_request", "not an HTTP request: it starts \"" + escape_bytes(first) + "\"", answered, 400};
+    co_await send_error(stream, lowest, 400, "Bad Request: not an HTTP request");
+    co_return false;
+  }
+  co_return true;
+}
+
+template <class Stream>
+asio::awaitable<std::optional<Server::Impl::Exchange>> Server::Impl::read_request(
+    Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer, Tracker& t, CloseInfo& close, bool tls) {
+  lowest.expires_never();
+  arm_deadline(t);
+  if (!co_await first_byte(stream, lowest, buffer, t, close, tls)) co_return std::nullopt;
+  const std::string first = buffered_text(buffer);
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opt.max_header_bytes, UINT32_MAX)));
+  parser.body_limit(opt.max_body_bytes);
+  auto [read_ec, n] = co_await bhttp::async_read(stream, buffer, parser, k_await);
+  disarm_deadline(t);
+  if (read_ec) {
+    close = read_failure(t.timed_out ? error_code(beast::error::timeout) : read_ec, true, close.requests, first);
+    // After a cancelled TLS read the session is in no state to carry a response.
+    if (tls && t.timed_out) close.status_sent = 0;
+    if (close.status_sent != 0) co_await send_error(stream, lowest, close.status_sent, "Error: " + close.message);
+    co_return std::nullopt;
+  }
+  auto& m = parser.get();
+  Exchange x;
+  x.request.method = std::string(m.method_string());
+  x.request.target = std::string(m.target());
+  x.info.index = close.requests + 1;
+  x.info.version = static_cast<int>(m.version());
+  x.info.keep_alive = m.keep_alive();
+  for (const auto& f : m) {
+    x.request.headers.add(std::string(f.name_string()), std::string(f.value()));
+    x.info.header_bytes += f.name_string().size() + f.value().size() + 4;
+  }
+  x.request.body = std::move(m.body());
+  co_return x;
+}
+
+// Why a connection that keeps no more requests ends, once its last response is out.
+CloseInfo Server::Impl::end_after(const Response& resp, const RequestInfo& info, const Tracker& t) const {
+  if (resp.close_after)
+    return {"closed_by_handler", "the server closed the connection after its response", info.index, 0};
+  if (!info.keep_alive) return {"peer_closed", "the client asked to close the connection", info.index, 0};
+  if (t.stopping) return {"server_stopping", "the server is stopping", info.index, 0};
+  return {"request_limit", "the connection reached " + std::to_string(opt.max_requests) + " requests", info.index, 0};
+}
+
+// Runs the handler and writes its response. False: the connection ends (close says why).
+template <class Stream>
+asio::awaitable<bool> Server::Impl::respond(Stream& stream, beast::tcp_stream& lowest, ConnectionHandler& handler,
+                                            Tracker& t, CloseInfo& close, Exchange& x) {
+  Response resp;
+  bool handler_failed = false;
+  try {
+    resp = handler.on_request(x.request, x.info);
+  } catch (const std::exception& e) {
+    handler_failed = true;
+    resp = text_response(500, "Internal Server Error");
+    close = {"handler_error", std::string("the request handler failed: ") + e.what(), x.info.index, 500};
+  }
+  const bool keep = x.info.keep_alive && !resp.close_after && !t.stopping && x.info.index < opt.max_requests;
+  bhttp::response<bhttp::string_body> out;
+  out.version(static_cast<unsigned>(x.info.version));
+  out.result(static_cast<unsigned>(resp.status));
+  if (!resp.reason.empty()) out.reason(resp.reason);
+  out.set(bhttp::field::server, opt.server_header);
+  for (const auto& h : resp.headers.list()) out.insert(h.name, h.value);
+  out.body() = std::move(resp.body);
+  out.keep_alive(keep);
+  out.prepare_payload();
+  lowest.expires_after(opt.timeout);
+  auto [wec, wn] = co_await bhttp::async_write(stream, out, k_await);
+  if (wec) {
+    const bool timeout = wec == beast::error::timeout;
+    close = {timeout ? "timeout" : "reset",
+             timeout ? "the client did not read the response within " + seconds_text(opt.timeout)
+                     : "the client closed the connection before the response was sent: " + wec.message(),
+             x.info.index - 1, 0};
+    co_return false;
+  }
+  if (handler_failed) co_return false;
+  close.requests = x.info.index;
+  if (keep) co_return true;
+  close = end_after(resp, x.info, t);
+  error_code ignored;
+  lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  co_return false;
+}
+
 template <class Stream>
 asio::awaitable<void> Server::Impl::serve(Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer,
-                            ConnectionHandler& handler, Tracker& t, CloseInfo& close, bool tls) {
-  for (int index = 1;; ++index) {
-    const int answered = index - 1;
-    close.requests = answered;
+                                          ConnectionHandler& handler, Tracker& t, CloseInfo& close, bool tls) {
+  close.requests = 0;
+  while (true) {
     if (t.stopping) {
-      close = {"server_stopping", "the server is stopping", answered, 0};
+      close = {"server_stopping", "the server is stopping", close.requests, 0};
       co_return;
     }
-    lowest.expires_never();
-    arm_deadline(t);
-    // The first byte tells an HTTP request from anything else before the parser waits
-    // for a header block that will never come (a TLS ClientHello, the authctx framing).
-    if (buffer.size() == 0) {
-      t.idle = true;
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), k_await);
-      t.idle = false;
-      buffer.commit(n);
-      if (ec) {
-        disarm_deadline(t);
-        close = read_failure(t.timed_out ? error_code(beast::error::timeout) : ec, false, answered, {});
-        co_return;
-      }
-    }
-    const std::string first(static_cast<const char*>(buffer.data().data()), std::min<std::size_t>(buffer.size(), 64));
-    const auto b0 = static_cast<unsigned char>(first[0]);  // buffer.size() >= 1 here
-    if (!tls && b0 == 0x16) {
-      disarm_deadline(t);
-      // Answered in plain HTTP, as Apache does: the client's TLS library then reports a
-      // record that is not TLS ("wrong version number") instead of a silent close.
-      close = {"tls_on_plain_port", "the client started a TLS handshake on this plain-HTTP port", answered, 400};
-      co_await send_error(stream, lowest, 400, "Bad Request: this port speaks plain HTTP, not TLS; use http://");
-      co_return;
-    }
-    if (!is_tchar(first[0])) {
-      disarm_deadline(t);
-      close = {"malformed_request", "not an HTTP request: it starts \"" + escape_bytes(first) + "\"", answered, 400};
-      co_await send_error(stream, lowest, 400, "Bad Request: not an HTTP request");
-      co_return;
-    }
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opt.max_header_bytes, UINT32_MAX)));
-    parser.body_limit(opt.max_body_bytes);
-    auto [read_ec, n] = co_await bhttp::async_read(stream, buffer, parser, k_await);
-    disarm_deadline(t);
-    if (read_ec) {
-      close = read_failure(t.timed_out ? error_code(beast::error::timeout) : read_ec, true, answered, first);
-      // After a cancelled TLS read the session is in no state to carry a response.
-      if (tls && t.timed_out) close.status_sent = 0;
-      if (close.status_sent != 0) co_await send_error(stream, lowest, close.status_sent, "Error: " + close.message);
-      co_return;
-    }
-    auto& m = parser.get();
-    Request req;
-    req.method = std::string(m.method_string());
-    req.target = std::string(m.target());
-    RequestInfo info;
-    info.index = index;
-    info.version = static_cast<int>(m.version());
-    info.keep_alive = m.keep_alive();
-    for (const auto& f : m) {
-      req.headers.add(std::string(f.name_string()), std::string(f.value()));
-      info.header_bytes += f.name_string().size() + f.value().size() + 4;
-    }
-    req.body = std::move(m.body());
-    Response resp;
-    bool handler_failed = false;
-    try {
-      resp = handler.on_request(req, info);
-    } catch (const std::exception& e) {
-      handler_failed = true;
-      resp = text_response(500, "Internal Server Error");
-      close = {"handler_error", std::string("the request handler failed: ") + e.what(), answered, 500};
-    }
-    const bool keep = info.keep_alive && !resp.close_after && !t.stopping && index < opt.max_requests;
-    bhttp::response<bhttp::string_body> out;
-    out.version(m.version());
-    out.result(static_cast<unsigned>(resp.status));
-    if (!resp.reason.empty()) out.reason(resp.reason);
-    out.set(bhttp::field::server, opt.server_header);
-    for (const auto& h : resp.headers.list()) out.insert(h.name, h.value);
-    out.body() = std::move(resp.body);
-    out.keep_alive(keep);
-    out.prepare_payload();
-    lowest.expires_after(opt.timeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, out, k_await);
-    if (wec) {
-      close = {wec == beast::error::timeout ? "timeout" : "reset",
-               wec == beast::error::timeout ? "the client did not read the response within " + seconds_text(opt.timeout)
-                                            : "the client closed the connection before the response was sent: " +
-                                                  wec.message(),
-               answered, 0};
-      co_return;
-    }
-    if (handler_failed) {
-      close.requests = index;
-      co_return;
-    }
-    if (!keep) {
-      close.requests = index;
-      if (resp.close_after) close = {"closed_by_handler", "the server closed the connection after its response", index, 0};
-      else if (!info.keep_alive) close = {"peer_closed", "the client asked to close the connection", index, 0};
-      else if (t.stopping) close = {"server_stopping", "the server is stopping", index, 0};
-      else close = {"request_limit", "the connection reached " + std::to_string(opt.max_requests) + " requests", index, 0};
-      error_code ignored;
-      lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      co_return;
-    }
+    auto x = co_await read_request(stream, lowest, buffer, t, close, tls);
+    if (!x || !co_await respond(stream, lowest, handler, t, close, *x)) co_return;
   }
 }
 
@@ -264,8 +293,9 @@ asio::awaitable<void> Server::Impl::connection(tcp::socket socket, std::shared_p
         auto [hec, used] = co_await ss.async_handshake(ssl::stream_base::server, buffer.data(), k_await);
         buffer.consume(used);
         if (hec) {
-          const auto why = hec == beast::error::timeout ? "no complete TLS handshake within " + seconds_text(opt.timeout)
-                                                        : hec.message();
+          const auto why = hec == beast::error::timeout
+                               ? "no complete TLS handshake within " + seconds_text(opt.timeout)
+                               : hec.message();
           close = {"tls_handshake_failed", "TLS handshake failed: " + why, 0, 0};
           handler = make_handler(info, close);
         } else {

@@ -77,12 +77,26 @@ struct Server::Impl {
   // server_connection.cpp: one connection.
   asio::awaitable<void> connection(tcp::socket socket, std::shared_ptr<Tracker> t, std::string local);
   std::unique_ptr<ConnectionHandler> make_handler(const ConnectionInfo& info, CloseInfo& close);
+  struct Exchange {
+    Request request;
+    RequestInfo info;
+  };
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer,
                               ConnectionHandler& handler, Tracker& t, CloseInfo& close, bool tls);
   template <class Stream>
-  asio::awaitable<void> send_error(Stream& stream, beast::tcp_stream& lowest, int status,
-                                   const std::string& text);
+  asio::awaitable<bool> first_byte(Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer, Tracker& t,
+                                   CloseInfo& close, bool tls);
+  template <class Stream>
+  asio::awaitable<std::optional<Exchange>> read_request(Stream& stream, beast::tcp_stream& lowest,
+                                                        beast::flat_buffer& buffer, Tracker& t, CloseInfo& close,
+                                                        bool tls);
+  template <class Stream>
+  asio::awaitable<bool> respond(Stream& stream, beast::tcp_stream& lowest, ConnectionHandler& handler, Tracker& t,
+                                CloseInfo& close, Exchange& x);
+  CloseInfo end_after(const Response& resp, const RequestInfo& info, const Tracker& t) const;
+  template <class Stream>
+  asio::awaitable<void> send_error(Stream& stream, beast::tcp_stream& lowest, int status, const std::string& text);
   CloseInfo read_failure(const error_code& ec, bool got_some, int answered, const std::string& buffered) const;
   void arm_deadline(Tracker& t);
   static void disarm_deadline(Tracker& t);

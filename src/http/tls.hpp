@@ -9,10 +9,10 @@
 namespace authctx::http {
 
 struct TlsSession {
-  std::string version;      // "TLSv1.3"
-  std::string cipher;       // "TLS_AES_256_GCM_SHA384"
-  std::string server_name;  // SNI sent (empty for an IP literal, RFC 6066 §3)
-  bool verified = false;    // chain and host name checked (false with --insecure)
+  std::string version;           // "TLSv1.3"
+  std::string cipher;            // "TLS_AES_256_GCM_SHA384"
+  std::string server_name;       // SNI sent (empty for an IP literal, RFC 6066 §3)
+  bool verified = false;         // chain and host name checked (false with --insecure)
   CertificateFacts certificate;  // the server's leaf certificate
 };
 

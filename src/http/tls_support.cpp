@@ -55,19 +55,19 @@ void load_client_trust(ssl_ctx_st* ctx, const std::string& cacert) {
     return;
   }
   if (SSL_CTX_load_verify_locations(ctx, cacert.c_str(), nullptr) != 1)
-    throw setup_error("tls_cacert_unreadable", "cannot load CA certificates from " + cacert + ": " +
-                                                   last_ssl_error("unreadable"),
+    throw setup_error("tls_cacert_unreadable",
+                      "cannot load CA certificates from " + cacert + ": " + last_ssl_error("unreadable"),
                       "give a PEM file with the CA certificate(s)");
 }
 
 void load_server_identity(ssl_ctx_st* ctx, const std::string& cert_file, const std::string& key_file) {
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1)
-    throw setup_error("tls_certificate_unreadable", "cannot load the certificate chain " + cert_file + ": " +
-                                                        last_ssl_error("unreadable"),
+    throw setup_error("tls_certificate_unreadable",
+                      "cannot load the certificate chain " + cert_file + ": " + last_ssl_error("unreadable"),
                       "give a PEM file starting with the server certificate");
   if (SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-    throw setup_error("tls_key_unreadable", "cannot load the private key " + key_file + ": " +
-                                                last_ssl_error("unreadable"),
+    throw setup_error("tls_key_unreadable",
+                      "cannot load the private key " + key_file + ": " + last_ssl_error("unreadable"),
                       "give the PEM private key of --tls-cert (unencrypted)");
   if (SSL_CTX_check_private_key(ctx) != 1)
     throw setup_error("tls_key_mismatch", "the key " + key_file + " does not belong to the certificate " + cert_file);
@@ -114,7 +114,8 @@ bool record_verify(bool preverified, x509_store_ctx_st* ctx, VerifyRecord& recor
   return preverified;
 }
 
-Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url, const std::string& cacert) {
+Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url,
+                      const std::string& cacert) {
   if (!record.failed) {
     // No certificate verdict: the handshake itself broke. OpenSSL's "wrong version number"
     // or "packet length too long" is what a plain-HTTP server's reply looks like.
@@ -130,14 +131,15 @@ Error handshake_error(const VerifyRecord& record, const std::string& reason, con
   if (!record.leaf_der.empty()) {
     try {
       const auto f = certificate_from_der(record.leaf_der);
-      leaf = " (certificate subject \"" + f.subject + "\", issuer \"" + f.issuer + "\", " + names_text(f) +
-             ", valid " + f.not_before + " to " + f.not_after + ")";
+      leaf = " (certificate subject \"" + f.subject + "\", issuer \"" + f.issuer + "\", " + names_text(f) + ", valid " +
+             f.not_before + " to " + f.not_after + ")";
     } catch (const Error&) {
       leaf = "";
     }
   }
-  const std::string at = record.depth == 0 ? "" : " at chain depth " + std::to_string(record.depth) + " (subject \"" +
-                                                       record.subject + "\", issuer \"" + record.issuer + "\")";
+  const std::string at = record.depth == 0 ? ""
+                                           : " at chain depth " + std::to_string(record.depth) + " (subject \"" +
+                                                 record.subject + "\", issuer \"" + record.issuer + "\")";
   switch (record.error) {
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:

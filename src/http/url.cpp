@@ -29,7 +29,8 @@ bool is_ipv6(const std::string& s) {
 // '.', '_'): percent-encoded or other sub-delims in a host name are never what a person meant.
 bool is_host_name(const std::string& s) {
   if (s.empty() || s.size() > 253) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; });
 }
 
 std::optional<std::uint16_t> parse_port(const std::string& s) {
@@ -93,7 +94,8 @@ Url parse_url(const std::string& text) {
                       "HTTP Negotiate needs http:// or https://");
   const auto after = sep + 3;
   const auto end_authority = text.find_first_of("/?#", after);
-  const auto authority = text.substr(after, end_authority == std::string::npos ? std::string::npos : end_authority - after);
+  const auto authority =
+      text.substr(after, end_authority == std::string::npos ? std::string::npos : end_authority - after);
   if (authority.find('@') != std::string::npos)
     throw usage_error("bad URL '" + text + "': user information (user:password@) is not used",
                       "authctx authenticates with GSS-API: drop the user part; use --user or a ticket");
@@ -134,7 +136,8 @@ ResolveEntry parse_resolve(const std::string& text) {
   std::string rest = text;
   if (!rest.empty() && rest.front() == '+') rest.erase(0, 1);  // curl: "+" marks a timed entry
   const auto hint = "write --resolve HOST:PORT:ADDRESS, e.g. --resolve www.example.test:443:127.0.0.1";
-  if (!rest.empty() && rest.front() == '-') throw usage_error("--resolve '" + text + "': removing entries is not supported", hint);
+  if (!rest.empty() && rest.front() == '-')
+    throw usage_error("--resolve '" + text + "': removing entries is not supported", hint);
   std::string host;
   if (!rest.empty() && rest.front() == '[') {
     const auto close = rest.find(']');

@@ -42,14 +42,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_offsets(authctx::http::parse_challenges(fields), fields);
   check_offsets(authctx::http::parse_credentials(text), {std::string(text)});
   const auto b64 = authctx::http::decode_base64_strict(text);
-  if (b64.ok() && b64.bytes.size() != text.size() / 4 * 3 - (text.size() - text.find_last_not_of('=') - 1)) std::abort();
+  if (b64.ok() && b64.bytes.size() != text.size() / 4 * 3 - (text.size() - text.find_last_not_of('=') - 1))
+    std::abort();
   try {
     (void)authctx::http::parse_url(std::string(text));
-  } catch (const authctx::http::Error&) {
-  }
+  } catch (const authctx::http::Error&) {}
   try {
     (void)authctx::http::parse_resolve(std::string(text));
-  } catch (const authctx::http::Error&) {
-  }
+  } catch (const authctx::http::Error&) {}
   return 0;
 }

@@ -142,9 +142,7 @@ void HostileHttpPeer::run_script(int fd, const PeerScript& script) {
           pause_for(step.pause, stop_);
         }
         break;
-      case PeerStep::Kind::sleep:
-        pause_for(step.pause, stop_);
-        break;
+      case PeerStep::Kind::sleep: pause_for(step.pause, stop_); break;
       case PeerStep::Kind::close:
         ::shutdown(fd, SHUT_WR);
         pause_for(std::chrono::milliseconds(200), stop_);

@@ -68,8 +68,10 @@ IssuedCert Pki::issue(const std::string& name, const CertSpec& spec) {
   req.insert(req.end(), key.begin(), key.end());
   req.insert(req.end(), {"-nodes", "-keyout", out.key, "-out", csr, "-subj", subject});
   openssl(req);
-  std::vector<std::string> sign{"x509", "-req", "-in", csr, "-out", out.cert, "-days", spec.expired ? "1" : "2",
-                                "-extfile", ext, "-set_serial", std::to_string(std::hash<std::string>{}(name) % 1000000 + 2)};
+  std::vector<std::string> sign{
+      "x509",     "-req",   "-in",         csr,
+      "-out",     out.cert, "-days",       spec.expired ? "1" : "2",
+      "-extfile", ext,      "-set_serial", std::to_string(std::hash<std::string>{}(name) % 1000000 + 2)};
   if (spec.key != KeyType::ed25519 || !spec.self_signed) sign.push_back("-" + spec.digest);
   if (spec.self_signed) {
     sign.insert(sign.end(), {"-signkey", out.key});

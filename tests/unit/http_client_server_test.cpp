@@ -198,7 +198,8 @@ TEST_CASE("http tls: an untrusted certificate names its subject and issuer", "[h
   CHECK_THAT(seen[0].closed->message, Catch::Contains("unknown ca"));
 }
 
-TEST_CASE("http tls: a certificate for another name is a name mismatch unless --resolve keeps that name", "[http][tls][resolve]") {
+TEST_CASE("http tls: a certificate for another name is a name mismatch unless --resolve keeps that name",
+          "[http][tls][resolve]") {
   require_openssl();
   test::Pki pki;
   const auto other = pki.issue("other", {.common_name = "other.test", .alt_names = {"DNS:other.test"}});

@@ -22,7 +22,8 @@ struct SeenConnection {
   std::optional<http::CloseInfo> closed;
 };
 
-using Responder = std::function<http::Response(const http::Request&, const http::RequestInfo&, const http::ConnectionInfo&)>;
+using Responder =
+    std::function<http::Response(const http::Request&, const http::RequestInfo&, const http::ConnectionInfo&)>;
 
 inline http::Response ok_text(const std::string& text) {
   http::Response r;

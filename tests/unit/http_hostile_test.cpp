@@ -81,7 +81,8 @@ TEST_CASE("http hostile server: no answer at all is an empty reply or a reset", 
     CHECK(test::exchange_error(c).error_class() == "closed_early");
   }
   SECTION("close in the middle of the body") {
-    HostileHttpPeer p({{peer::read_request(), peer::send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"), peer::close()}});
+    HostileHttpPeer p(
+        {{peer::read_request(), peer::send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"), peer::close()}});
     auto c = client_of(p);
     const auto e = test::exchange_error(c);
     CHECK(e.error_class() == "closed_early");
@@ -91,9 +92,10 @@ TEST_CASE("http hostile server: no answer at all is an empty reply or a reset", 
 
 TEST_CASE("http hostile server: huge and endless header blocks stop at the header limit", "[http][hostile]") {
   SECTION("one 100 KiB header") {
-    HostileHttpPeer p({{peer::read_request(),
-                        peer::send(peer::response(401, {"WWW-Authenticate: Negotiate " + std::string(100 * 1024, 'A')})),
-                        peer::sleep(2s)}});
+    HostileHttpPeer p(
+        {{peer::read_request(),
+          peer::send(peer::response(401, {"WWW-Authenticate: Negotiate " + std::string(100 * 1024, 'A')})),
+          peer::sleep(2s)}});
     auto c = client_of(p);
     const auto e = test::exchange_error(c);
     CHECK(e.error_class() == "header_too_large");
@@ -107,8 +109,8 @@ TEST_CASE("http hostile server: huge and endless header blocks stop at the heade
     CHECK(Clock::now() - started < 5s);
   }
   SECTION("a body over the body limit") {
-    HostileHttpPeer p({{peer::read_request(), peer::send("HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n"),
-                        peer::sleep(2s)}});
+    HostileHttpPeer p(
+        {{peer::read_request(), peer::send("HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n"), peer::sleep(2s)}});
     auto o = test::client_for("http://127.0.0.1:" + std::to_string(p.port()) + "/");
     o.max_body_bytes = 1024;
     http::Client c(o);
@@ -136,7 +138,8 @@ TEST_CASE("http hostile server: slow bytes and silence end at the timeout", "[ht
   }
 }
 
-TEST_CASE("http hostile server: a 401 loop stays on one connection and a close between legs reopens", "[http][hostile]") {
+TEST_CASE("http hostile server: a 401 loop stays on one connection and a close between legs reopens",
+          "[http][hostile]") {
   SECTION("five 401s on one kept-alive connection") {
     PeerScript loop;
     for (int i = 0; i < 5; ++i) {
@@ -171,10 +174,9 @@ TEST_CASE("http hostile server: a 401 loop stays on one connection and a close b
 }
 
 TEST_CASE("http hostile server: malformed WWW-Authenticate values reach the parser intact", "[http][hostile][auth]") {
-  HostileHttpPeer p({{peer::read_request(),
-                      peer::send(peer::response(401, {"WWW-Authenticate: Negotiate !!notbase64!!",
-                                                      "WWW-Authenticate: Basic realm=\"unclosed",
-                                                      "WWW-Authenticate: NTLM"}))}});
+  HostileHttpPeer p({{peer::read_request(), peer::send(peer::response(401, {"WWW-Authenticate: Negotiate !!notbase64!!",
+                                                                            "WWW-Authenticate: Basic realm=\"unclosed",
+                                                                            "WWW-Authenticate: NTLM"}))}});
   auto c = client_of(p);
   http::ExchangeInfo info;
   const auto r = c.exchange({}, info);
@@ -286,8 +288,7 @@ TEST_CASE("http server: one thread serves 64 concurrent connections within max-c
   TestServer server(o, [&](const http::Request&, const http::RequestInfo&, const http::ConnectionInfo&) {
     const int now = ++in_flight;
     int prev = most.load();
-    while (now > prev && !most.compare_exchange_weak(prev, now)) {
-    }
+    while (now > prev && !most.compare_exchange_weak(prev, now)) {}
     --in_flight;
     return test::ok_text("fine");
   });
@@ -300,8 +301,7 @@ TEST_CASE("http server: one thread serves 64 concurrent connections within max-c
         http::ExchangeInfo info;
         try {
           if (c.exchange({}, info).status == 200 && info.connection == 1) ++ok;
-        } catch (const http::Error&) {
-        }
+        } catch (const http::Error&) {}
       }
     });
   }
@@ -317,9 +317,8 @@ TEST_CASE("http server: one thread serves 64 concurrent connections within max-c
 TEST_CASE("http server: stop closes idle connections at once and ends run", "[http][server]") {
   http::ServerOptions o;
   o.grace = 10s;
-  auto server = std::make_unique<TestServer>(o, [](const http::Request&, const http::RequestInfo&, const http::ConnectionInfo&) {
-    return test::ok_text("fine");
-  });
+  auto server = std::make_unique<TestServer>(o, [](const http::Request&, const http::RequestInfo&,
+                                                   const http::ConnectionInfo&) { return test::ok_text("fine"); });
   http::Client c(test::client_for("http://127.0.0.1:" + std::to_string(server->port()) + "/"));
   http::ExchangeInfo info;
   c.exchange({}, info);  // the connection now waits for its next request

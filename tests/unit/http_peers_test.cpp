@@ -37,7 +37,8 @@ test::ApacheOptions apache_options(const lab::LabInfo& info) {
 // curl's environment: the lab's krb5.conf and NTLM users, and either alice's ccache or none.
 util::Environment curl_env(const lab::LabInfo& info, bool with_ticket) {
   return {{"KRB5_CONFIG", info.paths().krb5_conf.string()},
-          {"KRB5CCNAME", with_ticket ? "FILE:" + info.paths().ccache.string() : "FILE:" + (info.dir / "no-ccache").string()},
+          {"KRB5CCNAME",
+           with_ticket ? "FILE:" + info.paths().ccache.string() : "FILE:" + (info.dir / "no-ccache").string()},
           {"NTLM_USER_FILE", info.paths().ntlm_user_file.string()}};
 }
 
@@ -61,7 +62,8 @@ test::Responder negotiate_responder() {
 }
 }  // namespace
 
-TEST_CASE("http peers: Apache krb5 location asks for Negotiate and curl with a lab ticket gets in as alice", "[http][peers][apache]") {
+TEST_CASE("http peers: Apache krb5 location asks for Negotiate and curl with a lab ticket gets in as alice",
+          "[http][peers][apache]") {
   require_peers();
   lab::ScopedLab scoped;
   const auto& info = scoped.info();
@@ -105,7 +107,8 @@ TEST_CASE("http peers: Apache krb5 location asks for Negotiate and curl with a l
   apache.stop();
 }
 
-TEST_CASE("http peers: Apache NTLM location authenticates curl without a ticket and the krb5 one refuses NTLM", "[http][peers][apache][ntlm]") {
+TEST_CASE("http peers: Apache NTLM location authenticates curl without a ticket and the krb5 one refuses NTLM",
+          "[http][peers][apache][ntlm]") {
   require_peers();
   lab::ScopedLab scoped;
   const auto& info = scoped.info();
@@ -120,7 +123,8 @@ TEST_CASE("http peers: Apache NTLM location authenticates curl without a ticket 
   apache.stop();
 }
 
-TEST_CASE("http peers: Apache over https shows our client its certificate and curl authenticates", "[http][peers][apache][tls]") {
+TEST_CASE("http peers: Apache over https shows our client its certificate and curl authenticates",
+          "[http][peers][apache][tls]") {
   require_peers();
   lab::ScopedLab scoped;
   const auto& info = scoped.info();
@@ -149,7 +153,8 @@ TEST_CASE("http peers: Apache over https shows our client its certificate and cu
   apache.stop();
 }
 
-TEST_CASE("http peers: curl sends its krb5 Negotiate token to our server and the parser decodes it", "[http][peers][curl]") {
+TEST_CASE("http peers: curl sends its krb5 Negotiate token to our server and the parser decodes it",
+          "[http][peers][curl]") {
   require_peers();
   lab::ScopedLab scoped;
   const auto& info = scoped.info();

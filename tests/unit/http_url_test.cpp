@@ -103,8 +103,8 @@ TEST_CASE("http url: --resolve keeps the host and gives the addresses", "[http][
 }
 
 TEST_CASE("http url: bad --resolve values are usage errors", "[http][url][resolve]") {
-  for (const std::string bad : {"host", "host:80", "host:x:127.0.0.1", "host:80:not-an-ip", ":80:127.0.0.1",
-                                "-host:80", "host:0:127.0.0.1", "[::1:80:::1", "host:80:"}) {
+  for (const std::string bad : {"host", "host:80", "host:x:127.0.0.1", "host:80:not-an-ip", ":80:127.0.0.1", "-host:80",
+                                "host:0:127.0.0.1", "[::1:80:::1", "host:80:"}) {
     INFO(bad);
     CHECK_THROWS_AS(parse_resolve(bad), Error);
   }
