@@ -13,7 +13,7 @@
 #include <ctime>
 #include <memory>
 
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "util/base64.hpp"
 #include "util/timefmt.hpp"
 
@@ -55,7 +55,7 @@ std::vector<std::uint8_t> digest(const EVP_MD* md, std::span<const std::uint8_t>
   std::vector<std::uint8_t> out(EVP_MAX_MD_SIZE);
   unsigned len = 0;
   if (EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1)
-    throw setup_error("tls_internal", "cannot hash the certificate");
+    throw util::setup_error("tls_internal", "cannot hash the certificate");
   out.resize(len);
   return out;
 }
@@ -151,20 +151,20 @@ CertificateFacts certificate_from_der(std::span<const std::uint8_t> der) {
   const unsigned char* p = der.data();
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert || p != der.data() + der.size())
-    throw transport_error("tls_bad_certificate", "the peer's certificate is not valid DER X.509");
+    throw util::transport_error("tls_bad_certificate", "the peer's certificate is not valid DER X.509");
   return facts_of(cert.get(), der);
 }
 
 CertificateFacts read_certificate_file(const std::string& path) {
   std::unique_ptr<BIO, BioFree> bio(BIO_new_file(path.c_str(), "r"));
-  if (!bio) throw setup_error("tls_certificate_unreadable", "cannot read the certificate file " + path);
+  if (!bio) throw util::setup_error("tls_certificate_unreadable", "cannot read the certificate file " + path);
   X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert)
-    throw setup_error("tls_certificate_unreadable", path + " holds no PEM certificate",
+    throw util::setup_error("tls_certificate_unreadable", path + " holds no PEM certificate",
                       "give a PEM file that starts with -----BEGIN CERTIFICATE-----");
   unsigned char* buf = nullptr;
   const int len = i2d_X509(cert.get(), &buf);
-  if (len <= 0) throw setup_error("tls_certificate_unreadable", "cannot encode the certificate in " + path);
+  if (len <= 0) throw util::setup_error("tls_certificate_unreadable", "cannot encode the certificate in " + path);
   std::vector<std::uint8_t> der(buf, buf + len);
   OPENSSL_free(buf);
   return facts_of(cert.get(), der);

@@ -8,7 +8,7 @@
 // application_data of the GSS-API channel bindings: "tls-server-end-point:" + hash.
 //
 // OpenSSL stays inside certificate.cpp; these are plain values. Parsing failures throw
-// http::Error (setup for a file we were given, transport for a peer's bytes).
+// util::Error (setup for a file we were given, transport for a peer's bytes).
 #pragma once
 #include <cstdint>
 #include <span>

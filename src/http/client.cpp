@@ -5,7 +5,7 @@
 #include <boost/asio/connect.hpp>
 
 #include "http/beast.hpp"
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "http/tls_support.hpp"
 
 namespace authctx::http {
@@ -102,12 +102,12 @@ struct Client::Impl {
     if (rec == asio::error::would_block) {
       resolver.cancel();
       drive();
-      throw transport_error("timeout",
+      throw util::transport_error("timeout",
                             "resolving " + opt.url.host + " took longer than " + seconds_text(opt.connect_timeout),
                             "check the resolver, or use --resolve HOST:PORT:ADDRESS");
     }
     if (rec)
-      throw transport_error("resolve_failed", "cannot resolve " + opt.url.host + ": " + rec.message(),
+      throw util::transport_error("resolve_failed", "cannot resolve " + opt.url.host + ": " + rec.message(),
                             "check the name, or use --resolve HOST:PORT:ADDRESS");
     for (const auto& r : results) eps.push_back(r.endpoint());
     return eps;
@@ -123,13 +123,13 @@ struct Client::Impl {
     std::string where = opt.url.authority();
     if (!opt.connect_addresses.empty()) where += " (at " + opt.connect_addresses.front() + ", --resolve)";
     if (r.ec == beast::error::timeout)
-      throw transport_error("timeout",
+      throw util::transport_error("timeout",
                             "connecting to " + where + " took longer than " + seconds_text(opt.connect_timeout),
                             "the server is unreachable or filtered; check the address and port");
     if (r.ec == asio::error::connection_refused)
-      throw transport_error("connection_refused", "cannot connect to " + where + ": connection refused",
+      throw util::transport_error("connection_refused", "cannot connect to " + where + ": connection refused",
                             "check that the web server is running on that port");
-    if (r.ec) throw transport_error("connect_failed", "cannot connect to " + where + ": " + r.ec.message());
+    if (r.ec) throw util::transport_error("connect_failed", "cannot connect to " + where + ": " + r.ec.message());
     error_code ignored;
     stream->socket().set_option(tcp::no_delay(true), ignored);  // FACTS.md: Nagle stalls small writes
     peer = endpoint_text(stream->socket().remote_endpoint(ignored));
@@ -157,41 +157,41 @@ struct Client::Impl {
       auto reason = h.ec == beast::error::timeout ? "no answer within " + seconds_text(opt.timeout) : h.ec.message();
       close_stream("the TLS handshake failed");
       if (h.ec == beast::error::timeout)
-        throw transport_error("timeout", "TLS handshake with " + opt.url.authority() + ": " + reason,
+        throw util::transport_error("timeout", "TLS handshake with " + opt.url.authority() + ": " + reason,
                               "the server accepted the connection but does not answer TLS; raise --timeout");
       throw detail::handshake_error(verify, reason, opt.url, opt.cacert);
     }
     tls = detail::session_of(secure->native_handle(), check, sni);
   }
 
-  Error read_error(const error_code& ec, bool header_done, int status) const {
+  util::Error read_error(const error_code& ec, bool header_done, int status) const {
     if (ec == beast::error::timeout)
-      return transport_error(
+      return util::transport_error(
           "timeout",
           header_done ? "the response body (status " + std::to_string(status) + ") did not arrive within " +
                             seconds_text(opt.timeout)
                       : "no complete response from " + opt.url.authority() + " within " + seconds_text(opt.timeout),
           "the server is silent or slow; raise --timeout");
     if (ec == bhttp::error::header_limit)
-      return transport_error(
+      return util::transport_error(
           "header_too_large",
           "the response header block is larger than " + std::to_string(opt.max_header_bytes) + " bytes",
           "a WWW-Authenticate token this large is not a real one; raise --max-token-size to read it");
     if (ec == bhttp::error::body_limit)
-      return transport_error("body_too_large",
+      return util::transport_error("body_too_large",
                              "the response body is larger than " + std::to_string(opt.max_body_bytes) + " bytes");
     if (ec == bhttp::error::partial_message || is_closed(ec))
-      return transport_error("closed_early",
+      return util::transport_error("closed_early",
                              std::string("the server closed the connection in the middle of the response ") +
                                  (header_done ? "body" : "header"),
                              "the server gave up or crashed; its log says why");
     if (ec == asio::error::connection_reset)
-      return transport_error("reset", "the server reset the connection", "the server gave up or crashed");
+      return util::transport_error("reset", "the server reset the connection", "the server gave up or crashed");
     if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() ||
         ec == bhttp::error::bad_field)
-      return transport_error("malformed_response", "malformed HTTP response: " + ec.message(),
+      return util::transport_error("malformed_response", "malformed HTTP response: " + ec.message(),
                              "the server (or something in between) sent a broken response");
-    return transport_error("io_error", "reading the response: " + ec.message());
+    return util::transport_error("io_error", "reading the response: " + ec.message());
   }
 
   enum class Attempt { done, closed_before_reply };
@@ -221,9 +221,9 @@ struct Client::Impl {
     drive();
     if (w.ec && is_closed(w.ec) && exchanges > 0) return Attempt::closed_before_reply;
     if (w.ec == beast::error::timeout)
-      throw transport_error("timeout", "sending the request took longer than " + seconds_text(opt.timeout));
+      throw util::transport_error("timeout", "sending the request took longer than " + seconds_text(opt.timeout));
     if (w.ec)
-      throw transport_error("reset", "cannot send the request: " + w.ec.message(), "the server closed the connection");
+      throw util::transport_error("reset", "cannot send the request: " + w.ec.message(), "the server closed the connection");
     info.request_bytes = w.bytes;
     return Attempt::done;
   }
@@ -245,11 +245,11 @@ struct Client::Impl {
         if (exchanges > 0) return Attempt::closed_before_reply;
         const auto hint = "the server refused the request or crashed; check that this port serves HTTP";
         if (r.ec == asio::error::connection_reset)
-          throw transport_error("reset", "the server reset the connection without answering", hint);
-        throw transport_error("empty_reply", "the server closed the connection without answering", hint);
+          throw util::transport_error("reset", "the server reset the connection without answering", hint);
+        throw util::transport_error("empty_reply", "the server closed the connection without answering", hint);
       }
       if (r.ec == beast::error::timeout && buffer.size() == 0)
-        throw transport_error("timeout",
+        throw util::transport_error("timeout",
                               "no answer from " + opt.url.authority() + " within " + seconds_text(opt.timeout),
                               "the server is silent: check it serves HTTP on this port; raise --timeout");
       break;  // a short reply: the check below names it
@@ -257,7 +257,7 @@ struct Client::Impl {
     const std::string_view first(static_cast<const char*>(buffer.data().data()), buffer.size());
     const std::string_view want = "HTTP/";
     if (first.substr(0, want.size()) != want.substr(0, std::min(first.size(), want.size())))
-      throw transport_error("not_http", "the peer's reply is not HTTP: \"" + escape_bytes(first) + "\"",
+      throw util::transport_error("not_http", "the peer's reply is not HTTP: \"" + escape_bytes(first) + "\"",
                             not_http_hint(first));
     return Attempt::done;
   }

@@ -15,7 +15,7 @@
 //   the previous one (reopened, with the reason): NTLM fails across such a reopen.
 //   A request that finds its kept-alive connection closed before any response byte is sent
 //   once more on a new connection, as browsers and curl do; that too counts as reopened.
-// - Failures throw http::Error of kind transport with a class: resolve_failed,
+// - Failures throw util::Error of kind transport with a class: resolve_failed,
 //   connection_refused, connect_failed, timeout, closed_early, empty_reply, reset, not_http,
 //   malformed_response, header_too_large, body_too_large, tls_* (tls_support.hpp); setup
 //   errors for unreadable --cacert files.

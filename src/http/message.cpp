@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "http/error.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::http {
 
@@ -67,13 +67,13 @@ std::string escape_bytes(std::string_view bytes, std::size_t max) {
 Header parse_header_line(const std::string& line) {
   const auto hint = "write --header 'Name: value'";
   if (line.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-    throw usage_error("--header '" + line.substr(0, line.find_first_of("\r\n")) + "...' has a line break or NUL", hint);
+    throw util::usage_error("--header '" + line.substr(0, line.find_first_of("\r\n")) + "...' has a line break or NUL", hint);
   const auto colon = line.find(':');
-  if (colon == std::string::npos || colon == 0) throw usage_error("--header '" + line + "' has no 'Name:'", hint);
+  if (colon == std::string::npos || colon == 0) throw util::usage_error("--header '" + line + "' has no 'Name:'", hint);
   Header h;
   h.name = line.substr(0, colon);
   if (!std::all_of(h.name.begin(), h.name.end(), [](char c) { return is_tchar(c); }))
-    throw usage_error("--header '" + line + "': '" + h.name + "' is not a valid field name", hint);
+    throw util::usage_error("--header '" + line + "': '" + h.name + "' is not a valid field name", hint);
   auto value = line.substr(colon + 1);
   const auto first = value.find_first_not_of(" \t");
   const auto last = value.find_last_not_of(" \t");

@@ -7,7 +7,7 @@
 #include <csignal>
 #include <thread>
 
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "http/server_impl.hpp"
 #include "http/tls_support.hpp"
 
@@ -19,7 +19,7 @@ std::string ListenAddress::text() const {
 
 Server::Impl::Impl(ServerOptions o, HandlerFactory f) : opt(std::move(o)), factory(std::move(f)) {
   if (opt.tls_cert.empty() != opt.tls_key.empty())
-    throw usage_error("--tls-cert and --tls-key go together", "give both PEM files, or neither for plain http");
+    throw util::usage_error("--tls-cert and --tls-key go together", "give both PEM files, or neither for plain http");
   if (!opt.tls_cert.empty()) {
     ctx.emplace(ssl::context::tls_server);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -35,7 +35,7 @@ void Server::Impl::bind(const ListenAddress& l) {
   tcp::resolver resolver(ioc);
   const auto results =
       resolver.resolve(l.host, std::to_string(l.port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-  if (ec) throw setup_error("listen_failed", "cannot resolve " + l.host + ": " + ec.message());
+  if (ec) throw util::setup_error("listen_failed", "cannot resolve " + l.host + ": " + ec.message());
   std::string last = "no address";
   for (const auto& r : results) {
     auto a = std::make_unique<tcp::acceptor>(control);
@@ -53,7 +53,7 @@ void Server::Impl::bind(const ListenAddress& l) {
     acceptors.push_back(std::move(a));
     return;
   }
-  throw setup_error("listen_failed", "cannot listen on " + l.text() + ": " + last,
+  throw util::setup_error("listen_failed", "cannot listen on " + l.text() + ": " + last,
                     "choose a free port (or port 0 for any) on a local address");
 }
 

@@ -5,7 +5,7 @@
 #include <array>
 #include <cstdio>
 
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "http/server_impl.hpp"
 #include "http/tls_support.hpp"
 
@@ -165,7 +165,7 @@ asio::awaitable<std::optional<Server::Impl::Exchange>> Server::Impl::read_reques
     close = read_failure(t.timed_out ? error_code(beast::error::timeout) : read_ec, true, close.requests, first);
     // After a cancelled TLS read the session is in no state to carry a response.
     if (tls && t.timed_out) close.status_sent = 0;
-    if (close.status_sent != 0) co_await send_error(stream, lowest, close.status_sent, "Error: " + close.message);
+    if (close.status_sent != 0) co_await send_error(stream, lowest, close.status_sent, "util::Error: " + close.message);
     co_return std::nullopt;
   }
   auto& m = parser.get();
@@ -202,7 +202,7 @@ asio::awaitable<bool> Server::Impl::respond(Stream& stream, beast::tcp_stream& l
     resp = handler.on_request(x.request, x.info);
   } catch (const std::exception& e) {
     handler_failed = true;
-    resp = text_response(500, "Internal Server Error");
+    resp = text_response(500, "Internal Server util::Error");
     close = {"handler_error", std::string("the request handler failed: ") + e.what(), x.info.index, 500};
   }
   const bool keep = x.info.keep_alive && !resp.close_after && !t.stopping && x.info.index < opt.max_requests;

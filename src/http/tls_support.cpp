@@ -50,27 +50,27 @@ std::string last_ssl_error(const std::string& fallback) {
 void load_client_trust(ssl_ctx_st* ctx, const std::string& cacert) {
   if (cacert.empty()) {
     if (SSL_CTX_set_default_verify_paths(ctx) != 1)
-      throw setup_error("tls_ca_store", "cannot load the system CA store: " + last_ssl_error("unknown error"),
+      throw util::setup_error("tls_ca_store", "cannot load the system CA store: " + last_ssl_error("unknown error"),
                         "install ca-certificates, or pass --cacert FILE");
     return;
   }
   if (SSL_CTX_load_verify_locations(ctx, cacert.c_str(), nullptr) != 1)
-    throw setup_error("tls_cacert_unreadable",
+    throw util::setup_error("tls_cacert_unreadable",
                       "cannot load CA certificates from " + cacert + ": " + last_ssl_error("unreadable"),
                       "give a PEM file with the CA certificate(s)");
 }
 
 void load_server_identity(ssl_ctx_st* ctx, const std::string& cert_file, const std::string& key_file) {
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1)
-    throw setup_error("tls_certificate_unreadable",
+    throw util::setup_error("tls_certificate_unreadable",
                       "cannot load the certificate chain " + cert_file + ": " + last_ssl_error("unreadable"),
                       "give a PEM file starting with the server certificate");
   if (SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-    throw setup_error("tls_key_unreadable",
+    throw util::setup_error("tls_key_unreadable",
                       "cannot load the private key " + key_file + ": " + last_ssl_error("unreadable"),
                       "give the PEM private key of --tls-cert (unencrypted)");
   if (SSL_CTX_check_private_key(ctx) != 1)
-    throw setup_error("tls_key_mismatch", "the key " + key_file + " does not belong to the certificate " + cert_file);
+    throw util::setup_error("tls_key_mismatch", "the key " + key_file + " does not belong to the certificate " + cert_file);
 }
 
 std::string configure_client_ssl(ssl_st* ssl, const Url& url, bool verify) {
@@ -114,7 +114,7 @@ bool record_verify(bool preverified, x509_store_ctx_st* ctx, VerifyRecord& recor
   return preverified;
 }
 
-Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url,
+util::Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url,
                       const std::string& cacert) {
   if (!record.failed) {
     // No certificate verdict: the handshake itself broke. OpenSSL's "wrong version number"
@@ -122,7 +122,7 @@ Error handshake_error(const VerifyRecord& record, const std::string& reason, con
     const bool plain = reason.find("wrong version number") != std::string::npos ||
                        reason.find("packet length too long") != std::string::npos ||
                        reason.find("unknown protocol") != std::string::npos;
-    return transport_error(plain ? "tls_not_tls" : "tls_handshake_failed",
+    return util::transport_error(plain ? "tls_not_tls" : "tls_handshake_failed",
                            "TLS handshake with " + url.authority() + " failed: " + reason,
                            plain ? "the server does not speak TLS on this port: try http:// instead of https://"
                                  : "check the port and that the server offers TLS 1.2 or later");
@@ -133,7 +133,7 @@ Error handshake_error(const VerifyRecord& record, const std::string& reason, con
       const auto f = certificate_from_der(record.leaf_der);
       leaf = " (certificate subject \"" + f.subject + "\", issuer \"" + f.issuer + "\", " + names_text(f) + ", valid " +
              f.not_before + " to " + f.not_after + ")";
-    } catch (const Error&) {
+    } catch (const util::Error&) {
       leaf = "";
     }
   }
@@ -143,17 +143,17 @@ Error handshake_error(const VerifyRecord& record, const std::string& reason, con
   switch (record.error) {
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:
-      return transport_error("tls_name_mismatch",
+      return util::transport_error("tls_name_mismatch",
                              "the certificate of " + url.authority() + " does not name " + url.host + leaf,
                              "use the name the certificate carries in the URL (with --resolve NAME:PORT:ADDRESS to "
                              "keep the address), or --insecure to look anyway");
     case X509_V_ERR_CERT_HAS_EXPIRED:
     case X509_V_ERR_CERT_NOT_YET_VALID:
-      return transport_error("tls_certificate_expired",
+      return util::transport_error("tls_certificate_expired",
                              "the certificate of " + url.authority() + " is " + record.error_text + at + leaf,
                              "check the server's certificate dates and this machine's clock");
     default:
-      return transport_error(
+      return util::transport_error(
           "tls_untrusted_certificate",
           "the certificate of " + url.authority() + " is not trusted: " + record.error_text + at + leaf,
           cacert.empty() ? "pass the issuing CA with --cacert FILE, or --insecure to look anyway"

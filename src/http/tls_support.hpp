@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "http/tls.hpp"
 #include "http/url.hpp"
 
@@ -39,9 +39,9 @@ void load_server_identity(ssl_ctx_st* ctx, const std::string& cert_file, const s
 std::string configure_client_ssl(ssl_st* ssl, const Url& url, bool verify);
 // The verify callback's body: records the first failure and the leaf; returns preverified.
 bool record_verify(bool preverified, x509_store_ctx_st* ctx, VerifyRecord& record);
-// A handshake failure as an Error: the verify record when the certificate was refused
+// A handshake failure as a util::Error: the verify record when the certificate was refused
 // (subject, issuer, names, next step), else OpenSSL's reason (e.g. the peer is not TLS).
-Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url, const std::string& cacert);
+util::Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url, const std::string& cacert);
 // After a handshake.
 TlsSession session_of(ssl_st* ssl, bool verified, const std::string& server_name);
 // The server's side of a handshake: version, cipher, the SNI the client sent (server_name)

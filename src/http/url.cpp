@@ -6,7 +6,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "http/error.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::http {
 namespace {
@@ -45,7 +45,7 @@ void check_target(const std::string& target, const std::string& url) {
   for (std::size_t i = 0; i < target.size(); ++i) {
     const auto c = static_cast<unsigned char>(target[i]);
     if (c <= 0x20 || c >= 0x7f)
-      throw usage_error("bad URL '" + url + "': the path has a space, control or non-ASCII byte (path offset " +
+      throw util::usage_error("bad URL '" + url + "': the path has a space, control or non-ASCII byte (path offset " +
                             std::to_string(i) + ")",
                         "percent-encode it, e.g. a space as %20");
   }
@@ -57,17 +57,17 @@ void split_host_port(const std::string& authority, const std::string& url, std::
   bracketed = !authority.empty() && authority.front() == '[';
   if (bracketed) {
     const auto close = authority.find(']');
-    if (close == std::string::npos) throw usage_error("bad URL '" + url + "': '[' without ']' around an IPv6 address");
+    if (close == std::string::npos) throw util::usage_error("bad URL '" + url + "': '[' without ']' around an IPv6 address");
     host = authority.substr(1, close - 1);
     const auto rest = authority.substr(close + 1);
     if (!rest.empty() && rest.front() != ':')
-      throw usage_error("bad URL '" + url + "': unexpected text after the IPv6 address", "write http://[::1]:8080/");
+      throw util::usage_error("bad URL '" + url + "': unexpected text after the IPv6 address", "write http://[::1]:8080/");
     port = rest.empty() ? "" : rest.substr(1);
     return;
   }
   const auto colon = authority.find(':');
   if (colon != std::string::npos && authority.find(':', colon + 1) != std::string::npos)
-    throw usage_error("bad URL '" + url + "': an IPv6 address must be in brackets", "write http://[::1]:8080/");
+    throw util::usage_error("bad URL '" + url + "': an IPv6 address must be in brackets", "write http://[::1]:8080/");
   host = authority.substr(0, colon);
   port = colon == std::string::npos ? "" : authority.substr(colon + 1);
 }
@@ -87,17 +87,17 @@ Url parse_url(const std::string& text) {
   Url url;
   const auto sep = text.find("://");
   if (sep == std::string::npos)
-    throw usage_error("bad URL '" + text + "': no scheme", "write http://HOST[:PORT]/PATH or https://...");
+    throw util::usage_error("bad URL '" + text + "': no scheme", "write http://HOST[:PORT]/PATH or https://...");
   url.scheme = lower(text.substr(0, sep));
   if (url.scheme != "http" && url.scheme != "https")
-    throw usage_error("unsupported URL scheme '" + url.scheme + "' in '" + text + "'",
+    throw util::usage_error("unsupported URL scheme '" + url.scheme + "' in '" + text + "'",
                       "HTTP Negotiate needs http:// or https://");
   const auto after = sep + 3;
   const auto end_authority = text.find_first_of("/?#", after);
   const auto authority =
       text.substr(after, end_authority == std::string::npos ? std::string::npos : end_authority - after);
   if (authority.find('@') != std::string::npos)
-    throw usage_error("bad URL '" + text + "': user information (user:password@) is not used",
+    throw util::usage_error("bad URL '" + text + "': user information (user:password@) is not used",
                       "authctx authenticates with GSS-API: drop the user part; use --user or a ticket");
   std::string host;
   std::string port;
@@ -105,12 +105,12 @@ Url parse_url(const std::string& text) {
   split_host_port(authority, text, host, port, bracketed);
   host = lower(host);
   if (bracketed) {
-    if (!is_ipv6(host)) throw usage_error("bad URL '" + text + "': '" + host + "' is not an IPv6 address");
+    if (!is_ipv6(host)) throw util::usage_error("bad URL '" + text + "': '" + host + "' is not an IPv6 address");
     url.host_kind = HostKind::ipv6;
   } else if (is_ipv4(host)) {
     url.host_kind = HostKind::ipv4;
   } else if (!is_host_name(host)) {
-    throw usage_error("bad URL '" + text + "': '" + host + "' is not a host name",
+    throw util::usage_error("bad URL '" + text + "': '" + host + "' is not a host name",
                       "use letters, digits, '-' and '.', an IPv4 address or [IPv6]");
   }
   url.host = host;
@@ -119,7 +119,7 @@ Url parse_url(const std::string& text) {
     url.port = url.default_port();
   } else {
     const auto p = parse_port(port);
-    if (!p) throw usage_error("bad URL '" + text + "': bad port '" + port + "'", "a port is 1 to 65535");
+    if (!p) throw util::usage_error("bad URL '" + text + "': bad port '" + port + "'", "a port is 1 to 65535");
     url.port = *p;
   }
   std::string target = end_authority == std::string::npos ? "" : text.substr(end_authority);
@@ -137,24 +137,24 @@ ResolveEntry parse_resolve(const std::string& text) {
   if (!rest.empty() && rest.front() == '+') rest.erase(0, 1);  // curl: "+" marks a timed entry
   const auto hint = "write --resolve HOST:PORT:ADDRESS, e.g. --resolve www.example.test:443:127.0.0.1";
   if (!rest.empty() && rest.front() == '-')
-    throw usage_error("--resolve '" + text + "': removing entries is not supported", hint);
+    throw util::usage_error("--resolve '" + text + "': removing entries is not supported", hint);
   std::string host;
   if (!rest.empty() && rest.front() == '[') {
     const auto close = rest.find(']');
     if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':')
-      throw usage_error("bad --resolve '" + text + "'", hint);
+      throw util::usage_error("bad --resolve '" + text + "'", hint);
     host = rest.substr(1, close - 1);
     rest = rest.substr(close + 2);
   } else {
     const auto colon = rest.find(':');
-    if (colon == std::string::npos) throw usage_error("bad --resolve '" + text + "'", hint);
+    if (colon == std::string::npos) throw util::usage_error("bad --resolve '" + text + "'", hint);
     host = rest.substr(0, colon);
     rest = rest.substr(colon + 1);
   }
   const auto colon = rest.find(':');
-  if (host.empty() || colon == std::string::npos) throw usage_error("bad --resolve '" + text + "'", hint);
+  if (host.empty() || colon == std::string::npos) throw util::usage_error("bad --resolve '" + text + "'", hint);
   const auto port = parse_port(rest.substr(0, colon));
-  if (!port) throw usage_error("bad --resolve '" + text + "': bad port", hint);
+  if (!port) throw util::usage_error("bad --resolve '" + text + "': bad port", hint);
   e.host = lower(host);
   e.port = *port;
   std::string addresses = rest.substr(colon + 1);
@@ -164,7 +164,7 @@ ResolveEntry parse_resolve(const std::string& text) {
     std::string a = addresses.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (a.size() >= 2 && a.front() == '[' && a.back() == ']') a = a.substr(1, a.size() - 2);
     if (!is_ip_literal(a))
-      throw usage_error("bad --resolve '" + text + "': '" + a + "' is not a numeric address", hint);
+      throw util::usage_error("bad --resolve '" + text + "': '" + a + "' is not a numeric address", hint);
     e.addresses.push_back(a);
     if (comma == std::string::npos) break;
     start = comma + 1;

@@ -6,7 +6,7 @@
 // lower-cased, as DNS and browsers treat it. User information (user:password@) is refused:
 // authctx authenticates with GSS-API, and a password in a URL would end up in shell
 // history. Bytes a request line cannot carry (spaces, controls, non-ASCII) are refused with
-// a hint to percent-encode them. Every failure throws http::Error of kind usage.
+// a hint to percent-encode them. Every failure throws util::Error of kind usage.
 //
 // --resolve HOST:PORT:ADDRESS[,ADDRESS...] (curl's syntax; a leading '+' is accepted and
 // ignored) makes connections for HOST:PORT go to ADDRESS while HOST stays in the Host

@@ -1,6 +1,6 @@
 #include "lab/kadmin.hpp"
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::lab {
 namespace {
@@ -34,7 +34,7 @@ util::RunResult run_tool(const std::vector<std::string>& argv, const util::Envir
   const bool failed = r.timed_out || r.exit_code != 0 || has_error_line(r.err);
   if (failed) {
     std::string detail = r.timed_out ? "it timed out" : "it exited with status " + std::to_string(r.exit_code);
-    throw core::setup_error("lab_realm_failed",
+    throw util::setup_error("lab_realm_failed",
                             "The lab could not " + what + ": " + detail + ". Output:\n" + r.out + r.err,
                             "Check that krb5-kdc and krb5-admin-server are installed and the lab folder is writable.");
   }
@@ -50,8 +50,12 @@ util::RunResult kadmin_query(const Tools& tools, const util::Environment& env, c
 void create_realm(const Tools& tools, const LabPaths& paths, const util::Environment& env,
                   const std::string& alice_password) {
   // The master password only protects the stash inside the lab folder; nobody needs it later.
-  run_tool({tools.kdb5_util, "create", "-s", "-r", k_realm, "-P", random_password(24)}, env,
-           "create the Kerberos database (kdb5_util create)");
+  // It goes to kdb5_util's prompt on stdin (twice: entry and verification), never on its
+  // command line, where any local user could read it in /proc/PID/cmdline: MIT's POSIX
+  // prompter (krb5_prompter_posix) reads the standard input, which run() makes a pipe.
+  const std::string master = random_password(24);
+  run_tool({tools.kdb5_util, "create", "-s", "-r", k_realm}, env, "create the Kerberos database (kdb5_util create)",
+           master + "\n" + master + "\n");
   // One kadmin.local reading its requests from stdin instead of one process per request:
   // a lab comes up in about half the time.
   std::string script = "addprinc -pw " + alice_password + " +requires_preauth " + k_user + "\n";
@@ -68,7 +72,7 @@ void create_realm(const Tools& tools, const LabPaths& paths, const util::Environ
   run_tool({tools.kadmin_local}, env, "add alice and the services (kadmin.local)", script);
   std::error_code ec;
   if (std::filesystem::file_size(paths.keytab, ec) == 0 || ec)
-    throw core::setup_error("lab_realm_failed", "kadmin.local did not write the lab keytab " + paths.keytab.string() + ".",
+    throw util::setup_error("lab_realm_failed", "kadmin.local did not write the lab keytab " + paths.keytab.string() + ".",
                             "Check that the lab folder is writable.");
 }
 

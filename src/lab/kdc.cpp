@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/ports.hpp"
 #include "util/files.hpp"
 
@@ -41,23 +41,25 @@ void kill_and_reap(pid_t pid) {
 
 }  // namespace
 
+void locate_programs(const std::vector<Program>& programs, const std::string& needs, const std::string& install) {
+  std::vector<std::string> missing;
+  for (const auto& p : programs) {
+    if (auto found = util::find_program(p.name)) *p.out = *found;
+    else missing.push_back(std::string(p.name) + " (" + p.package + ")");
+  }
+  if (missing.empty()) return;
+  std::string list;
+  for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+  throw util::setup_error("lab_packages_missing", needs + ", and these are missing: " + list + ".",
+                          "Install them: apt-get install " + install);
+}
+
 Tools find_tools() {
   Tools t;
-  std::vector<std::string> missing;
-  auto need = [&](const char* name, const char* package, std::string& out) {
-    if (auto p = util::find_program(name)) out = *p;
-    else missing.push_back(std::string(name) + " (" + package + ")");
-  };
-  need("kdb5_util", "krb5-admin-server", t.kdb5_util);
-  need("kadmin.local", "krb5-admin-server", t.kadmin_local);
-  need("krb5kdc", "krb5-kdc", t.krb5kdc);
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw core::setup_error("lab_packages_missing",
-                            "The lab needs the MIT Kerberos KDC programs, and these are missing: " + list + ".",
-                            "Install them: apt-get install krb5-kdc krb5-admin-server");
-  }
+  locate_programs({{"kdb5_util", "krb5-admin-server", &t.kdb5_util},
+                   {"kadmin.local", "krb5-admin-server", &t.kadmin_local},
+                   {"krb5kdc", "krb5-kdc", &t.krb5kdc}},
+                  "The lab needs the MIT Kerberos KDC programs", "krb5-kdc krb5-admin-server");
   return t;
 }
 
@@ -70,7 +72,7 @@ pid_t start_kdc(const Tools& tools, const LabPaths& paths, const util::Environme
       const auto tail = log_tail(paths.kdc_log);
       if (tail.find("Address already in use") != std::string::npos)
         throw PortConflict("port " + std::to_string(port) + " on 127.0.0.1 is already in use");
-      throw core::setup_error("lab_kdc_died",
+      throw util::setup_error("lab_kdc_died",
                               "The lab's KDC (krb5kdc) exited with status " + std::to_string(*code) +
                                   " while starting. Its log ends with:\n" + tail,
                               "Read " + paths.kdc_log.string() + " for the reason; a port or a database problem "
@@ -86,7 +88,7 @@ pid_t start_kdc(const Tools& tools, const LabPaths& paths, const util::Environme
     if (use.tcp_listeners_of_pid > 0 && port_accepts(port)) return pid;
     if (Clock::now() >= deadline) {
       kill_and_reap(pid);
-      throw core::setup_error("lab_kdc_not_ready",
+      throw util::setup_error("lab_kdc_not_ready",
                               "The lab's KDC did not start listening on 127.0.0.1:" + std::to_string(port) +
                                   " within " + std::to_string(ready_timeout.count() / 1000) +
                                   " s. Its log ends with:\n" + log_tail(paths.kdc_log),

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "http/auth_header.hpp"
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "http/url.hpp"
 
 namespace {
@@ -46,9 +46,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   try {
     (void)authctx::http::parse_url(std::string(text));
-  } catch (const authctx::http::Error&) {}
+  } catch (const authctx::util::Error&) {}
   try {
     (void)authctx::http::parse_resolve(std::string(text));
-  } catch (const authctx::http::Error&) {}
+  } catch (const authctx::util::Error&) {}
   return 0;
 }

@@ -59,12 +59,16 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path, ec);
 }
 
-Lab::Lab() {
+Lab::Lab() : Lab(std::vector<std::string>{}) {}
+
+Lab::Lab(const std::vector<std::string>& up_args) {
   TempDir parent;
   dir_ = parent.path;
   parent.path.clear();  // ownership moves to `lab down`
   std::filesystem::remove(dir_);
-  const auto r = run_authctx({"lab", "up", "--dir", dir_, "--format", "json"});
+  std::vector<std::string> args{"lab", "up", "--dir", dir_, "--format", "json"};
+  args.insert(args.end(), up_args.begin(), up_args.end());
+  const auto r = run_authctx(args, {}, {}, std::chrono::seconds(600));
   INFO("lab up stdout: " << r.out << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);
   info_ = r.json();
@@ -81,7 +85,8 @@ Lab::~Lab() {
 
 std::string Lab::path(const std::string& key) const { return info_.at("paths").at(key).get<std::string>(); }
 
-Run Lab::run(const std::vector<std::string>& args, const util::Environment& extra, const std::string& stdin_data) const {
+Run Lab::run(const std::vector<std::string>& args, const util::Environment& extra,
+             const std::string& stdin_data) const {
   auto env = env_;
   for (const auto& [k, v] : extra) env[k] = v;
   return run_authctx(args, env, stdin_data);

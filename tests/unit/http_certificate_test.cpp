@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "http/certificate.hpp"
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "support/pki.hpp"
 #include "util/base64.hpp"
 #include "util/timefmt.hpp"
@@ -100,25 +100,25 @@ TEST_CASE("http certificate: bad DER and unreadable files are errors not crashes
   try {
     http::certificate_from_der(junk);
     FAIL("no error");
-  } catch (const http::Error& e) {
+  } catch (const util::Error& e) {
     CHECK(e.error_class() == "tls_bad_certificate");
-    CHECK(e.kind() == http::ErrorKind::transport);
+    CHECK(e.kind() == util::ErrorKind::transport);
   }
   test::Pki pki;
   auto der = http::read_certificate_file(pki.ca_cert()).der;
   der.push_back(0);  // trailing bytes after the certificate
-  CHECK_THROWS_AS(http::certificate_from_der(der), http::Error);
+  CHECK_THROWS_AS(http::certificate_from_der(der), util::Error);
   try {
     http::read_certificate_file("/nonexistent/cert.pem");
     FAIL("no error");
-  } catch (const http::Error& e) {
-    CHECK(e.kind() == http::ErrorKind::setup);
+  } catch (const util::Error& e) {
+    CHECK(e.kind() == util::ErrorKind::setup);
     CHECK(e.error_class() == "tls_certificate_unreadable");
   }
   try {
     http::read_certificate_file(pki.dir() + "/ca.key");  // a key, not a certificate
     FAIL("no error");
-  } catch (const http::Error& e) {
+  } catch (const util::Error& e) {
     CHECK_THAT(e.what(), Catch::Contains("holds no PEM certificate"));
   }
 }

@@ -148,7 +148,7 @@ TEST_CASE("http client: connection refused and a silent server are bounded trans
   const auto started = std::chrono::steady_clock::now();
   const auto e = test::exchange_error(client);
   CHECK(e.error_class() == "timeout");
-  CHECK(e.kind() == http::ErrorKind::transport);
+  CHECK(e.kind() == util::ErrorKind::transport);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1200));
 }
 

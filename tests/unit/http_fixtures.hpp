@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "http/client.hpp"
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "http/server.hpp"
 
 namespace authctx::test {
@@ -105,15 +105,15 @@ class TestServer {
 };
 
 // The error a client exchange throws (fails the test when there is none).
-inline http::Error exchange_error(http::Client& client, const http::Request& request = {}) {
+inline util::Error exchange_error(http::Client& client, const http::Request& request = {}) {
   try {
     http::ExchangeInfo info;
     client.exchange(request, info);
-  } catch (const http::Error& e) {
+  } catch (const util::Error& e) {
     return e;
   }
   FAIL("the exchange succeeded");
-  return http::transport_error("none", "none");
+  return util::transport_error("none", "none");
 }
 
 inline http::ClientOptions client_for(const std::string& url) {

@@ -301,7 +301,7 @@ TEST_CASE("http server: one thread serves 64 concurrent connections within max-c
         http::ExchangeInfo info;
         try {
           if (c.exchange({}, info).status == 200 && info.connection == 1) ++ok;
-        } catch (const http::Error&) {}
+        } catch (const util::Error&) {}
       }
     });
   }

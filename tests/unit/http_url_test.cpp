@@ -2,18 +2,19 @@
 // and in the service name, and the usage errors for what cannot.
 #include <catch2/catch.hpp>
 
-#include "http/error.hpp"
+#include "util/errors.hpp"
 #include "http/message.hpp"
 #include "http/url.hpp"
 
 using namespace authctx::http;
+namespace util = authctx::util;
 
 namespace {
 std::string usage_message(const std::string& text) {
   try {
     parse_url(text);
-  } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::usage);
+  } catch (const util::Error& e) {
+    CHECK(e.kind() == util::ErrorKind::usage);
     return e.what();
   }
   FAIL("no usage error for " << text);
@@ -106,7 +107,7 @@ TEST_CASE("http url: bad --resolve values are usage errors", "[http][url][resolv
   for (const std::string bad : {"host", "host:80", "host:x:127.0.0.1", "host:80:not-an-ip", ":80:127.0.0.1", "-host:80",
                                 "host:0:127.0.0.1", "[::1:80:::1", "host:80:"}) {
     INFO(bad);
-    CHECK_THROWS_AS(parse_resolve(bad), Error);
+    CHECK_THROWS_AS(parse_resolve(bad), util::Error);
   }
 }
 
@@ -115,11 +116,11 @@ TEST_CASE("http headers: --header lines are parsed and header injection is refus
   CHECK(h.name == "X-Trace");
   CHECK(h.value == "abc def");
   CHECK(parse_header_line("X-Empty:").value.empty());
-  CHECK_THROWS_AS(parse_header_line("no colon"), Error);
-  CHECK_THROWS_AS(parse_header_line(": value"), Error);
-  CHECK_THROWS_AS(parse_header_line("Bad Name: v"), Error);
-  CHECK_THROWS_AS(parse_header_line("X: a\r\nInjected: 1"), Error);
-  CHECK_THROWS_AS(parse_header_line(std::string("X: a\0b", 6)), Error);
+  CHECK_THROWS_AS(parse_header_line("no colon"), util::Error);
+  CHECK_THROWS_AS(parse_header_line(": value"), util::Error);
+  CHECK_THROWS_AS(parse_header_line("Bad Name: v"), util::Error);
+  CHECK_THROWS_AS(parse_header_line("X: a\r\nInjected: 1"), util::Error);
+  CHECK_THROWS_AS(parse_header_line(std::string("X: a\0b", 6)), util::Error);
 
   Headers list;
   list.add("WWW-Authenticate", "Negotiate");
