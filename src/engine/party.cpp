@@ -80,8 +80,11 @@ Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
   }
   if (!options_.accept_mechs.empty()) {
     // RFC 4178 §5: an acceptor restricts SPNEGO with GSS_Set_neg_mechs on a SPNEGO credential.
-    const gss::Oid spnego[] = {gss::spnego_oid()};
-    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, spnego, store);
+    // The listed mechanisms are in the credential too, so their raw tokens are accepted as
+    // well (HTTP's NTLM scheme, or a raw NTLM message under Negotiate, is not SPNEGO).
+    std::vector<gss::Oid> mechs{gss::spnego_oid()};
+    mechs.insert(mechs.end(), options_.accept_mechs.begin(), options_.accept_mechs.end());
+    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, mechs, store);
     cred_.set_neg_mechs(options_.accept_mechs);
   } else if (!store.empty() || name) {
     cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, {}, store);

@@ -80,6 +80,10 @@ void drive_server(Recorder& rec, Party& acceptor, transport::Channel& channel, c
     doc.established = true;
     record_contexts(rec, nullptr, &acceptor);
     review(rec, asked);
+    if (doc.error) {  // --require-channel-bindings refused the context: no final token, no acceptance
+      channel.send(Frame::failure(report::error_json(*doc.error), {}));
+      return;
+    }
     const Json report = rec.session().report ? report::context_json(*doc.acceptor, {false, false}) : Json();
     rec.annotate_leg(ie.final_leg(), channel.send(Frame::acceptance(ie.final_token(), report)));
     run_application_phase(rec, channel, acceptor);

@@ -172,6 +172,26 @@ ResolveEntry parse_resolve(const std::string& text) {
   return e;
 }
 
+std::optional<Url> resolve_location(const Url& base, const std::string& location) {
+  std::string absolute;
+  if (location.find("://") != std::string::npos) {
+    absolute = location;
+  } else if (location.rfind("//", 0) == 0) {
+    absolute = base.scheme + ":" + location;
+  } else if (!location.empty() && location.front() == '/') {
+    absolute = base.scheme + "://" + base.authority() + location;
+  } else {
+    // A relative path replaces the last segment of the base path (query dropped).
+    const auto path = base.target.substr(0, base.target.find('?'));
+    absolute = base.scheme + "://" + base.authority() + path.substr(0, path.rfind('/') + 1) + location;
+  }
+  try {
+    return parse_url(absolute);
+  } catch (const util::Error&) {
+    return std::nullopt;
+  }
+}
+
 std::optional<ResolveEntry> resolve_for(const Url& url, const std::vector<ResolveEntry>& entries) {
   for (const auto& e : entries)
     if (e.host == url.host && e.port == url.port) return e;

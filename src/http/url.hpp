@@ -50,6 +50,11 @@ ResolveEntry parse_resolve(const std::string& text);
 // The entry that applies to url (same host and port), if any.
 std::optional<ResolveEntry> resolve_for(const Url& url, const std::vector<ResolveEntry>& entries);
 
+// A redirect's Location resolved against the URL it answered (RFC 9110 §10.2.2, RFC 3986
+// §5.2): absolute, scheme-relative ("//host/p"), absolute-path and relative-path references.
+// nullopt when it is not a usable http(s) URL.
+std::optional<Url> resolve_location(const Url& base, const std::string& location);
+
 // True if text is a numeric IPv4 or IPv6 address (no brackets).
 bool is_ip_literal(const std::string& text);
 

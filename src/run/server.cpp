@@ -46,24 +46,6 @@ void install_signal_handlers() {
   ::signal(SIGPIPE, SIG_IGN);
 }
 
-// Serialises events and documents from connection threads (sinks need not be thread-safe).
-class LockedSink final : public EventSink {
- public:
-  explicit LockedSink(EventSink& inner) : inner_(inner) {}
-  void event(std::string_view name, const Json& body) override {
-    std::lock_guard lock(mutex_);
-    inner_.event(name, body);
-  }
-  void document(const Json& doc) override {
-    std::lock_guard lock(mutex_);
-    inner_.document(doc);
-  }
-
- private:
-  EventSink& inner_;
-  std::mutex mutex_;
-};
-
 struct Connection {
   int id = 0;
   net::Socket socket;

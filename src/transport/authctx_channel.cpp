@@ -16,8 +16,11 @@ Json parse_json(const Record& r, const char* what) {
   return j;
 }
 
-void write_json(RecordStream& records, std::uint8_t type, const Json& j) {
-  const auto text = json::dump(j);
+// The initiator's HELLO ends in CR LF CR LF, white space to JSON: a web server taking it for
+// a request line answers at once (400) instead of waiting for a line end until it times out,
+// and the client then names the peer as HTTP (records.cpp).
+void write_json(RecordStream& records, std::uint8_t type, const Json& j, bool line_end = false) {
+  const auto text = json::dump(j) + (line_end ? "\r\n\r\n" : "");
   records.write(type, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
@@ -76,7 +79,7 @@ const ChannelTraits& AuthctxChannel::traits() const {
 
 void AuthctxChannel::open() {
   if (role_ == Role::initiator) {
-    write_json(records_, wire::hello, Json{{"protocol", k_protocol}, {"messages", messages_}});
+    write_json(records_, wire::hello, Json{{"protocol", k_protocol}, {"messages", messages_}}, true);
     const auto r = records_.read();
     if (r.type == wire::error)
       throw util::transport_error("peer_refused",

@@ -1,6 +1,7 @@
 #include "transport/records.hpp"
 
 #include <cstdio>
+#include <string_view>
 
 #include "util/errors.hpp"
 
@@ -37,12 +38,17 @@ Record SocketRecords::read() {
   Record r;
   r.type = header[0];
   const std::uint32_t length = get_length(std::span<const std::uint8_t, 4>(header + 1, 4));
+  if (std::string_view(reinterpret_cast<const char*>(header), 5) == "HTTP/")
+    throw util::transport_error("peer_speaks_http", "the peer answered in HTTP (\"HTTP/...\"): it is a web server",
+                                "authenticate to a web server with `authctx client --url http://HOST:PORT/PATH` "
+                                "(https:// for TLS)");
   if (framing_ == Framing::authctx && (r.type < wire::hello || r.type > wire::results)) {
     const bool http = r.type == 'G' || r.type == 'P' || r.type == 'H' || r.type == 'O' || r.type == 'D';
     const bool sample_peer = r.type == (sample::noop | sample::context_next) || r.type == sample::context;
     throw util::transport_error("malformed_frame",
                                 "the peer sent frame type " + type_text(r.type) + ", not an authctx frame",
-                                http ? "the peer sent what looks like an HTTP request; authctx speaks its own framing"
+                                http ? "the peer sent what looks like an HTTP request: an HTTP client reaches authctx "
+                                       "through `authctx server --framing http`"
                                 : sample_peer ? "the peer speaks MIT gss-sample: use --framing gss-sample"
                                               : "both sides must use the same --framing");
   }

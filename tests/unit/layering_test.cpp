@@ -30,7 +30,7 @@ const std::map<std::string, std::set<std::string>> k_links{
     {"report", {"gss", "krb5", "decode", "json", "util"}},
     {"text", {"json"}},
     {"engine", {"report", "transport", "gss", "krb5", "json", "util"}},
-    {"run", {"engine", "transport", "report", "net", "json", "util"}},
+    {"run", {"engine", "http", "transport", "report", "net", "json", "util"}},
     {"lab", {"util", "krb5"}},
     {"doctor", {"report", "net", "krb5", "gss", "json", "util"}},
     {"cli", {"run", "engine", "text", "report", "lab", "doctor", "decode", "gss", "json", "util"}},

@@ -1,0 +1,89 @@
+#include "run/http_client.hpp"
+
+#include "engine/session.hpp"
+#include "gss/oid.hpp"
+#include "run/document.hpp"
+#include "run/http_target.hpp"
+#include "util/base64.hpp"
+#include "util/errors.hpp"
+
+namespace authctx::run {
+namespace {
+
+using json::Json;
+
+report::ErrorReport probe_report(const http::ProbeFailure& f) {
+  report::ErrorReport r;
+  r.stage = "http";
+  r.side = report::Side::acceptor;
+  r.message = f.message;
+  r.cls = f.cls;
+  r.hint = f.hint;
+  return r;
+}
+
+// RFC 5929 §4.1 over https, unless told otherwise; what was decided goes in the document.
+Json bindings(const http::ClientChannel& channel, const HttpClientOptions& options, engine::InitiatorOptions& init) {
+  const auto* tls = channel.tls();
+  if (init.channel_bindings) {
+    return Json{{"type", "explicit"},
+                {"sent", true},
+                {"application_data_hex", util::hex_encode(init.channel_bindings->application_data)}};
+  }
+  if (tls == nullptr) return Json{{"type", nullptr}, {"sent", false}, {"reason", "plain http has no TLS channel"}};
+  const auto data = tls->certificate.channel_binding_data();
+  Json j{{"type", "tls-server-end-point"},
+         {"sent", options.channel_bindings},
+         {"hash", tls->certificate.binding_hash},
+         {"application_data_hex", util::hex_encode(data)}};
+  if (!tls->certificate.binding_note.empty()) j["note"] = tls->certificate.binding_note;
+  if (!options.channel_bindings) {
+    j["reason"] = "--no-channel-bindings";
+    return j;
+  }
+  init.channel_bindings = gss::ChannelBindings{data};
+  return j;
+}
+}  // namespace
+
+std::vector<http::AuthScheme> schemes_for(const gss::Oid& mech) {
+  if (mech == gss::ntlm_oid()) return {http::AuthScheme::ntlm, http::AuthScheme::negotiate};
+  if (mech == gss::krb5_oid()) return {http::AuthScheme::kerberos, http::AuthScheme::negotiate};
+  return {http::AuthScheme::negotiate};
+}
+
+report::Document run_http_client(const HttpClientOptions& options, engine::InitiatorOptions init,
+                                 const engine::SessionOptions& session, report::EventSink& sink) {
+  auto doc = new_document("client");
+  doc.requested_mech = init.mech;
+  doc.target = init.target;
+  engine::Recorder rec(doc, sink, session);
+  http::ClientChannel channel(options.channel);
+  try {
+    const auto failure = channel.probe();
+    doc.peer = channel.peer();
+    if (failure) rec.error(probe_report(*failure));
+  } catch (const util::Error& e) {
+    if (e.kind() != util::ErrorKind::transport) throw;
+    rec.error(report::error_report(e));
+  }
+  if (!doc.error) {
+    if (!options.target_given) {
+      init.target = "HTTP@" + channel.url().host;
+      init.target_type = gss::TargetType::hostbased;
+    }
+    doc.target = init.target;
+    const auto advice = advise_service(channel.url(), init.target, init.target_type == gss::TargetType::hostbased,
+                                       options.target_given);
+    channel.annotate("service", advice.service);
+    for (const auto& n : advice.notices) channel.add_notice(n);
+    channel.annotate("channel_bindings", bindings(channel, options, init));
+    engine::run_client(rec, init, channel);  // open() is a no-op: the probe connected
+    if (doc.error && doc.error->cls == "service_principal_unknown") doc.error->hint = advice.unknown_principal_hint;
+  }
+  if (doc.peer.empty()) doc.peer = channel.peer();
+  sink.document(finish_document(rec, &channel));
+  return doc;
+}
+
+}  // namespace authctx::run
