@@ -1,5 +1,7 @@
 #include "http/client_channel.hpp"
 
+#include <algorithm>
+
 #include "http/tls_json.hpp"
 #include "util/base64.hpp"
 #include "util/errors.hpp"
@@ -58,6 +60,26 @@ std::string rejected_hint(AuthScheme scheme) {
   return "the server could not accept the token: a keytab without the ticket's key (kvno) for the service "
          "principal, clock skew, or a location that does not allow this mechanism (mod_auth_gssapi: "
          "GssapiAllowedMech); the server's log names it";
+}
+
+// A SPNEGO NegTokenResp whose negState is reject (RFC 4178 §4.2.2: a1 { 30 { a0 { 0a 01 02
+// } ... } }): the server refused the token it answers, in a token of its own.
+bool spnego_reject(const util::Bytes& t) {
+  std::size_t i = 0;
+  const auto skip_header = [&](std::uint8_t tag) {
+    if (i >= t.size() || t[i] != tag) return false;
+    ++i;
+    if (i >= t.size()) return false;
+    if (t[i] < 0x80) {
+      ++i;
+    } else {
+      i += 1 + (t[i] & 0x7fU);
+    }
+    return i < t.size();
+  };
+  if (!skip_header(0xa1) || !skip_header(0x30)) return false;
+  static constexpr std::uint8_t k_reject[] = {0xa0, 0x03, 0x0a, 0x01, 0x02};
+  return t.size() - i >= sizeof k_reject && std::equal(std::begin(k_reject), std::end(k_reject), t.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
 Json error_body(std::string cls, std::string message, std::string hint) {
@@ -242,13 +264,26 @@ Frame ClientChannel::frame_of(const Response& response, Json meta) {
   const auto leg = std::to_string(last_sent_leg_);
   const auto json_body = json::parse_object(response.body);
   if (response.status == 401 || response.status == 403) {
+    const bool peer_error = json_body.is_object() && json_body.contains("error") && json_body["error"].is_object();
+    if (response.status == 401 && token && (peer_error || (scheme_ == AuthScheme::negotiate && spnego_reject(*ours->token)))) {
+      // A refusal that carries a token (a KRB-ERROR, a SPNEGO reject): the token is a leg,
+      // the error an authctx server's own, or ours.
+      ++legs_;
+      Frame f = Frame::failure(peer_error ? json_body["error"]
+                                          : error_body("http_token_rejected",
+                                                       "the server rejected leg " + leg + ": its 401 carries a SPNEGO reject",
+                                                       rejected_hint(scheme_)),
+                               *ours->token);
+      f.meta = std::move(meta);
+      return f;
+    }
     if (response.status == 401 && token) {
       ++legs_;
       Frame f = Frame::context_token(*ours->token);
       f.meta = std::move(meta);
       return f;
     }
-    if (ours == nullptr && !parsed.diagnostics.empty())
+    if ((ours == nullptr || !ours->token68) && !parsed.diagnostics.empty())
       throw util::transport_error("malformed_www_authenticate",
                                   "the server's WWW-Authenticate is malformed at offset " +
                                       std::to_string(parsed.diagnostics[0].offset) + ": " +

@@ -103,6 +103,12 @@ std::string config(const std::string& d, int port, const ApacheOptions& o, bool 
     c << "LoadModule ssl_module " << k_modules << "/mod_ssl.so\nSSLEngine on\nSSLCertificateFile " << o.tls_cert
       << "\nSSLCertificateKeyFile " << o.tls_key << "\n";
   }
+  if (!o.proxy_to.empty()) {
+    for (const char* m : {"proxy", "proxy_http"})
+      c << "LoadModule " << m << "_module " << k_modules << "/mod_" << m << ".so\n";
+    c << "SSLProxyEngine on\nSSLProxyVerify none\nSSLProxyCheckPeerName off\nSSLProxyCheckPeerCN off\n"
+      << "ProxyPass /proxy/ " << o.proxy_to << "\n";
+  }
   return c.str();
 }
 }  // namespace

@@ -9,6 +9,7 @@
 //            (with one, gssntlmssp segfaults during accept: FACTS.md)
 //   /public/ no authentication
 //   /redirect  302 to /krb5/whoami
+//   /proxy/  with proxy_to: passed on to that backend (mod_proxy), a TLS-terminating hop
 // /krb5/whoami and /ntlm/whoami are a CGI printing REMOTE_USER, GSS_NAME and AUTH_TYPE.
 // With a certificate and key it serves https only.
 //
@@ -27,6 +28,9 @@ struct ApacheOptions {
   std::string ntlm_user_file;  // the lab's NTLM user file
   std::string tls_cert;        // PEM: https when given with tls_key
   std::string tls_key;
+  // A TLS-terminating reverse proxy: /proxy/ is passed to this https:// backend (its
+  // certificate not checked), so the client's TLS channel ends here, not at the backend.
+  std::string proxy_to;
 };
 
 class Apache {
