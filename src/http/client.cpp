@@ -248,10 +248,14 @@ struct Client::Impl {
           throw util::transport_error("reset", "the server reset the connection without answering", hint);
         throw util::transport_error("empty_reply", "the server closed the connection without answering", hint);
       }
-      if (r.ec == beast::error::timeout && buffer.size() == 0)
-        throw util::transport_error("timeout",
-                              "no answer from " + opt.url.authority() + " within " + seconds_text(opt.timeout),
-                              "the server is silent: check it serves HTTP on this port; raise --timeout");
+      // tcp_stream closes the socket when its deadline passes: nothing more can be read.
+      if (r.ec == beast::error::timeout)
+        throw util::transport_error(
+            "timeout",
+            (buffer.size() == 0 ? "no answer from " : "no complete response from ") + opt.url.authority() +
+                " within " + seconds_text(opt.timeout) +
+                (buffer.size() == 0 ? "" : " (" + std::to_string(buffer.size()) + " bytes arrived)"),
+            "the server is silent or slow: check it serves HTTP on this port; raise --timeout");
       break;  // a short reply: the check below names it
     }
     const std::string_view first(static_cast<const char*>(buffer.data().data()), buffer.size());
