@@ -21,4 +21,9 @@ void error_block(std::ostringstream& o, const Json& error, const Style& st);
 // `client --count N` summary: runs, established/failed, min/median/p95/max milliseconds.
 void summary_block(std::ostringstream& o, const Json& summary, const Style& st);
 
+// The HTTP transport (transport.kind "http"), client or server side: URL and exchanges
+// (request line, status, authentication headers, connection state) or the requests a
+// client sent, the service name, TLS and the certificate, channel bindings.
+void http_block(std::ostringstream& o, const Json& transport, const Style& st);
+
 }  // namespace authctx::text

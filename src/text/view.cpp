@@ -183,6 +183,7 @@ std::string render_text(const Json& doc, const TextOptions& options) {
   status_line(o, doc, st);
   if (has(doc, "summary")) text::summary_block(o, doc["summary"], st);
   legs_block(o, doc.value("legs", Json()), options, st);
+  if (has(doc, "transport") && field(doc["transport"], "kind") == "http") text::http_block(o, doc["transport"], st);
   contexts_block(o, doc, st);
   messages_block(o, doc.value("messages", Json()), st);
   warnings_block(o, doc.value("warnings", Json()), st);
