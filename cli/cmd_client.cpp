@@ -81,8 +81,8 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
 
 void setup_client(CLI::App& app, App& shared) {
   auto args = std::make_shared<ClientArgs>();
-  auto* cmd = app.add_subcommand("client",
-                                 "The initiator over TCP (--connect HOST:PORT), --files DIR, --stdio or --url URL");
+  auto* cmd =
+      app.add_subcommand("client", "The initiator over TCP (--connect HOST:PORT), --files DIR, --stdio or --url URL");
   args->transport.tcp =
       cmd->add_option("--connect", args->connect, "Server address: HOST:PORT or [IPV6]:PORT")->group("Connection");
   add_network_options(cmd, args->network, false);

@@ -84,7 +84,8 @@ int run_http(const ServerArgs& args, const GlobalOptions& globals) {
   server.max_token_size = args.network.max_token_size;
   const auto acc = acceptor_options(args);
   // RFC 4559 offers Negotiate; the NTLM scheme too when the acceptor negotiates NTLM.
-  if (std::any_of(acc.accept_mechs.begin(), acc.accept_mechs.end(), [](const gss::Oid& m) { return m == gss::ntlm_oid(); }))
+  if (std::any_of(acc.accept_mechs.begin(), acc.accept_mechs.end(),
+                  [](const gss::Oid& m) { return m == gss::ntlm_oid(); }))
     server.offered.push_back(http::AuthScheme::ntlm);
   auto out = open_output(globals);
   auto sink = make_server_sink(globals, *out, args.record);
@@ -94,8 +95,10 @@ int run_http(const ServerArgs& args, const GlobalOptions& globals) {
         for (const auto& ep : bound) {
           std::cerr << "authctx: listening on " << ep.text() << " (framing http; " << scheme << "://" << ep.text()
                     << "/)" << std::endl;
-          sink->event("listening", json::Json{{"address", ep.text()}, {"port", ep.port}, {"framing", "http"},
-                                              {"tls", !args.tls_cert.empty()}});
+          sink->event(
+              "listening",
+              json::Json{
+                  {"address", ep.text()}, {"port", ep.port}, {"framing", "http"}, {"tls", !args.tls_cert.empty()}});
         }
       });
   return server_exit_code(args.once, outcome.established, outcome.last_error);

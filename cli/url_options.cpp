@@ -53,9 +53,8 @@ run::HttpClientOptions http_options(const UrlArgs& a, const NetworkArgs& network
       throw util::usage_error("--header Authorization: authctx writes that header itself");
     c.headers.push_back(header);
   }
-  if (!a.data.empty() && std::none_of(c.headers.begin(), c.headers.end(), [](const http::Header& h) {
-        return http::iequals(h.name, "Content-Type");
-      }))
+  if (!a.data.empty() && std::none_of(c.headers.begin(), c.headers.end(),
+                                      [](const http::Header& h) { return http::iequals(h.name, "Content-Type"); }))
     c.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});  // as curl -d
   c.follow_redirects = a.location;
   c.schemes = run::schemes_for(mech);
@@ -81,11 +80,11 @@ int run_http(const UrlArgs& a, const InitiatorArgs& initiator_args, const Networ
 }  // namespace
 
 void add_url_options(CLI::App* cmd, UrlArgs& a) {
-  a.url_option =
-      cmd->add_option("--url", a.url, "Authenticate to a web server: http://HOST[:PORT]/PATH or https://... (HTTP "
-                                      "Negotiate, NTLM or Kerberos)")
-          ->option_text("URL")
-          ->group("Connection");
+  a.url_option = cmd->add_option("--url", a.url,
+                                 "Authenticate to a web server: http://HOST[:PORT]/PATH or https://... (HTTP "
+                                 "Negotiate, NTLM or Kerberos)")
+                     ->option_text("URL")
+                     ->group("Connection");
   const std::string g = "URL transports";
   cmd->add_option("--resolve", a.resolve, "Connect to ADDRESS for HOST:PORT; HOST stays the name (as curl)")
       ->option_text("HOST:PORT:ADDRESS")

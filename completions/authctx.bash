@@ -9,13 +9,15 @@ _authctx_initiator_opts="--target --target-type --mech --neg-mechs --require-mec
   --password-file --password-stdin"
 _authctx_acceptor_opts="--keytab --acceptor-name --accept-mechs"
 _authctx_transport_opts="--framing --timeout --max-token-size --files --stdio --negotiate-prefix"
+_authctx_url_opts="--url --resolve --cacert --insecure --request --header --data --location --no-channel-bindings"
 
 _authctx_opts_for() {
   case "$1" in
     local) echo "--help --channel-bindings --messages --record $_authctx_initiator_opts $_authctx_acceptor_opts" ;;
-    client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts $_authctx_transport_opts" ;;
+    client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts
+      $_authctx_transport_opts $_authctx_url_opts" ;;
     server) echo "--help --listen --once --max-connections --no-report --store-delegated --channel-bindings --record
-      $_authctx_acceptor_opts $_authctx_transport_opts" ;;
+      --require-channel-bindings --tls-cert --tls-key $_authctx_acceptor_opts $_authctx_transport_opts" ;;
     decode) echo "--help --in" ;;
     replay) echo "--help $_authctx_acceptor_opts" ;;
     doctor) echo "--help --target --target-type --keytab --ccache" ;;
@@ -42,7 +44,8 @@ _authctx_takes_value() {
       --client-keytab | --user | --password-file | --keytab | --acceptor-name | --accept-mechs | --framing | \
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
       --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
-      --enctypes | --add | --remove | --sensitive | --trusted | --mode) return 0 ;;
+      --enctypes | --add | --remove | --sensitive | --trusted | --mode | --url | --resolve | --cacert | --request | \
+      --header | --data | --tls-cert | --tls-key) return 0 ;;
   esac
   return 1
 }
@@ -84,7 +87,15 @@ _authctx() {
     --color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return 0 ;;
     --mech | --require-mech) mapfile -t COMPREPLY < <(compgen -W "krb5 spnego ntlm iakerb" -- "$cur"); return 0 ;;
     --neg-mechs | --accept-mechs) mapfile -t COMPREPLY < <(compgen -W "krb5 ntlm iakerb krb5,ntlm ntlm,krb5" -- "$cur"); return 0 ;;
-    --framing) mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample" -- "$cur"); return 0 ;;
+    --framing)
+      if [ "$cmd" = "server" ]; then
+        mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample http" -- "$cur")
+      else
+        mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample" -- "$cur")
+      fi
+      return 0 ;;
+    --request) mapfile -t COMPREPLY < <(compgen -W "GET POST PUT DELETE HEAD OPTIONS PATCH" -- "$cur"); return 0 ;;
+    --url) mapfile -t COMPREPLY < <(compgen -W "http:// https://" -- "$cur"); compopt -o nospace 2>/dev/null; return 0 ;;
     --target-type) mapfile -t COMPREPLY < <(compgen -W "hostbased principal user" -- "$cur"); return 0 ;;
     --in) mapfile -t COMPREPLY < <(compgen -W "auto raw base64 hex header" -- "$cur"); return 0 ;;
     --kdc) mapfile -t COMPREPLY < <(compgen -W "mit samba" -- "$cur"); return 0 ;;
@@ -92,7 +103,7 @@ _authctx() {
     --enctypes) mapfile -t COMPREPLY < <(compgen -W "aes rc4 aes256 aes128 rc4,aes default" -- "$cur"); return 0 ;;
     --sensitive | --trusted) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur"); return 0 ;;
     --mode) mapfile -t COMPREPLY < <(compgen -W "require relax" -- "$cur"); return 0 ;;
-    --output | --keytab | --client-keytab | --password-file | --record)
+    --output | --keytab | --client-keytab | --password-file | --record | --cacert | --tls-cert | --tls-key)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
     --dir | --files) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     --ccache | --store-delegated)
@@ -101,7 +112,8 @@ _authctx() {
       compopt -o nospace 2>/dev/null
       return 0 ;;
     --target | --acceptor-name | --user | --connect | --listen | --timeout | --max-token-size | --count | \
-      --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove) return 0 ;;
+      --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove | --resolve | \
+      --header | --data) return 0 ;;
   esac
 
   if [ -z "$cmd" ]; then

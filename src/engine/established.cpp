@@ -1,9 +1,9 @@
 #include "engine/established.hpp"
 
 #include "engine/negotiation.hpp"
-#include "report/ad_diagnostics.hpp"
 #include "gss/flags.hpp"
 #include "krb5/enctypes.hpp"
+#include "report/ad_diagnostics.hpp"
 
 namespace authctx::engine {
 namespace {
@@ -73,8 +73,9 @@ void enforce_channel_bindings(Recorder& rec, const AcceptorOptions& acc) {
   report::ErrorReport r;
   r.stage = "accept_sec_context";
   r.side = Side::acceptor;
-  r.message = "--require-channel-bindings: the context was established without channel bindings (the initiator "
-              "sent none, or its mechanism does not carry them)";
+  r.message =
+      "--require-channel-bindings: the context was established without channel bindings (the initiator "
+      "sent none, or its mechanism does not carry them)";
   r.cls = "channel_bindings_missing";
   r.hint = acc.channel_bindings
                ? "the client must bind to this TLS channel (RFC 5929 tls-server-end-point; authctx does by default, "

@@ -13,8 +13,8 @@
 #include <ctime>
 #include <memory>
 
-#include "util/errors.hpp"
 #include "util/base64.hpp"
+#include "util/errors.hpp"
 #include "util/timefmt.hpp"
 
 namespace authctx::http {
@@ -161,7 +161,7 @@ CertificateFacts read_certificate_file(const std::string& path) {
   X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert)
     throw util::setup_error("tls_certificate_unreadable", path + " holds no PEM certificate",
-                      "give a PEM file that starts with -----BEGIN CERTIFICATE-----");
+                            "give a PEM file that starts with -----BEGIN CERTIFICATE-----");
   unsigned char* buf = nullptr;
   const int len = i2d_X509(cert.get(), &buf);
   if (len <= 0) throw util::setup_error("tls_certificate_unreadable", "cannot encode the certificate in " + path);

@@ -5,8 +5,8 @@
 #include <boost/asio/connect.hpp>
 
 #include "http/beast.hpp"
-#include "util/errors.hpp"
 #include "http/tls_support.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::http {
 namespace {
@@ -102,13 +102,13 @@ struct Client::Impl {
     if (rec == asio::error::would_block) {
       resolver.cancel();
       drive();
-      throw util::transport_error("timeout",
-                            "resolving " + opt.url.host + " took longer than " + seconds_text(opt.connect_timeout),
-                            "check the resolver, or use --resolve HOST:PORT:ADDRESS");
+      throw util::transport_error(
+          "timeout", "resolving " + opt.url.host + " took longer than " + seconds_text(opt.connect_timeout),
+          "check the resolver, or use --resolve HOST:PORT:ADDRESS");
     }
     if (rec)
       throw util::transport_error("resolve_failed", "cannot resolve " + opt.url.host + ": " + rec.message(),
-                            "check the name, or use --resolve HOST:PORT:ADDRESS");
+                                  "check the name, or use --resolve HOST:PORT:ADDRESS");
     for (const auto& r : results) eps.push_back(r.endpoint());
     return eps;
   }
@@ -124,11 +124,11 @@ struct Client::Impl {
     if (!opt.connect_addresses.empty()) where += " (at " + opt.connect_addresses.front() + ", --resolve)";
     if (r.ec == beast::error::timeout)
       throw util::transport_error("timeout",
-                            "connecting to " + where + " took longer than " + seconds_text(opt.connect_timeout),
-                            "the server is unreachable or filtered; check the address and port");
+                                  "connecting to " + where + " took longer than " + seconds_text(opt.connect_timeout),
+                                  "the server is unreachable or filtered; check the address and port");
     if (r.ec == asio::error::connection_refused)
       throw util::transport_error("connection_refused", "cannot connect to " + where + ": connection refused",
-                            "check that the web server is running on that port");
+                                  "check that the web server is running on that port");
     if (r.ec) throw util::transport_error("connect_failed", "cannot connect to " + where + ": " + r.ec.message());
     error_code ignored;
     stream->socket().set_option(tcp::no_delay(true), ignored);  // FACTS.md: Nagle stalls small writes
@@ -158,7 +158,7 @@ struct Client::Impl {
       close_stream("the TLS handshake failed");
       if (h.ec == beast::error::timeout)
         throw util::transport_error("timeout", "TLS handshake with " + opt.url.authority() + ": " + reason,
-                              "the server accepted the connection but does not answer TLS; raise --timeout");
+                                    "the server accepted the connection but does not answer TLS; raise --timeout");
       throw detail::handshake_error(verify, reason, opt.url, opt.cacert);
     }
     tls = detail::session_of(secure->native_handle(), check, sni);
@@ -179,18 +179,18 @@ struct Client::Impl {
           "a WWW-Authenticate token this large is not a real one; raise --max-token-size to read it");
     if (ec == bhttp::error::body_limit)
       return util::transport_error("body_too_large",
-                             "the response body is larger than " + std::to_string(opt.max_body_bytes) + " bytes");
+                                   "the response body is larger than " + std::to_string(opt.max_body_bytes) + " bytes");
     if (ec == bhttp::error::partial_message || is_closed(ec))
       return util::transport_error("closed_early",
-                             std::string("the server closed the connection in the middle of the response ") +
-                                 (header_done ? "body" : "header"),
-                             "the server gave up or crashed; its log says why");
+                                   std::string("the server closed the connection in the middle of the response ") +
+                                       (header_done ? "body" : "header"),
+                                   "the server gave up or crashed; its log says why");
     if (ec == asio::error::connection_reset)
       return util::transport_error("reset", "the server reset the connection", "the server gave up or crashed");
     if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() ||
         ec == bhttp::error::bad_field)
       return util::transport_error("malformed_response", "malformed HTTP response: " + ec.message(),
-                             "the server (or something in between) sent a broken response");
+                                   "the server (or something in between) sent a broken response");
     return util::transport_error("io_error", "reading the response: " + ec.message());
   }
 
@@ -223,7 +223,8 @@ struct Client::Impl {
     if (w.ec == beast::error::timeout)
       throw util::transport_error("timeout", "sending the request took longer than " + seconds_text(opt.timeout));
     if (w.ec)
-      throw util::transport_error("reset", "cannot send the request: " + w.ec.message(), "the server closed the connection");
+      throw util::transport_error("reset", "cannot send the request: " + w.ec.message(),
+                                  "the server closed the connection");
     info.request_bytes = w.bytes;
     return Attempt::done;
   }
@@ -252,8 +253,8 @@ struct Client::Impl {
       if (r.ec == beast::error::timeout)
         throw util::transport_error(
             "timeout",
-            (buffer.size() == 0 ? "no answer from " : "no complete response from ") + opt.url.authority() +
-                " within " + seconds_text(opt.timeout) +
+            (buffer.size() == 0 ? "no answer from " : "no complete response from ") + opt.url.authority() + " within " +
+                seconds_text(opt.timeout) +
                 (buffer.size() == 0 ? "" : " (" + std::to_string(buffer.size()) + " bytes arrived)"),
             "the server is silent or slow: check it serves HTTP on this port; raise --timeout");
       break;  // a short reply: the check below names it
@@ -262,7 +263,7 @@ struct Client::Impl {
     const std::string_view want = "HTTP/";
     if (first.substr(0, want.size()) != want.substr(0, std::min(first.size(), want.size())))
       throw util::transport_error("not_http", "the peer's reply is not HTTP: \"" + escape_bytes(first) + "\"",
-                            not_http_hint(first));
+                                  not_http_hint(first));
     return Attempt::done;
   }
 

@@ -42,7 +42,7 @@ struct ClientOptions {
   std::chrono::milliseconds timeout{30000};
   std::string cacert;
   bool insecure = false;
-  std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_header_bytes = std::size_t{64} * 1024;
   std::size_t max_body_bytes = 4u << 20;
   std::string user_agent = "authctx";
 };

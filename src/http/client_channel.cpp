@@ -79,7 +79,8 @@ bool spnego_reject(const util::Bytes& t) {
   };
   if (!skip_header(0xa1) || !skip_header(0x30)) return false;
   static constexpr std::uint8_t k_reject[] = {0xa0, 0x03, 0x0a, 0x01, 0x02};
-  return t.size() - i >= sizeof k_reject && std::equal(std::begin(k_reject), std::end(k_reject), t.begin() + static_cast<std::ptrdiff_t>(i));
+  return t.size() - i >= sizeof k_reject &&
+         std::equal(std::begin(k_reject), std::end(k_reject), t.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
 Json error_body(std::string cls, std::string message, std::string hint) {
@@ -148,59 +149,66 @@ Response ClientChannel::exchange(const Request& request, ExchangeInfo& info, Jso
   return response;
 }
 
+std::optional<ProbeFailure> ClientChannel::challenged(const Response& response) {
+  const auto parsed = parse_challenges(response.headers.all("WWW-Authenticate"));
+  for (const auto& c : parsed.items) offered_.push_back(c.scheme);
+  for (const auto wanted : options_.schemes)
+    for (const auto& c : parsed.items)
+      if (c.kind == wanted) {
+        scheme_ = wanted;
+        return std::nullopt;
+      }
+  std::string why = "the server's 401 offers " + scheme_list(offered_) + ", none that this --mech answers";
+  if (!parsed.diagnostics.empty())
+    why += " (WWW-Authenticate is malformed at offset " + std::to_string(parsed.diagnostics[0].offset) + ": " +
+           parsed.diagnostics[0].message + ")";
+  return ProbeFailure{"no_usable_scheme", why, hint_for_scheme(options_.schemes.front(), parsed.items)};
+}
+
+std::optional<ProbeFailure> ClientChannel::redirected(const Response& response, int hop) {
+  const auto& url = options_.connection.url;
+  const auto location = *response.headers.first("Location");
+  const auto next = resolve_location(url, location);
+  redirects_.push_back({{"status", response.status}, {"from", url.text()}, {"location", location}});
+  if (!options_.follow_redirects)
+    return ProbeFailure{"redirect_not_followed",
+                        url.text() + " redirects (" + status_text(response) + ") to " + location,
+                        "follow it with --location, or give the new URL to --url"};
+  if (!next) return ProbeFailure{"bad_redirect", "the redirect's Location is not an http(s) URL: " + location, ""};
+  if (hop + 1 > options_.max_redirects)
+    return ProbeFailure{"too_many_redirects",
+                        "more than " + std::to_string(options_.max_redirects) + " redirects, the last to " + location,
+                        "a redirect loop: check the server's configuration"};
+  // Another origin needs another connection, to the address --resolve gives it if any.
+  if (next->scheme != url.scheme || next->host != url.host || next->port != url.port) {
+    auto connection = options_.connection;
+    connection.url = *next;
+    connection.connect_addresses.clear();
+    if (const auto r = resolve_for(*next, options_.resolve)) connection.connect_addresses = r->addresses;
+    client_ = std::make_unique<Client>(connection);
+    options_.connection = connection;
+  } else {
+    options_.connection.url = *next;
+  }
+  return std::nullopt;
+}
+
 std::optional<ProbeFailure> ClientChannel::probe() {
   for (int hop = 0;; ++hop) {
     ExchangeInfo info;
     Json meta;
     const auto response = exchange(request_with(std::nullopt), info, meta);
-    const auto& url = options_.connection.url;
-    if (response.status == 401) {
-      const auto parsed = parse_challenges(response.headers.all("WWW-Authenticate"));
-      for (const auto& c : parsed.items) offered_.push_back(c.scheme);
-      for (const auto wanted : options_.schemes)
-        for (const auto& c : parsed.items)
-          if (c.kind == wanted) {
-            scheme_ = wanted;
-            return std::nullopt;
-          }
-      std::string why = "the server's 401 offers " + scheme_list(offered_) + ", none that this --mech answers";
-      if (!parsed.diagnostics.empty())
-        why += " (WWW-Authenticate is malformed at offset " + std::to_string(parsed.diagnostics[0].offset) + ": " +
-               parsed.diagnostics[0].message + ")";
-      return ProbeFailure{"no_usable_scheme", why, hint_for_scheme(options_.schemes.front(), parsed.items)};
-    }
+    const auto url = options_.connection.url.text();
+    if (response.status == 401) return challenged(response);
     if (response.redirect()) {
-      const auto location = *response.headers.first("Location");
-      const auto next = resolve_location(url, location);
-      redirects_.push_back({{"status", response.status}, {"from", url.text()}, {"location", location}});
-      if (!options_.follow_redirects)
-        return ProbeFailure{"redirect_not_followed",
-                            url.text() + " redirects (" + status_text(response) + ") to " + location,
-                            "follow it with --location, or give the new URL to --url"};
-      if (!next) return ProbeFailure{"bad_redirect", "the redirect's Location is not an http(s) URL: " + location, ""};
-      if (hop + 1 > options_.max_redirects)
-        return ProbeFailure{"too_many_redirects",
-                            "more than " + std::to_string(options_.max_redirects) + " redirects, the last to " +
-                                location,
-                            "a redirect loop: check the server's configuration"};
-      // Another origin needs another connection, to the address --resolve gives it if any.
-      if (next->scheme != url.scheme || next->host != url.host || next->port != url.port) {
-        auto connection = options_.connection;
-        connection.url = *next;
-        connection.connect_addresses.clear();
-        if (const auto r = resolve_for(*next, options_.resolve)) connection.connect_addresses = r->addresses;
-        client_ = std::make_unique<Client>(connection);
-        options_.connection = connection;
-      } else {
-        options_.connection.url = *next;
-      }
+      if (auto failure = redirected(response, hop)) return failure;
       continue;
     }
     if (response.status >= 200 && response.status < 300)
       return ProbeFailure{"authentication_not_requested",
-                          url.text() + " answered " + status_text(response) + " without asking for authentication",
+                          url + " answered " + status_text(response) + " without asking for authentication",
                           "point --url at a location that requires authentication"};
-    return ProbeFailure{"http_status", url.text() + " answered " + status_text(response) + " (no 401 challenge)",
+    return ProbeFailure{"http_status", url + " answered " + status_text(response) + " (no 401 challenge)",
                         response.status == 404   ? "check the path"
                         : response.status >= 500 ? "the server failed: its error log says why"
                                                  : "the server refused the request before authentication"};
@@ -243,16 +251,16 @@ Frame ClientChannel::receive() {
   return frame_of(response, std::move(pending_meta_));
 }
 
-Frame ClientChannel::frame_of(const Response& response, Json meta) {
-  const auto parsed = parse_challenges(response.headers.all("WWW-Authenticate"));
+// Our scheme's challenge (the one with a token when there are several); its token checked.
+const Challenge* ClientChannel::our_challenge(const AuthHeaderParse& parsed) const {
   const Challenge* ours = nullptr;
   for (const auto& c : parsed.items)
     if (c.kind == scheme_ && (ours == nullptr || (!ours->token68 && c.token68))) ours = &c;
   const std::string name(scheme_name(scheme_));
   if (ours != nullptr && ours->token68 && !ours->token)
     throw util::transport_error("malformed_token",
-                                "the server's WWW-Authenticate: " + name + " token is not valid base64: " +
-                                    ours->token_error->message + " (offset " +
+                                "the server's WWW-Authenticate: " + name +
+                                    " token is not valid base64: " + ours->token_error->message + " (offset " +
                                     std::to_string(ours->token_error->offset) + " of the header)",
                                 "the server (or a proxy in between) mangled the token");
   if (ours != nullptr && ours->token && ours->token->size() > options_.max_token_size)
@@ -260,68 +268,63 @@ Frame ClientChannel::frame_of(const Response& response, Json meta) {
                                 "the server's " + name + " token is " + std::to_string(ours->token->size()) +
                                     " bytes, over --max-token-size " + std::to_string(options_.max_token_size),
                                 "raise --max-token-size if the server is genuine (large PACs make big tokens)");
-  const bool token = ours != nullptr && ours->token && !ours->token->empty();
+  if ((ours == nullptr || !ours->token68) && !parsed.diagnostics.empty())
+    throw util::transport_error("malformed_www_authenticate",
+                                "the server's WWW-Authenticate is malformed at offset " +
+                                    std::to_string(parsed.diagnostics[0].offset) + ": " + parsed.diagnostics[0].message,
+                                "the server (or a proxy in between) sent a broken header");
+  return ours;
+}
+
+// A 401 or 403: the next token, or the server refusing the leg we sent (an authctx server
+// says why in its JSON body; any other server in its log).
+Frame ClientChannel::refusal(const Response& response, const util::Bytes* token, const Json& json_body) {
   const auto leg = std::to_string(last_sent_leg_);
+  const bool peer_error = json_body.is_object() && json_body.contains("error") && json_body["error"].is_object();
+  const bool reject = token != nullptr && scheme_ == AuthScheme::negotiate && spnego_reject(*token);
+  if (response.status == 401 && token != nullptr && !peer_error && !reject) return Frame::context_token(*token);
+  Json body = peer_error ? json_body["error"]
+              : reject   ? error_body("http_token_rejected",
+                                      "the server rejected leg " + leg + ": its 401 carries a SPNEGO reject",
+                                      rejected_hint(scheme_))
+              : response.status == 403
+                  ? error_body("http_forbidden",
+                               "the server refused access after leg " + leg + " (" + status_text(response) + ")",
+                               "the server authenticated the client and refused it access (authorization rules "
+                               "such as Require user), or refused its token; the server's log says which")
+                  : error_body("http_token_rejected",
+                               "the server answered leg " + leg + " with 401 and no " +
+                                   std::string(scheme_name(scheme_)) + " token: it rejected that token",
+                               rejected_hint(scheme_));
+  // A refusal that carries a token (a KRB-ERROR, a SPNEGO reject): the token is a leg too.
+  return Frame::failure(std::move(body), token != nullptr ? *token : util::Bytes{});
+}
+
+Frame ClientChannel::frame_of(const Response& response, Json meta) {
+  const auto parsed = parse_challenges(response.headers.all("WWW-Authenticate"));
+  const auto* ours = our_challenge(parsed);
+  const util::Bytes* token = ours != nullptr && ours->token && !ours->token->empty() ? &*ours->token : nullptr;
   const auto json_body = json::parse_object(response.body);
+  Frame f;
   if (response.status == 401 || response.status == 403) {
-    const bool peer_error = json_body.is_object() && json_body.contains("error") && json_body["error"].is_object();
-    if (response.status == 401 && token && (peer_error || (scheme_ == AuthScheme::negotiate && spnego_reject(*ours->token)))) {
-      // A refusal that carries a token (a KRB-ERROR, a SPNEGO reject): the token is a leg,
-      // the error an authctx server's own, or ours.
-      ++legs_;
-      Frame f = Frame::failure(peer_error ? json_body["error"]
-                                          : error_body("http_token_rejected",
-                                                       "the server rejected leg " + leg + ": its 401 carries a SPNEGO reject",
-                                                       rejected_hint(scheme_)),
-                               *ours->token);
-      f.meta = std::move(meta);
-      return f;
-    }
-    if (response.status == 401 && token) {
-      ++legs_;
-      Frame f = Frame::context_token(*ours->token);
-      f.meta = std::move(meta);
-      return f;
-    }
-    if ((ours == nullptr || !ours->token68) && !parsed.diagnostics.empty())
-      throw util::transport_error("malformed_www_authenticate",
-                                  "the server's WWW-Authenticate is malformed at offset " +
-                                      std::to_string(parsed.diagnostics[0].offset) + ": " +
-                                      parsed.diagnostics[0].message,
-                                  "the server (or a proxy in between) sent a broken header");
-    // An authctx server says why in its JSON body; any other server in its log.
-    Json body = json_body.is_object() && json_body.contains("error") && json_body["error"].is_object()
-                    ? json_body["error"]
-                    : response.status == 403
-                          ? error_body("http_forbidden",
-                                       "the server refused access after leg " + leg + " (" + status_text(response) + ")",
-                                       "the server authenticated the client and refused it access (authorization "
-                                       "rules such as Require user), or refused its token; the server's log says which")
-                          : error_body("http_token_rejected",
-                                       "the server answered leg " + leg + " with 401 and no " + name +
-                                           " token: it rejected that token",
-                                       rejected_hint(scheme_));
-    Frame f = Frame::failure(std::move(body), token ? *ours->token : util::Bytes{});
-    if (token) ++legs_;
-    f.meta = std::move(meta);
-    return f;
-  }
-  if (response.status >= 200 && response.status < 300) {
+    f = refusal(response, token, json_body);
+  } else if (response.status >= 200 && response.status < 300) {
     Json report = json_body.is_object() && json_body.contains("acceptor") ? json_body["acceptor"] : Json(nullptr);
-    Frame f = Frame::acceptance(token ? *ours->token : util::Bytes{}, std::move(report));
-    if (token) ++legs_;
-    f.meta = std::move(meta);
-    return f;
+    f = Frame::acceptance(token != nullptr ? *token : util::Bytes{}, std::move(report));
+  } else {
+    const auto leg = std::to_string(last_sent_leg_);
+    token = nullptr;
+    f = Frame::failure(
+        response.redirect()
+            ? error_body("http_redirect",
+                         "the server answered leg " + leg + " with a redirect (" + status_text(response) + " to " +
+                             response.headers.first("Location").value_or("?") + ")",
+                         "give the redirect's target to --url")
+            : error_body("http_status", "the server answered leg " + leg + " with " + status_text(response),
+                         response.status >= 500 ? "the server failed: its error log says why" : "see the server's log"),
+        {});
   }
-  Json body = response.redirect()
-                  ? error_body("http_redirect",
-                               "the server answered leg " + leg + " with a redirect (" + status_text(response) +
-                                   " to " + response.headers.first("Location").value_or("?") + ")",
-                               "give the redirect's target to --url")
-                  : error_body("http_status", "the server answered leg " + leg + " with " + status_text(response),
-                               response.status >= 500 ? "the server failed: its error log says why"
-                                                      : "see the server's log");
-  Frame f = Frame::failure(std::move(body), {});
+  if (token != nullptr) ++legs_;
   f.meta = std::move(meta);
   return f;
 }

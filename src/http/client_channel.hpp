@@ -39,14 +39,14 @@
 namespace authctx::http {
 
 struct ClientChannelOptions {
-  ClientOptions connection;               // URL, addresses, timeouts, TLS, limits
-  std::vector<ResolveEntry> resolve;      // --resolve, for redirects to another host
+  ClientOptions connection;           // URL, addresses, timeouts, TLS, limits
+  std::vector<ResolveEntry> resolve;  // --resolve, for redirects to another host
   std::string method = "GET";
-  std::vector<Header> headers;            // --header
-  std::string body;                       // --data
-  bool follow_redirects = false;          // --location
+  std::vector<Header> headers;    // --header
+  std::string body;               // --data
+  bool follow_redirects = false;  // --location
   int max_redirects = 5;
-  std::size_t max_token_size = 1U << 20U;  // decoded WWW-Authenticate token limit
+  std::size_t max_token_size = 1U << 20U;                  // decoded WWW-Authenticate token limit
   std::vector<AuthScheme> schemes{AuthScheme::negotiate};  // acceptable, in order of preference
 };
 
@@ -83,6 +83,10 @@ class ClientChannel final : public transport::Channel {
  private:
   Request request_with(const std::optional<std::string>& authorization) const;
   Response exchange(const Request& request, ExchangeInfo& info, transport::Json& meta);
+  std::optional<ProbeFailure> challenged(const Response& response);
+  std::optional<ProbeFailure> redirected(const Response& response, int hop);
+  const Challenge* our_challenge(const AuthHeaderParse& parsed) const;
+  transport::Frame refusal(const Response& response, const util::Bytes* token, const transport::Json& json_body);
   transport::Frame frame_of(const Response& response, transport::Json meta);
 
   ClientChannelOptions options_;
@@ -95,7 +99,7 @@ class ClientChannel final : public transport::Channel {
   transport::Json redirects_ = transport::Json::array();
   transport::Json extra_ = transport::Json::object();
   std::vector<transport::Notice> notices_;
-  int legs_ = 0;         // legs that crossed this channel (sent and received tokens)
+  int legs_ = 0;  // legs that crossed this channel (sent and received tokens)
   int last_sent_leg_ = 0;
 };
 

@@ -67,7 +67,8 @@ std::string escape_bytes(std::string_view bytes, std::size_t max) {
 Header parse_header_line(const std::string& line) {
   const auto hint = "write --header 'Name: value'";
   if (line.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-    throw util::usage_error("--header '" + line.substr(0, line.find_first_of("\r\n")) + "...' has a line break or NUL", hint);
+    throw util::usage_error("--header '" + line.substr(0, line.find_first_of("\r\n")) + "...' has a line break or NUL",
+                            hint);
   const auto colon = line.find(':');
   if (colon == std::string::npos || colon == 0) throw util::usage_error("--header '" + line + "' has no 'Name:'", hint);
   Header h;

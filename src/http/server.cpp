@@ -7,9 +7,9 @@
 #include <csignal>
 #include <thread>
 
-#include "util/errors.hpp"
 #include "http/server_impl.hpp"
 #include "http/tls_support.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::http {
 
@@ -54,7 +54,7 @@ void Server::Impl::bind(const ListenAddress& l) {
     return;
   }
   throw util::setup_error("listen_failed", "cannot listen on " + l.text() + ": " + last,
-                    "choose a free port (or port 0 for any) on a local address");
+                          "choose a free port (or port 0 for any) on a local address");
 }
 
 int Server::Impl::active() const {

@@ -51,7 +51,7 @@ struct ServerOptions {
   int threads = 1;
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds grace{5000};
-  std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_header_bytes = std::size_t{64} * 1024;
   std::size_t max_body_bytes = 1u << 20;
   int max_requests = 1000;  // per connection
   bool handle_signals = false;

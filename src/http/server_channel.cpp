@@ -134,8 +134,9 @@ Json ServerChannel::send(const Frame& frame) {
       }
       break;
     default:
-      throw util::transport_error("malformed_frame", "the HTTP server cannot send a " +
-                                                         std::string(transport::frame_kind_name(frame.kind)) + " frame");
+      throw util::transport_error(
+          "malformed_frame",
+          "the HTTP server cannot send a " + std::string(transport::frame_kind_name(frame.kind)) + " frame");
   }
   meta["status"] = r.status;
   if (!awaiting_response_) {
@@ -150,8 +151,7 @@ Frame ServerChannel::receive() {
   std::unique_lock lock(mutex_);
   if (!changed_.wait_until(lock, Clock::now() + options_.timeout,
                            [this] { return request_.has_value() || closed_.has_value(); }))
-    throw util::transport_error("timeout",
-                                "no next request from the client within " + seconds_text(options_.timeout),
+    throw util::transport_error("timeout", "no next request from the client within " + seconds_text(options_.timeout),
                                 "the client gave up between legs; its own output says why");
   if (!request_)
     throw util::transport_error("closed_early", "the connection ended before the next leg: " + *closed_,
@@ -174,10 +174,10 @@ Frame ServerChannel::token_frame(const Request& request, const RequestInfo& info
     record["authorization"] = "malformed";
     requests_.push_back(record);
     const auto& d = parsed.diagnostics.front();
-    throw util::transport_error("malformed_token",
-                                "the client's Authorization header is malformed at offset " + std::to_string(d.offset) +
-                                    ": " + d.message,
-                                "the client (or a proxy in between) sent a broken header");
+    throw util::transport_error(
+        "malformed_token",
+        "the client's Authorization header is malformed at offset " + std::to_string(d.offset) + ": " + d.message,
+        "the client (or a proxy in between) sent a broken header");
   }
   const auto& c = parsed.items.front();
   if (c.kind != AuthScheme::negotiate && c.kind != AuthScheme::ntlm && c.kind != AuthScheme::kerberos) {
@@ -231,6 +231,7 @@ Json ServerChannel::describe() const {
   j["local"] = options_.connection.local;
   j["connection"] = options_.connection.id;
   j["tls"] = options_.connection.tls_session ? tls_json(*options_.connection.tls_session) : Json(nullptr);
+  if (j["tls"].is_object()) j["tls"].erase("verified");  // a server checks no client certificate
   Json offered = Json::array();
   for (const auto s : options_.offered) offered.push_back(std::string(scheme_name(s)));
   j["offered"] = offered;

@@ -75,11 +75,11 @@ class ServerChannel final : public transport::Channel {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::optional<std::pair<Request, RequestInfo>> request_;  // delivered, not yet received
-  bool awaiting_response_ = false;                           // received, not yet answered
+  bool awaiting_response_ = false;                          // received, not yet answered
   std::optional<Response> response_;
   std::optional<std::string> closed_;  // why the connection ended
   bool finished_ = false;
-  bool returned_ = false;  // the session ended with a delivered request it never took
+  bool returned_ = false;                      // the session ended with a delivered request it never took
   AuthScheme scheme_ = AuthScheme::negotiate;  // the scheme the client answered with
   int tokens_received_ = 0;
   json::Json requests_ = json::Json::array();

@@ -5,9 +5,9 @@
 #include <array>
 #include <cstdio>
 
-#include "util/errors.hpp"
 #include "http/server_impl.hpp"
 #include "http/tls_support.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::http {
 

@@ -51,26 +51,27 @@ void load_client_trust(ssl_ctx_st* ctx, const std::string& cacert) {
   if (cacert.empty()) {
     if (SSL_CTX_set_default_verify_paths(ctx) != 1)
       throw util::setup_error("tls_ca_store", "cannot load the system CA store: " + last_ssl_error("unknown error"),
-                        "install ca-certificates, or pass --cacert FILE");
+                              "install ca-certificates, or pass --cacert FILE");
     return;
   }
   if (SSL_CTX_load_verify_locations(ctx, cacert.c_str(), nullptr) != 1)
     throw util::setup_error("tls_cacert_unreadable",
-                      "cannot load CA certificates from " + cacert + ": " + last_ssl_error("unreadable"),
-                      "give a PEM file with the CA certificate(s)");
+                            "cannot load CA certificates from " + cacert + ": " + last_ssl_error("unreadable"),
+                            "give a PEM file with the CA certificate(s)");
 }
 
 void load_server_identity(ssl_ctx_st* ctx, const std::string& cert_file, const std::string& key_file) {
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1)
     throw util::setup_error("tls_certificate_unreadable",
-                      "cannot load the certificate chain " + cert_file + ": " + last_ssl_error("unreadable"),
-                      "give a PEM file starting with the server certificate");
+                            "cannot load the certificate chain " + cert_file + ": " + last_ssl_error("unreadable"),
+                            "give a PEM file starting with the server certificate");
   if (SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
     throw util::setup_error("tls_key_unreadable",
-                      "cannot load the private key " + key_file + ": " + last_ssl_error("unreadable"),
-                      "give the PEM private key of --tls-cert (unencrypted)");
+                            "cannot load the private key " + key_file + ": " + last_ssl_error("unreadable"),
+                            "give the PEM private key of --tls-cert (unencrypted)");
   if (SSL_CTX_check_private_key(ctx) != 1)
-    throw util::setup_error("tls_key_mismatch", "the key " + key_file + " does not belong to the certificate " + cert_file);
+    throw util::setup_error("tls_key_mismatch",
+                            "the key " + key_file + " does not belong to the certificate " + cert_file);
 }
 
 std::string configure_client_ssl(ssl_st* ssl, const Url& url, bool verify) {
@@ -115,7 +116,7 @@ bool record_verify(bool preverified, x509_store_ctx_st* ctx, VerifyRecord& recor
 }
 
 util::Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url,
-                      const std::string& cacert) {
+                            const std::string& cacert) {
   if (!record.failed) {
     // No certificate verdict: the handshake itself broke. OpenSSL's "wrong version number"
     // or "packet length too long" is what a plain-HTTP server's reply looks like.
@@ -123,9 +124,9 @@ util::Error handshake_error(const VerifyRecord& record, const std::string& reaso
                        reason.find("packet length too long") != std::string::npos ||
                        reason.find("unknown protocol") != std::string::npos;
     return util::transport_error(plain ? "tls_not_tls" : "tls_handshake_failed",
-                           "TLS handshake with " + url.authority() + " failed: " + reason,
-                           plain ? "the server does not speak TLS on this port: try http:// instead of https://"
-                                 : "check the port and that the server offers TLS 1.2 or later");
+                                 "TLS handshake with " + url.authority() + " failed: " + reason,
+                                 plain ? "the server does not speak TLS on this port: try http:// instead of https://"
+                                       : "check the port and that the server offers TLS 1.2 or later");
   }
   std::string leaf;
   if (!record.leaf_der.empty()) {
@@ -143,15 +144,15 @@ util::Error handshake_error(const VerifyRecord& record, const std::string& reaso
   switch (record.error) {
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:
-      return util::transport_error("tls_name_mismatch",
-                             "the certificate of " + url.authority() + " does not name " + url.host + leaf,
-                             "use the name the certificate carries in the URL (with --resolve NAME:PORT:ADDRESS to "
-                             "keep the address), or --insecure to look anyway");
+      return util::transport_error(
+          "tls_name_mismatch", "the certificate of " + url.authority() + " does not name " + url.host + leaf,
+          "use the name the certificate carries in the URL (with --resolve NAME:PORT:ADDRESS to "
+          "keep the address), or --insecure to look anyway");
     case X509_V_ERR_CERT_HAS_EXPIRED:
     case X509_V_ERR_CERT_NOT_YET_VALID:
       return util::transport_error("tls_certificate_expired",
-                             "the certificate of " + url.authority() + " is " + record.error_text + at + leaf,
-                             "check the server's certificate dates and this machine's clock");
+                                   "the certificate of " + url.authority() + " is " + record.error_text + at + leaf,
+                                   "check the server's certificate dates and this machine's clock");
     default:
       return util::transport_error(
           "tls_untrusted_certificate",

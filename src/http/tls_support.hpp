@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "util/errors.hpp"
 #include "http/tls.hpp"
 #include "http/url.hpp"
+#include "util/errors.hpp"
 
 struct ssl_st;
 struct ssl_ctx_st;
@@ -41,7 +41,8 @@ std::string configure_client_ssl(ssl_st* ssl, const Url& url, bool verify);
 bool record_verify(bool preverified, x509_store_ctx_st* ctx, VerifyRecord& record);
 // A handshake failure as a util::Error: the verify record when the certificate was refused
 // (subject, issuer, names, next step), else OpenSSL's reason (e.g. the peer is not TLS).
-util::Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url, const std::string& cacert);
+util::Error handshake_error(const VerifyRecord& record, const std::string& reason, const Url& url,
+                            const std::string& cacert);
 // After a handshake.
 TlsSession session_of(ssl_st* ssl, bool verified, const std::string& server_name);
 // The server's side of a handshake: version, cipher, the SNI the client sent (server_name)

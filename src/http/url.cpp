@@ -46,8 +46,8 @@ void check_target(const std::string& target, const std::string& url) {
     const auto c = static_cast<unsigned char>(target[i]);
     if (c <= 0x20 || c >= 0x7f)
       throw util::usage_error("bad URL '" + url + "': the path has a space, control or non-ASCII byte (path offset " +
-                            std::to_string(i) + ")",
-                        "percent-encode it, e.g. a space as %20");
+                                  std::to_string(i) + ")",
+                              "percent-encode it, e.g. a space as %20");
   }
 }
 
@@ -57,11 +57,13 @@ void split_host_port(const std::string& authority, const std::string& url, std::
   bracketed = !authority.empty() && authority.front() == '[';
   if (bracketed) {
     const auto close = authority.find(']');
-    if (close == std::string::npos) throw util::usage_error("bad URL '" + url + "': '[' without ']' around an IPv6 address");
+    if (close == std::string::npos)
+      throw util::usage_error("bad URL '" + url + "': '[' without ']' around an IPv6 address");
     host = authority.substr(1, close - 1);
     const auto rest = authority.substr(close + 1);
     if (!rest.empty() && rest.front() != ':')
-      throw util::usage_error("bad URL '" + url + "': unexpected text after the IPv6 address", "write http://[::1]:8080/");
+      throw util::usage_error("bad URL '" + url + "': unexpected text after the IPv6 address",
+                              "write http://[::1]:8080/");
     port = rest.empty() ? "" : rest.substr(1);
     return;
   }
@@ -91,14 +93,14 @@ Url parse_url(const std::string& text) {
   url.scheme = lower(text.substr(0, sep));
   if (url.scheme != "http" && url.scheme != "https")
     throw util::usage_error("unsupported URL scheme '" + url.scheme + "' in '" + text + "'",
-                      "HTTP Negotiate needs http:// or https://");
+                            "HTTP Negotiate needs http:// or https://");
   const auto after = sep + 3;
   const auto end_authority = text.find_first_of("/?#", after);
   const auto authority =
       text.substr(after, end_authority == std::string::npos ? std::string::npos : end_authority - after);
   if (authority.find('@') != std::string::npos)
     throw util::usage_error("bad URL '" + text + "': user information (user:password@) is not used",
-                      "authctx authenticates with GSS-API: drop the user part; use --user or a ticket");
+                            "authctx authenticates with GSS-API: drop the user part; use --user or a ticket");
   std::string host;
   std::string port;
   bool bracketed = false;
@@ -111,7 +113,7 @@ Url parse_url(const std::string& text) {
     url.host_kind = HostKind::ipv4;
   } else if (!is_host_name(host)) {
     throw util::usage_error("bad URL '" + text + "': '" + host + "' is not a host name",
-                      "use letters, digits, '-' and '.', an IPv4 address or [IPv6]");
+                            "use letters, digits, '-' and '.', an IPv4 address or [IPv6]");
   }
   url.host = host;
   url.explicit_port = !port.empty();

@@ -13,11 +13,11 @@
 namespace authctx::krb5 {
 
 struct ServiceName {
-  std::string service;  // "HTTP"
-  std::string host;     // as given
-  std::string principal;            // "HTTP/www.example.test@EXAMPLE.TEST" (realm empty: referral)
-  std::string principal_host;       // the host component of principal
-  std::string realm;                // empty: referral realm (the KDC decides)
+  std::string service;                                 // "HTTP"
+  std::string host;                                    // as given
+  std::string principal;                               // "HTTP/www.example.test@EXAMPLE.TEST" (realm empty: referral)
+  std::string principal_host;                          // the host component of principal
+  std::string realm;                                   // empty: referral realm (the KDC decides)
   std::string dns_canonicalize_hostname = "fallback";  // "true", "false" or "fallback"
   bool rdns = true;
   std::string error;  // why no principal could be made (then principal is empty)

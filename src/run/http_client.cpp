@@ -44,6 +44,21 @@ Json bindings(const http::ClientChannel& channel, const HttpClientOptions& optio
   init.channel_bindings = gss::ChannelBindings{data};
   return j;
 }
+// The first leg is SPNEGO offering NTLM and no Kerberos mechanism: the initiator had no
+// Kerberos credentials for the target.
+bool spnego_offered_only_ntlm(const report::Document& doc) {
+  if (doc.legs.empty() || !doc.legs.front().decoded) return false;
+  const auto& outer = *doc.legs.front().decoded;
+  const auto* init = outer["type"].as_string() == "gss.initial_context_token" ? outer.find("inner_token") : nullptr;
+  if (init == nullptr || (*init)["type"].as_string() != "spnego.neg_token_init") return false;
+  bool ntlm = false;
+  for (const auto& m : (*init)["mech_types"].items()) {
+    const auto& name = m["name"].as_string();
+    if (name.rfind("krb5", 0) == 0) return false;
+    ntlm = ntlm || name == "ntlmssp";
+  }
+  return ntlm;
+}
 }  // namespace
 
 std::vector<http::AuthScheme> schemes_for(const gss::Oid& mech) {
@@ -80,6 +95,9 @@ report::Document run_http_client(const HttpClientOptions& options, engine::Initi
     channel.annotate("channel_bindings", bindings(channel, options, init));
     engine::run_client(rec, init, channel);  // open() is a no-op: the probe connected
     if (doc.error && doc.error->cls == "service_principal_unknown") doc.error->hint = advice.unknown_principal_hint;
+    if (doc.error && doc.error->cls == "http_token_rejected" && spnego_offered_only_ntlm(doc))
+      doc.error->hint = "this client offered only NTLM inside SPNEGO: it has no Kerberos ticket for " + init.target +
+                        " (`klist`; `kinit`), and the server takes Kerberos only; " + doc.error->hint;
   }
   if (doc.peer.empty()) doc.peer = channel.peer();
   sink.document(finish_document(rec, &channel));

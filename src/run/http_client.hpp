@@ -23,7 +23,7 @@ namespace authctx::run {
 
 struct HttpClientOptions {
   http::ClientChannelOptions channel;
-  bool target_given = false;    // --target: no default HTTP@host, no derivation warnings for it
+  bool target_given = false;     // --target: no default HTTP@host, no derivation warnings for it
   bool channel_bindings = true;  // false: --no-channel-bindings
 };
 

@@ -178,7 +178,8 @@ struct Service {
   }
 
   static std::string hint_for(const std::string& cls) {
-    if (cls == "tls_on_plain_port") return "the client used https:// on this plain-HTTP port: use http://, or serve TLS";
+    if (cls == "tls_on_plain_port")
+      return "the client used https:// on this plain-HTTP port: use http://, or serve TLS";
     if (cls == "not_tls") return "the client used http:// on this TLS port: use https://";
     if (cls == "tls_handshake_failed")
       return "the client refused our certificate or offers no common TLS version; its own output says which";
@@ -199,8 +200,7 @@ class Handler final : public http::ConnectionHandler {
         start();
       }
       channel_->deliver(request, info);
-      if (auto response = channel_->take_response(service_.options.timeout + std::chrono::seconds(5)))
-        return *response;
+      if (auto response = channel_->take_response(service_.options.timeout + std::chrono::seconds(5))) return *response;
       if (!channel_->returned()) break;
       channel_.reset();  // the last session ended before it took this request: a new one does
     }
@@ -273,11 +273,11 @@ ServerOutcome run_http_server(const HttpServerOptions& server, engine::AcceptorO
   o.handle_signals = true;
   o.threads = 2;  // a slow acceptor step on one connection does not stall the others
   std::unique_ptr<Service> service;
-  http::Server http_server(o, [&service](const http::ConnectionInfo& info) {
-    return std::make_unique<Handler>(*service, info);
-  });
+  http::Server http_server(
+      o, [&service](const http::ConnectionInfo& info) { return std::make_unique<Handler>(*service, info); });
   const bool from_certificate = http_server.certificate().has_value() && !acceptor.channel_bindings;
-  if (from_certificate) acceptor.channel_bindings = gss::ChannelBindings{http_server.certificate()->channel_binding_data()};
+  if (from_certificate)
+    acceptor.channel_bindings = gss::ChannelBindings{http_server.certificate()->channel_binding_data()};
   service = std::make_unique<Service>(server, acceptor, session, sink);
   service->server = &http_server;
   service->bindings = expected_bindings(acceptor, http_server.certificate(), from_certificate);

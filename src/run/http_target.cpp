@@ -21,8 +21,9 @@ std::string target_host(const std::string& target, bool hostbased) {
 
 std::string derivation(const krb5::ServiceName& s) {
   if (s.dns_canonicalize_hostname == "true")
-    return std::string("dns_canonicalize_hostname = true: the host is looked up in DNS and its canonical name used "
-                       "(a CNAME alias becomes its target") +
+    return std::string(
+               "dns_canonicalize_hostname = true: the host is looked up in DNS and its canonical name used "
+               "(a CNAME alias becomes its target") +
            (s.rdns ? "; rdns = true adds a reverse lookup of the address)" : ")");
   if (s.dns_canonicalize_hostname == "false")
     return "dns_canonicalize_hostname = false: the host is used as written (lower-cased)";
@@ -51,8 +52,8 @@ ServiceAdvice advise_service(const http::Url& url, const std::string& target, bo
     if (!name.error.empty()) s["error"] = name.error;
   }
   if (url.explicit_port && url.port != url.default_port())
-    s["port_note"] = "the port (" + std::to_string(url.port) + ") is not part of the principal: one HTTP/" +
-                     url.host + " serves every port";
+    s["port_note"] = "the port (" + std::to_string(url.port) + ") is not part of the principal: one HTTP/" + url.host +
+                     " serves every port";
   a.service = s;
 
   if (url.host_kind != http::HostKind::name && (!target_given || host == url.host))
@@ -65,17 +66,19 @@ ServiceAdvice advise_service(const http::Url& url, const std::string& target, bo
     a.notices.push_back({"spn_with_port",
                          "--target " + target + " carries a port: browsers and SSPI ask for HTTP/HOST without one",
                          "drop the port: one HTTP/HOST principal serves every port"});
-  if (target_given && (host.find('/') != std::string::npos || target.rfind("http://", 0) == 0 ||
-                       target.rfind("https://", 0) == 0))
+  if (target_given &&
+      (host.find('/') != std::string::npos || target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0))
     a.notices.push_back({"spn_with_path", "--target " + target + " looks like a URL or carries a path",
                          "a service name is HTTP@HOST (or the principal HTTP/HOST@REALM), nothing more"});
 
-  const std::string principal = s.contains("principal") && s["principal"].is_string() ? s["principal"].get<std::string>()
-                                                                                        : "HTTP/" + host;
+  const std::string principal =
+      s.contains("principal") && s["principal"].is_string() ? s["principal"].get<std::string>() : "HTTP/" + host;
   a.unknown_principal_hint =
-      "the KDC has no " + principal + ", the principal made from the URL's host " + url.host +
-      ". If " + url.host + " is an alias (a CNAME) of the server, the principal is registered under one of the two "
-      "names: register HTTP/" + url.host + " for the service (setspn -S, kadmin addprinc), or use the server's "
+      "the KDC has no " + principal + ", the principal made from the URL's host " + url.host + ". If " + url.host +
+      " is an alias (a CNAME) of the server, the principal is registered under one of the two "
+      "names: register HTTP/" +
+      url.host +
+      " for the service (setspn -S, kadmin addprinc), or use the server's "
       "canonical name in the URL or --target HTTP@NAME (MIT asks for the canonical name when dns_canonicalize_hostname "
       "= true; browsers differ)";
   return a;

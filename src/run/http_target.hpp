@@ -14,7 +14,8 @@
 
 namespace authctx::run {
 
-struct ServiceAdvice {
+// clang-tidy 14 cannot see that nlohmann::json's implicit move is noexcept.
+struct ServiceAdvice {                     // NOLINT(bugprone-exception-escape)
   json::Json service;                      // the transport object's "service"
   std::vector<transport::Notice> notices;  // warnings
   std::string unknown_principal_hint;      // for service_principal_unknown

@@ -41,9 +41,9 @@ void tls_lines(std::ostringstream& o, const Json& tls, const Style& st) {
   line(o, "tls", session);
   if (!present(tls, "certificate")) return;
   const auto& c = tls["certificate"];
-  line(o, "certificate", field(c, "subject") + ", issued by " + field(c, "issuer") + ", valid " +
-                             field(c, "not_before") + " to " + field(c, "not_after") + ", " +
-                             field(c, "signature_algorithm"));
+  line(o, "certificate",
+       field(c, "subject") + ", issued by " + field(c, "issuer") + ", valid " + field(c, "not_before") + " to " +
+           field(c, "not_after") + ", " + field(c, "signature_algorithm"));
 }
 
 void bindings_line(std::ostringstream& o, const Json& cb) {
@@ -52,7 +52,8 @@ void bindings_line(std::ostringstream& o, const Json& cb) {
   if (present(cb, "hash")) s += " (" + field(cb, "hash") + ")";
   if (cb.contains("expected")) s += cb.value("expected", false) ? ", expected" : ", not expected";
   if (cb.contains("sent")) s += cb["sent"].is_boolean() ? (cb["sent"].get<bool>() ? ", sent" : ", not sent") : "";
-  if (cb.contains("matched") && cb["matched"].is_boolean()) s += cb["matched"].get<bool>() ? ", matched" : ", MISMATCHED";
+  if (cb.contains("matched") && cb["matched"].is_boolean())
+    s += cb["matched"].get<bool>() ? ", matched" : ", MISMATCHED";
   if (cb.value("required", false)) s += ", required";
   if (present(cb, "reason")) s += " (" + field(cb, "reason") + ")";
   line(o, "channel bindings", s);
@@ -65,10 +66,12 @@ void http_block(std::ostringstream& o, const Json& t, const Style& st) {
   if (server) {
     line(o, "client", field(t, "peer") + " → " + field(t, "local"));
     for (const auto& r : t.value("requests", Json::array()))
-      line(o, "request", field(r, "request") + "  " + field(r, "authorization") + "  (Host " + field(r, "host") +
-                             ", " + field(r, "user_agent") + ")");
+      line(o, "request",
+           field(r, "request") + "  " + field(r, "authorization") + "  (Host " + field(r, "host") + ", " +
+               field(r, "user_agent") + ")");
   } else {
-    line(o, "url", field(t, "url") + (present(t, "connect_address") ? "  (at " + field(t, "connect_address") + ")" : ""));
+    line(o, "url",
+         field(t, "url") + (present(t, "connect_address") ? "  (at " + field(t, "connect_address") + ")" : ""));
     for (const auto& r : t.value("redirects", Json::array()))
       line(o, "redirect", field(r, "status") + " " + field(r, "from") + " → " + field(r, "location"));
     for (const auto& e : t.value("exchanges", Json::array())) line(o, "exchange", exchange(e));

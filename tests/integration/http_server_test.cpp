@@ -150,16 +150,22 @@ TEST_CASE("http server: authctx client and server over https match their channel
   const auto doc = r.json();
   CHECK(doc["transport"]["channel_bindings"]["sent"] == true);
   CHECK(has(doc["acceptor"]["flags"]["granted"], "channel_bound"));  // the server's report
+  const auto text = lab.run({"client", "--url", url, "--cacert", pki.ca_cert(), "--format", "text", "--color", "never"});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("\nHTTP\n"));
+  CHECK_THAT(text.out, Catch::Contains("→ 200 OK WWW-Authenticate: Negotiate <"));
+  CHECK_THAT(text.out, Catch::Contains("tls               TLSv1."));
+  CHECK_THAT(text.out, Catch::Contains("channel bindings  tls-server-end-point (sha256), sent"));
   const auto omitted = lab.run({"client", "--url", url, "--cacert", pki.ca_cert(), "--no-channel-bindings", "--format", "json"});
   CHECK(omitted.exit_code == 1);
   CHECK(omitted.json()["error"]["class"] == "channel_bindings_missing");
   CHECK(omitted.json()["transport"]["channel_bindings"]["sent"] == false);
-  const auto docs = documents(server, 2);
-  REQUIRE(docs.size() == 2);
+  const auto docs = documents(server, 3);
+  REQUIRE(docs.size() == 3);
   CHECK(docs[0]["transport"]["channel_bindings"]["sent"] == true);
   CHECK(docs[0]["transport"]["channel_bindings"]["matched"] == true);
-  CHECK(docs[1]["transport"]["channel_bindings"]["sent"] == false);
-  CHECK(docs[1]["error"]["class"] == "channel_bindings_missing");
+  CHECK(docs[2]["transport"]["channel_bindings"]["sent"] == false);
+  CHECK(docs[2]["error"]["class"] == "channel_bindings_missing");
 }
 
 TEST_CASE("http server: omitted bindings are accepted without --require-channel-bindings", "[http][server][tls][bindings]") {
