@@ -63,7 +63,7 @@ run::HttpClientOptions http_options(const UrlArgs& a, const NetworkArgs& network
 }
 
 int run_http(const UrlArgs& a, const InitiatorArgs& initiator_args, const NetworkArgs& network,
-             const GlobalOptions& globals, const std::string& record) {
+             const GlobalOptions& globals, const std::string& record, PolicyRun& policy) {
   auto init = to_initiator_options(initiator_args);
   auto options = http_options(a, network, init.mech);
   options.target_given = a.target_option != nullptr && a.target_option->count() > 0;
@@ -73,8 +73,8 @@ int run_http(const UrlArgs& a, const InitiatorArgs& initiator_args, const Networ
   session.messages = 0;  // HTTP has no per-message round trips
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "client"), record);
-  return handshake_exit_code(run::run_http_client(options, init, session, *sink));
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), record));
+  return policy.exit_code(handshake_exit_code(run::run_http_client(options, init, session, *sink)));
 }
 
 }  // namespace
@@ -112,9 +112,9 @@ void add_url_options(CLI::App* cmd, UrlArgs& a) {
 bool url_given(const UrlArgs& a) { return a.url_option != nullptr && a.url_option->count() > 0; }
 
 int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
-                   const GlobalOptions& globals, const std::string& record) {
+                   const GlobalOptions& globals, const std::string& record, PolicyRun& policy) {
   const auto scheme = scheme_of(url.url);
-  if (scheme == "http" || scheme == "https") return run_http(url, initiator, network, globals, record);
+  if (scheme == "http" || scheme == "https") return run_http(url, initiator, network, globals, record, policy);
   throw util::usage_error("--url takes http:// or https:// here, not '" + url.url + "'",
                           "e.g. --url https://www.example.test/private/");
 }

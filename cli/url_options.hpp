@@ -15,6 +15,7 @@
 #include "cli/context_options.hpp"
 #include "cli/network_options.hpp"
 #include "cli/output.hpp"
+#include "cli/policy_options.hpp"
 
 namespace authctx::cli {
 
@@ -37,8 +38,8 @@ struct UrlArgs {
 void add_url_options(CLI::App* cmd, UrlArgs& args);
 bool url_given(const UrlArgs& args);
 
-// Runs `client --url`; returns the exit code.
+// Runs `client --url`; returns the exit code (through policy: --expect, --junit).
 int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
-                   const GlobalOptions& globals, const std::string& record);
+                   const GlobalOptions& globals, const std::string& record, PolicyRun& policy);
 
 }  // namespace authctx::cli

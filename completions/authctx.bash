@@ -8,17 +8,21 @@ _authctx_initiator_opts="--target --target-type --mech --neg-mechs --require-mec
   --delegate-policy --no-replay --sequence --conf --integ --anon --dce-style --ccache --client-keytab --user
   --password-file --password-stdin"
 _authctx_acceptor_opts="--keytab --acceptor-name --accept-mechs"
+_authctx_policy_opts="--expect --expect-file --junit"
+_authctx_expectations="mech=krb5 mech=ntlm no-ntlm enctype>=aes128 enctype>=aes256 ticket-enctype>=aes128 flags>=mutual,integ,conf ticket-flags>= channel-bound delegated no-delegation pac pac>=logon-info lifetime>= legs<= user= target= no-warnings"
 _authctx_transport_opts="--framing --timeout --max-token-size --files --stdio --negotiate-prefix"
 _authctx_url_opts="--url --resolve --cacert --insecure --request --header --data --location --no-channel-bindings"
 
 _authctx_opts_for() {
   case "$1" in
-    local) echo "--help --channel-bindings --messages --record $_authctx_initiator_opts $_authctx_acceptor_opts" ;;
+    local) echo "--help --channel-bindings --messages --record $_authctx_initiator_opts $_authctx_acceptor_opts
+      $_authctx_policy_opts" ;;
     client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts
-      $_authctx_transport_opts $_authctx_url_opts" ;;
+      $_authctx_transport_opts $_authctx_url_opts $_authctx_policy_opts" ;;
     server) echo "--help --listen --once --max-connections --no-report --store-delegated --channel-bindings --record
-      --require-channel-bindings --tls-cert --tls-key $_authctx_acceptor_opts $_authctx_transport_opts" ;;
-    decode) echo "--help --in" ;;
+      --require-channel-bindings --tls-cert --tls-key $_authctx_acceptor_opts $_authctx_transport_opts
+      $_authctx_policy_opts" ;;
+    decode) echo "--help --in --keytab --password-file --principal --salt --key" ;;
     replay) echo "--help $_authctx_acceptor_opts" ;;
     doctor) echo "--help --target --target-type --keytab --ccache" ;;
     mechs) echo "--help" ;;
@@ -45,7 +49,8 @@ _authctx_takes_value() {
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
       --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
       --enctypes | --add | --remove | --sensitive | --trusted | --mode | --url | --resolve | --cacert | --request | \
-      --header | --data | --tls-cert | --tls-key) return 0 ;;
+      --header | --data | --tls-cert | --tls-key | --principal | --salt | --key | --expect | --expect-file | \
+      --junit) return 0 ;;
   esac
   return 1
 }
@@ -98,12 +103,17 @@ _authctx() {
     --url) mapfile -t COMPREPLY < <(compgen -W "http:// https://" -- "$cur"); compopt -o nospace 2>/dev/null; return 0 ;;
     --target-type) mapfile -t COMPREPLY < <(compgen -W "hostbased principal user" -- "$cur"); return 0 ;;
     --in) mapfile -t COMPREPLY < <(compgen -W "auto raw base64 hex header" -- "$cur"); return 0 ;;
+    --expect)
+      mapfile -t COMPREPLY < <(compgen -W "$_authctx_expectations" -- "$cur")
+      compopt -o nospace 2>/dev/null
+      return 0 ;;
     --kdc) mapfile -t COMPREPLY < <(compgen -W "mit samba" -- "$cur"); return 0 ;;
     --account) mapfile -t COMPREPLY < <(compgen -W "alice hostsvc websvc Administrator dc1\$" -- "$cur"); return 0 ;;
     --enctypes) mapfile -t COMPREPLY < <(compgen -W "aes rc4 aes256 aes128 rc4,aes default" -- "$cur"); return 0 ;;
     --sensitive | --trusted) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur"); return 0 ;;
     --mode) mapfile -t COMPREPLY < <(compgen -W "require relax" -- "$cur"); return 0 ;;
-    --output | --keytab | --client-keytab | --password-file | --record | --cacert | --tls-cert | --tls-key)
+    --output | --keytab | --client-keytab | --password-file | --record | --cacert | --tls-cert | --tls-key | \
+      --expect-file | --junit)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
     --dir | --files) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     --ccache | --store-delegated)

@@ -98,6 +98,14 @@ for c in local client
     complete -c authctx -n "__authctx_using $c" -l messages -x -d 'Per-message round trips'
 end
 
+# Policy options: local, client, server.
+for c in local client server
+    set -l n "__authctx_using $c"
+    complete -c authctx -n $n -l expect -x -a "mech=krb5 mech=ntlm no-ntlm 'enctype>=aes128' 'enctype>=aes256' 'ticket-enctype>=aes128' 'flags>=mutual,integ,conf' 'ticket-flags>=' channel-bound delegated no-delegation pac 'pac>=logon-info' 'lifetime>=' 'legs<=' user= target= no-warnings" -d 'Check EXPR (exit 6 when it fails)'
+    complete -c authctx -n $n -l expect-file -r -F -d 'Read expectations from FILE'
+    complete -c authctx -n $n -l junit -r -F -d 'Write a JUnit XML report to FILE'
+end
+
 # Transport options: client, server.
 for c in client server
     set -l n "__authctx_using $c"
@@ -133,6 +141,11 @@ complete -c authctx -n '__authctx_using client' -l no-channel-bindings -d 'https
 
 # decode, replay, doctor.
 complete -c authctx -n '__authctx_using decode' -l in -x -a 'auto raw base64 hex header' -d 'Input form'
+complete -c authctx -n '__authctx_using decode' -l keytab -r -F -d 'Decrypt with the keys in this keytab'
+complete -c authctx -n '__authctx_using decode' -l password-file -r -F -d 'Decrypt with keys from this password file'
+complete -c authctx -n '__authctx_using decode' -l principal -x -d 'The account the password belongs to'
+complete -c authctx -n '__authctx_using decode' -l salt -x -d 'Salt instead of the one --principal implies'
+complete -c authctx -n '__authctx_using decode' -l key -x -d 'Decrypt with this key, ENCTYPE:HEX'
 complete -c authctx -n '__authctx_using decode' -F
 complete -c authctx -n '__authctx_using replay' -F
 complete -c authctx -n '__authctx_using doctor' -l target -x -d 'Also check this service'

@@ -83,6 +83,43 @@ std::string attributes(const Json& c) {
   return s;
 }
 
+// The acceptor's look inside the ticket (its "ticket" object): the ticket as sent, what its
+// keytab found inside, the PAC's user, and the bindings hash sent against the one expected.
+std::string ticket(const Json& c) {
+  if (!has(c, "ticket")) return "-";
+  const auto& t = c["ticket"];
+  return field(t, "server") + " kvno " + field(t, "kvno") + " " + text::short_enctype(t["enctype"]);
+}
+
+std::string ticket_client(const Json& c) {
+  if (!has(c, "ticket")) return "-";
+  const auto& t = c["ticket"];
+  if (!has(t, "client")) return "not decrypted (" + field(t["decryption"], "class") + ")";
+  std::string s = field(t, "client");
+  if (has(t, "session_key")) s += " (session key " + text::short_enctype(t["session_key"]["enctype"]) + ")";
+  return s;
+}
+
+std::string pac(const Json& c) {
+  if (!has(c, "ticket") || !has(c["ticket"], "pac")) return "-";
+  const auto& p = c["ticket"]["pac"];
+  std::string s = has(p, "user") ? field(p, "user") : field(p, "client_name");
+  if (has(p, "user_sid")) s += " " + field(p, "user_sid");
+  if (has(p, "group_sids")) s += ", " + std::to_string(p["group_sids"].size()) + " group SIDs";
+  if (has(p, "upn")) s += ", UPN " + field(p, "upn");
+  return s;
+}
+
+std::string bindings(const Json& c) {
+  if (!has(c, "ticket") || !has(c["ticket"], "authenticator") || !has(c["ticket"]["authenticator"], "bindings"))
+    return "-";
+  const auto& b = c["ticket"]["authenticator"]["bindings"];
+  const std::string sent = has(b, "sent") ? field(b, "sent") : std::string("none");
+  if (!has(b, "expected")) return "sent " + sent;
+  if (b.value("match", false)) return sent + " ✔ as expected";
+  return "✘ sent " + sent + " expected " + field(b, "expected");
+}
+
 void contexts_block(std::ostringstream& o, const Json& doc, const Style& st) {
   const Json none = Json::object();
   const Json& i = has(doc, "initiator") ? doc["initiator"] : none;
@@ -102,6 +139,10 @@ void contexts_block(std::ostringstream& o, const Json& doc, const Style& st) {
   both("session key", session_key);
   both("ticket flags", [](const Json& c) { return has(c, "ticket_flags") ? text::join(c["ticket_flags"]) : "-"; });
   both("name attributes", attributes);
+  both("ticket", ticket);
+  both("ticket client", ticket_client);
+  both("PAC", pac);
+  both("bindings", bindings);
   both("delegated creds", [](const Json& c) {
     if (!has(c, "delegated_credentials")) return std::string("-");
     const auto& d = c["delegated_credentials"];
@@ -119,6 +160,29 @@ void messages_block(std::ostringstream& o, const Json& messages, const Style& st
     o << "  " << (ok ? st.good("✔") : st.bad("✘")) << " " << text::pad(kind, 12) << field(m, "direction");
     if (!ok && has(m, "error"))
       o << "  " << st.bad(has(m["error"], "message") ? field(m["error"], "message") : str(m["error"]));
+    o << "\n";
+  }
+}
+
+// --expect results: a mark, the expression, and what the document showed.
+void expectations_block(std::ostringstream& o, const Json& expectations, const Style& st) {
+  if (!expectations.is_array() || expectations.empty()) return;
+  o << "\n" << st.heading("Expectations") << "\n";
+  for (const auto& e : expectations) {
+    const bool ok = e.value("ok", false);
+    const bool evaluated = e.value("evaluated", true);
+    const Json a = e.value("actual", Json());
+    const std::string actual = a.is_array()     ? text::join(a, " ", "(none)")
+                               : a.is_boolean() ? (a.get<bool>() ? "yes" : "no")
+                               : a.is_null()    ? "none"
+                                                : str(a);
+    o << "  " << (ok ? st.good("✔") : evaluated ? st.bad("✘") : st.dim("-")) << " " << text::pad(field(e, "expr"), 28);
+    if (!evaluated)
+      o << " " << st.dim("not evaluated");
+    else if (ok)
+      o << " " << actual;
+    else
+      o << " " << st.bad("expected " + field(e, "expected") + ", actual " + actual);
     o << "\n";
   }
 }
@@ -186,6 +250,7 @@ std::string render_text(const Json& doc, const TextOptions& options) {
   if (has(doc, "transport") && field(doc["transport"], "kind") == "http") text::http_block(o, doc["transport"], st);
   contexts_block(o, doc, st);
   messages_block(o, doc.value("messages", Json()), st);
+  expectations_block(o, doc.value("expectations", Json()), st);
   warnings_block(o, doc.value("warnings", Json()), st);
   trace_block(o, doc.value("trace", Json()), st);
   text::error_block(o, doc.value("error", Json()), st);
