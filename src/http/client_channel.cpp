@@ -310,6 +310,7 @@ Frame ClientChannel::frame_of(const Response& response, Json meta) {
     f = refusal(response, token, json_body);
   } else if (response.status >= 200 && response.status < 300) {
     Json report = json_body.is_object() && json_body.contains("acceptor") ? json_body["acceptor"] : Json(nullptr);
+    if (token == nullptr) accepted_without_token_ = status_text(response);
     f = Frame::acceptance(token != nullptr ? *token : util::Bytes{}, std::move(report));
   } else {
     const auto leg = std::to_string(last_sent_leg_);

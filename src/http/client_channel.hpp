@@ -79,6 +79,9 @@ class ClientChannel final : public transport::Channel {
   transport::Frame receive() override;
   transport::Json describe() const override;
   std::vector<transport::Notice> take_notices() override;
+  // The server's 2xx came without a token of our scheme (a status, e.g. "200 OK"; empty
+  // otherwise): a mutual-authentication initiator is then left waiting for one.
+  const std::string& accepted_without_token() const { return accepted_without_token_; }
 
  private:
   Request request_with(const std::optional<std::string>& authorization) const;
@@ -101,6 +104,7 @@ class ClientChannel final : public transport::Channel {
   std::vector<transport::Notice> notices_;
   int legs_ = 0;  // legs that crossed this channel (sent and received tokens)
   int last_sent_leg_ = 0;
+  std::string accepted_without_token_;
 };
 
 // The response headers a leg's meta shows: the authentication ones, Connection and

@@ -1,6 +1,7 @@
 #include "run/http_client.hpp"
 
 #include "engine/session.hpp"
+#include "gss/flags.hpp"
 #include "gss/oid.hpp"
 #include "run/document.hpp"
 #include "run/http_target.hpp"
@@ -59,6 +60,28 @@ bool spnego_offered_only_ntlm(const report::Document& doc) {
   }
   return ntlm;
 }
+
+// The server let the request in (2xx) without the final token the initiator waits for: with
+// mutual authentication requested (and with SPNEGO, which always waits for the acceptor's
+// NegTokenResp, RFC 4178 section 5) the server never proved its identity. Browsers and curl
+// take the 200 anyway; authctx reports it as its own failure instead of a protocol error.
+void explain_missing_final_token(report::Document& doc, const std::string& status,
+                                 const engine::InitiatorOptions& init) {
+  if (!doc.error || doc.error->remote || doc.error->cls != "protocol_error" || status.empty()) return;
+  const bool mutual = (init.req_flags & gss::context_flag_from_name("mutual").value_or(0)) != 0;
+  auto& e = *doc.error;
+  e.cls = "mutual_auth_missing";
+  e.transport = false;  // the peer answered: an authentication outcome (exit 1)
+  e.message = "the server answered " + status + " without a final token: it let the request in but never proved " +
+              "its identity to this client (" +
+              (mutual ? std::string("mutual authentication was requested") : std::string("SPNEGO waits for it")) + ")";
+  e.hint =
+      "a server (or a proxy that strips WWW-Authenticate from 2xx responses) that sends no final token leaves the "
+      "server unauthenticated; browsers and curl accept it silently. --mech krb5 --no-mutual expects no token";
+  doc.warnings.push_back({"mutual_auth_missing",
+                          "the server's " + status + " carried no WWW-Authenticate token to verify",
+                          "the server's identity is unverified"});
+}
 }  // namespace
 
 std::vector<http::AuthScheme> schemes_for(const gss::Oid& mech) {
@@ -94,6 +117,7 @@ report::Document run_http_client(const HttpClientOptions& options, engine::Initi
     for (const auto& n : advice.notices) channel.add_notice(n);
     channel.annotate("channel_bindings", bindings(channel, options, init));
     engine::run_client(rec, init, channel);  // open() is a no-op: the probe connected
+    explain_missing_final_token(doc, channel.accepted_without_token(), init);
     if (doc.error && doc.error->cls == "service_principal_unknown") doc.error->hint = advice.unknown_principal_hint;
     if (doc.error && doc.error->cls == "http_token_rejected" && spnego_offered_only_ntlm(doc))
       doc.error->hint = "this client offered only NTLM inside SPNEGO: it has no Kerberos ticket for " + init.target +

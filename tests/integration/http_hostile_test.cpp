@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 
 #include "support/harness.hpp"
 #include "support/hostile_http.hpp"
@@ -99,6 +100,74 @@ TEST_CASE("http hostile: a 401 loop stops at the leg the server rejected", "[htt
   CHECK(o.doc["error"]["message"] == "the server answered leg 1 with 401 and no Negotiate token: it rejected that token");
   CHECK(o.doc["transport"]["exchanges"].size() == 2);
   CHECK(p.requests().size() == 2);
+}
+
+TEST_CASE("http hostile: a 200 without the final token leaves the server unauthenticated", "[http][hostile]") {
+  Lab lab;
+  const PeerScript no_final_token{peer::read_request(), peer::send(k_challenge), peer::read_request(),
+                                  peer::send(peer::response(200, {}, "hi")), peer::sleep(1s)};
+  SECTION("mutual requested") {
+    HostileHttpPeer p({no_final_token});
+    const auto o = run_against(lab, p);
+    CHECK(o.exit_code == 1);
+    CHECK(o.doc["established"] == false);
+    CHECK(o.doc["error"]["class"] == "mutual_auth_missing");
+    CHECK(o.doc["error"]["message"] ==
+          "the server answered 200 Status without a final token: it let the request in but never proved its identity "
+          "to this client (mutual authentication was requested)");  // the scripted peer's reason phrase
+    CHECK(o.doc["warnings"][0]["class"] == "mutual_auth_missing");
+    CHECK(o.doc["transport"]["exchanges"][1]["status"] == 200);
+  }
+  SECTION("krb5 without mutual expects no token") {
+    HostileHttpPeer p({no_final_token});
+    const auto r = lab.run({"client", "--url", "http://localhost:" + std::to_string(p.port()) + "/private/", "--mech",
+                            "krb5", "--no-mutual", "--format", "json", "--timeout", "2"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.json()["established"] == true);
+    CHECK(r.json()["mech"]["name"] == "krb5");
+  }
+}
+
+TEST_CASE("http hostile: --request --header and --data go out on every leg", "[http][hostile]") {
+  Lab lab;
+  HostileHttpPeer p({{peer::read_request(), peer::send(k_challenge), peer::read_request(),
+                      peer::send(peer::response(200, {}, "done")), peer::sleep(1s)}});
+  const auto url = "http://localhost:" + std::to_string(p.port()) + "/private/";
+  SECTION("POST by --data with curl's default content type") {
+    const auto r = lab.run({"client", "--url", url, "--mech", "krb5", "--no-mutual", "--data", "a=b", "--header",
+                            "X-Trace: 42", "--format", "json", "--timeout", "2"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    const auto requests = p.requests();
+    REQUIRE(requests.size() == 2);
+    for (const auto& q : requests) {
+      CHECK(q.rfind("POST /private/ HTTP/1.1\r\n", 0) == 0);
+      CHECK_THAT(q, Catch::Contains("\r\nX-Trace: 42\r\n"));
+      CHECK_THAT(q, Catch::Contains("\r\nContent-Type: application/x-www-form-urlencoded\r\n"));
+      CHECK(q.substr(q.size() - 3) == "a=b");
+    }
+    CHECK_THAT(requests[1], Catch::Contains("\r\nAuthorization: Negotiate YII"));  // only Negotiate offered
+    CHECK(r.json()["transport"]["exchanges"][1]["request"] == "POST /private/ HTTP/1.1");
+  }
+  SECTION("--request PUT with --data @FILE") {
+    const auto body = lab.dir() + "/body.json";
+    {
+      std::ofstream f(body);
+      f << R"({"k":1})";
+    }
+    const auto r = lab.run({"client", "--url", url, "--mech", "krb5", "--no-mutual", "--request", "PUT", "--data",
+                            "@" + body, "--header", "Content-Type: application/json", "--format", "json", "--timeout",
+                            "2"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    const auto requests = p.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[1].rfind("PUT /private/ HTTP/1.1\r\n", 0) == 0);
+    CHECK_THAT(requests[1], Catch::Contains("\r\nContent-Type: application/json\r\n"));
+    CHECK_THAT(requests[1], !Catch::Contains("x-www-form-urlencoded"));
+    CHECK(requests[1].substr(requests[1].size() - 7) == R"({"k":1})");
+  }
 }
 
 TEST_CASE("http hostile: a header larger than --max-token-size", "[http][hostile]") {
