@@ -45,7 +45,8 @@ TEST_CASE("http apache: the krb5 location establishes SPNEGO krb5 and the mutual
   CHECK(doc["mech"]["name"] == "krb5");
   REQUIRE(doc["legs"].size() == 2);
   CHECK(doc["legs"][0]["transport"]["request"] == "GET /krb5/whoami HTTP/1.1");
-  CHECK(doc["legs"][0]["transport"]["authorization"] == "Negotiate <" + std::to_string(doc["legs"][0]["length"].get<int>()) + " bytes>");
+  CHECK(doc["legs"][0]["transport"]["authorization"] ==
+        "Negotiate <" + std::to_string(doc["legs"][0]["length"].get<int>()) + " bytes>");
   CHECK(doc["legs"][1]["transport"]["status"] == 200);
   CHECK(doc["legs"][1]["decoded"]["type"] == "spnego.neg_token_resp");
   CHECK(has(doc["initiator"]["flags"]["granted"], "mutual"));
@@ -62,7 +63,8 @@ TEST_CASE("http apache: the krb5 location establishes SPNEGO krb5 and the mutual
   apache.stop();
 }
 
-TEST_CASE("http apache: the NTLM location takes NTLM inside SPNEGO with every leg on one connection", "[http][apache][ntlm]") {
+TEST_CASE("http apache: the NTLM location takes NTLM inside SPNEGO with every leg on one connection",
+          "[http][apache][ntlm]") {
   require_apache();
   Lab lab;
   Apache apache(options_of(lab));
@@ -105,7 +107,8 @@ TEST_CASE("http apache: the krb5-only location refuses NTLM and names the leg it
     CHECK(r.exit_code == 1);
     const auto doc = r.json();
     CHECK(doc["error"]["class"] == "http_token_rejected");
-    CHECK(doc["error"]["message"] == "the server answered leg 1 with 401 and no Negotiate token: it rejected that token");
+    CHECK(doc["error"]["message"] ==
+          "the server answered leg 1 with 401 and no Negotiate token: it rejected that token");
     CHECK(doc["transport"]["scheme"] == "Negotiate");
     CHECK(doc["legs"][0]["decoded"]["type"] == "ntlm.negotiate");
     CHECK_THAT(apache.error_log(), Catch::Contains("No credentials were supplied"));
@@ -113,7 +116,8 @@ TEST_CASE("http apache: the krb5-only location refuses NTLM and names the leg it
   apache.stop();
 }
 
-TEST_CASE("http apache: over https the certificate is verified and its end-point hash is sent as bindings", "[http][apache][tls]") {
+TEST_CASE("http apache: over https the certificate is verified and its end-point hash is sent as bindings",
+          "[http][apache][tls]") {
   require_apache();
   Lab lab;
   authctx::test::Pki pki;
@@ -122,7 +126,8 @@ TEST_CASE("http apache: over https the certificate is verified and its end-point
   o.tls_cert = cert.cert;
   o.tls_key = cert.key;
   Apache apache(o);
-  const auto r = lab.run({"client", "--url", apache.url("/krb5/whoami"), "--cacert", pki.ca_cert(), "--format", "json"});
+  const auto r =
+      lab.run({"client", "--url", apache.url("/krb5/whoami"), "--cacert", pki.ca_cert(), "--format", "json"});
   INFO(r.out << r.err << apache.error_log());
   REQUIRE(r.exit_code == 0);
   const auto doc = r.json();

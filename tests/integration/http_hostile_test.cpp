@@ -56,8 +56,8 @@ TEST_CASE("http hostile: a peer that is not HTTP", "[http][hostile]") {
 
 TEST_CASE("http hostile: a 401 that offers no scheme we can use", "[http][hostile]") {
   Lab lab;
-  HostileHttpPeer p({{peer::read_request(),
-                      peer::send(peer::response(401, {"WWW-Authenticate: Basic realm=\"x\"", "WWW-Authenticate: NTLM"}))}});
+  HostileHttpPeer p({{peer::read_request(), peer::send(peer::response(401, {"WWW-Authenticate: Basic realm=\"x\"",
+                                                                            "WWW-Authenticate: NTLM"}))}});
   const auto o = run_against(lab, p);
   CHECK(o.exit_code == 1);
   CHECK(o.doc["error"]["class"] == "no_usable_scheme");
@@ -97,7 +97,8 @@ TEST_CASE("http hostile: a 401 loop stops at the leg the server rejected", "[htt
   const auto o = run_against(lab, p);
   CHECK(o.exit_code == 1);
   CHECK(o.doc["error"]["class"] == "http_token_rejected");
-  CHECK(o.doc["error"]["message"] == "the server answered leg 1 with 401 and no Negotiate token: it rejected that token");
+  CHECK(o.doc["error"]["message"] ==
+        "the server answered leg 1 with 401 and no Negotiate token: it rejected that token");
   CHECK(o.doc["transport"]["exchanges"].size() == 2);
   CHECK(p.requests().size() == 2);
 }
@@ -156,9 +157,9 @@ TEST_CASE("http hostile: --request --header and --data go out on every leg", "[h
       std::ofstream f(body);
       f << R"({"k":1})";
     }
-    const auto r = lab.run({"client", "--url", url, "--mech", "krb5", "--no-mutual", "--request", "PUT", "--data",
-                            "@" + body, "--header", "Content-Type: application/json", "--format", "json", "--timeout",
-                            "2"});
+    const auto r =
+        lab.run({"client", "--url", url, "--mech", "krb5", "--no-mutual", "--request", "PUT", "--data", "@" + body,
+                 "--header", "Content-Type: application/json", "--format", "json", "--timeout", "2"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     const auto requests = p.requests();
@@ -213,15 +214,16 @@ TEST_CASE("http hostile: a certificate for another name fails the TLS check with
   Lab lab;
   authctx::test::Pki pki;
   const auto other = pki.issue("other", {.common_name = "other.test", .alt_names = {"DNS:other.test"}});
-  Background server({"server", "--listen", "127.0.0.1:0", "--framing", "http", "--tls-cert", other.cert, "--tls-key",
-                     other.key},
-                    lab.env());
+  Background server(
+      {"server", "--listen", "127.0.0.1:0", "--framing", "http", "--tls-cert", other.cert, "--tls-key", other.key},
+      lab.env());
   const int port = server.wait_for_port();
   const auto r = lab.run({"client", "--url", "https://localhost:" + std::to_string(port) + "/", "--cacert",
                           pki.ca_cert(), "--format", "json"});
   CHECK(r.exit_code == 3);
   CHECK(r.json()["error"]["class"] == "tls_name_mismatch");
-  CHECK_THAT(r.json()["error"]["message"].get<std::string>(), Catch::Contains("subject \"CN=other.test,O=authctx test\""));
+  CHECK_THAT(r.json()["error"]["message"].get<std::string>(),
+             Catch::Contains("subject \"CN=other.test,O=authctx test\""));
   // With --resolve the name the certificate carries reaches the same address and passes.
   const auto ok = lab.run({"client", "--url", "https://other.test:" + std::to_string(port) + "/", "--resolve",
                            "other.test:" + std::to_string(port) + ":127.0.0.1", "--cacert", pki.ca_cert(), "--target",

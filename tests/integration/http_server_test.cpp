@@ -72,7 +72,8 @@ TEST_CASE("http server: curl --negotiate with a ticket is seen as SPNEGO krb5", 
   CHECK(doc["established"] == true);
   CHECK(doc["mech"]["name"] == "krb5");
   CHECK(doc["legs"][0]["decoded"]["type"] == "gss.initial_context_token");
-  CHECK(doc["legs"][0]["transport"]["authorization"] == "Negotiate <" + std::to_string(doc["legs"][0]["length"].get<int>()) + " bytes>");
+  CHECK(doc["legs"][0]["transport"]["authorization"] ==
+        "Negotiate <" + std::to_string(doc["legs"][0]["length"].get<int>()) + " bytes>");
   CHECK_THAT(doc["transport"]["requests"][0]["user_agent"].get<std::string>(), Catch::StartsWith("curl/"));
   CHECK(doc["transport"]["requests"][0]["host"] == "localhost:" + std::to_string(port));
   CHECK(doc["transport"]["channel_bindings"]["expected"] == false);
@@ -84,8 +85,8 @@ TEST_CASE("http server: curl without a ticket shows the NTLM fallback inside SPN
   Lab lab;
   Background server(server_args({}), lab.env());
   const int port = server.wait_for_port();
-  const auto curl = authctx::test::run_curl({"--negotiate", "-u", ":", "http://localhost:" + std::to_string(port) + "/"},
-                                            curl_env(lab, false));
+  const auto curl = authctx::test::run_curl(
+      {"--negotiate", "-u", ":", "http://localhost:" + std::to_string(port) + "/"}, curl_env(lab, false));
   INFO(curl.body << curl.err << server.err());
   CHECK(curl.status == 200);
   const auto docs = documents(server, 1);
@@ -96,7 +97,8 @@ TEST_CASE("http server: curl without a ticket shows the NTLM fallback inside SPN
   CHECK(warned(docs[0], "ntlm_fallback"));
 }
 
-TEST_CASE("http server: curl over https sends no channel bindings and --require-channel-bindings refuses it", "[http][server][curl][tls]") {
+TEST_CASE("http server: curl over https sends no channel bindings and --require-channel-bindings refuses it",
+          "[http][server][curl][tls]") {
   require_curl();
   Lab lab;
   authctx::test::Pki pki;
@@ -136,7 +138,8 @@ TEST_CASE("http server: curl over https sends no channel bindings and --require-
   }
 }
 
-TEST_CASE("http server: authctx client and server over https match their channel bindings", "[http][server][tls][bindings]") {
+TEST_CASE("http server: authctx client and server over https match their channel bindings",
+          "[http][server][tls][bindings]") {
   Lab lab;
   authctx::test::Pki pki;
   const auto cert = pki.issue("server");
@@ -150,13 +153,15 @@ TEST_CASE("http server: authctx client and server over https match their channel
   const auto doc = r.json();
   CHECK(doc["transport"]["channel_bindings"]["sent"] == true);
   CHECK(has(doc["acceptor"]["flags"]["granted"], "channel_bound"));  // the server's report
-  const auto text = lab.run({"client", "--url", url, "--cacert", pki.ca_cert(), "--format", "text", "--color", "never"});
+  const auto text =
+      lab.run({"client", "--url", url, "--cacert", pki.ca_cert(), "--format", "text", "--color", "never"});
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("\nHTTP\n"));
   CHECK_THAT(text.out, Catch::Contains("→ 200 OK WWW-Authenticate: Negotiate <"));
   CHECK_THAT(text.out, Catch::Contains("tls               TLSv1."));
   CHECK_THAT(text.out, Catch::Contains("channel bindings  tls-server-end-point (sha256), sent"));
-  const auto omitted = lab.run({"client", "--url", url, "--cacert", pki.ca_cert(), "--no-channel-bindings", "--format", "json"});
+  const auto omitted =
+      lab.run({"client", "--url", url, "--cacert", pki.ca_cert(), "--no-channel-bindings", "--format", "json"});
   CHECK(omitted.exit_code == 1);
   CHECK(omitted.json()["error"]["class"] == "channel_bindings_missing");
   CHECK(omitted.json()["transport"]["channel_bindings"]["sent"] == false);
@@ -168,7 +173,8 @@ TEST_CASE("http server: authctx client and server over https match their channel
   CHECK(docs[2]["error"]["class"] == "channel_bindings_missing");
 }
 
-TEST_CASE("http server: omitted bindings are accepted without --require-channel-bindings", "[http][server][tls][bindings]") {
+TEST_CASE("http server: omitted bindings are accepted without --require-channel-bindings",
+          "[http][server][tls][bindings]") {
   Lab lab;
   authctx::test::Pki pki;
   const auto cert = pki.issue("server");
@@ -186,7 +192,8 @@ TEST_CASE("http server: omitted bindings are accepted without --require-channel-
   CHECK_FALSE(has(docs[0]["acceptor"]["flags"]["granted"], "channel_bound"));
 }
 
-TEST_CASE("http server: bindings of another certificate through a TLS-terminating hop do not match", "[http][server][tls][bindings][apache]") {
+TEST_CASE("http server: bindings of another certificate through a TLS-terminating hop do not match",
+          "[http][server][tls][bindings][apache]") {
   if (!authctx::test::Apache::available()) {
     WARN("apache2 not installed: skipping");
     std::exit(77);
@@ -221,7 +228,8 @@ TEST_CASE("http server: bindings of another certificate through a TLS-terminatin
   hop.stop();
 }
 
-TEST_CASE("http server: the NTLM scheme and a raw NTLM message under Negotiate are both served", "[http][server][ntlm]") {
+TEST_CASE("http server: the NTLM scheme and a raw NTLM message under Negotiate are both served",
+          "[http][server][ntlm]") {
   Lab lab;
   Background server(server_args({"--accept-mechs", "krb5,ntlm"}), lab.env());
   const int port = server.wait_for_port();
@@ -249,7 +257,8 @@ TEST_CASE("http server: the NTLM scheme and a raw NTLM message under Negotiate a
   CHECK(raw_docs[0]["legs"][0]["decoded"]["type"] == "ntlm.negotiate");
 }
 
-TEST_CASE("http server: malformed requests get 400 and a document and the server keeps serving", "[http][server][hostile]") {
+TEST_CASE("http server: malformed requests get 400 and a document and the server keeps serving",
+          "[http][server][hostile]") {
   Lab lab;
   Background server(server_args({}), lab.env());
   const int port = server.wait_for_port();

@@ -5,9 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include "http/certificate.hpp"
-#include "util/errors.hpp"
 #include "support/pki.hpp"
 #include "util/base64.hpp"
+#include "util/errors.hpp"
 #include "util/timefmt.hpp"
 
 using namespace authctx;

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "http/client.hpp"
-#include "util/errors.hpp"
 #include "http/server.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::test {
 

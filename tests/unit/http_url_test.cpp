@@ -2,9 +2,9 @@
 // and in the service name, and the usage errors for what cannot.
 #include <catch2/catch.hpp>
 
-#include "util/errors.hpp"
 #include "http/message.hpp"
 #include "http/url.hpp"
+#include "util/errors.hpp"
 
 using namespace authctx::http;
 namespace util = authctx::util;
