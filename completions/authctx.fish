@@ -118,10 +118,18 @@ end
 complete -c authctx -n '__authctx_using client' -l framing -x -a 'authctx gss-sample' -d 'Wire format'
 complete -c authctx -n '__authctx_using server' -l framing -x -a 'authctx gss-sample http' -d 'Wire format (http: HTTP Negotiate)'
 complete -c authctx -n '__authctx_using client' -l connect -x -d 'Server address HOST:PORT'
-complete -c authctx -n '__authctx_using client' -l count -x -d 'Run N handshakes'
+# Load options: client, local.
+for c in client local
+    set -l n "__authctx_using $c"
+    complete -c authctx -n $n -l count -x -d 'Run N handshakes and report a summary'
+    complete -c authctx -n $n -l concurrency -x -d 'Handshakes in flight at once'
+    complete -c authctx -n $n -l duration -x -d 'Run handshakes for SECONDS'
+    complete -c authctx -n $n -l fresh-tickets -d 'A new service ticket for every handshake'
+end
 complete -c authctx -n '__authctx_using server' -l listen -x -d 'Address to listen on, HOST:PORT'
 complete -c authctx -n '__authctx_using server' -l once -d 'Serve one connection, then exit'
 complete -c authctx -n '__authctx_using server' -l max-connections -x -d 'Connections served at once'
+complete -c authctx -n '__authctx_using server' -l documents -x -a 'all failures' -d 'Which connections get a document'
 complete -c authctx -n '__authctx_using server' -l no-report -d 'Do not send the acceptor view'
 complete -c authctx -n '__authctx_using server' -l store-delegated -r -F -d 'Store a delegated credential here'
 complete -c authctx -n '__authctx_using server' -l require-channel-bindings -d 'Refuse a context that is not channel-bound'

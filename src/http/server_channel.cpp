@@ -80,7 +80,7 @@ bool ServerChannel::returned() const {
   return returned_;
 }
 
-void ServerChannel::finish(const Json& error) {
+void ServerChannel::end_session(const Json& error) {
   const std::lock_guard lock(mutex_);
   finished_ = true;
   if (request_ && !awaiting_response_) {

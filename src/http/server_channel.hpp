@@ -16,7 +16,7 @@
 //               "error": ERROR}. meta: status and the WWW-Authenticate sent
 //
 // Every wait is bounded (timeout); when the connection goes away, receive() throws
-// closed_early with why. finish() answers a request the engine left unanswered (its session
+// closed_early with why. end_session() answers a request the engine left unanswered (its session
 // failed before it could) with the document's error.
 #pragma once
 #include <chrono>
@@ -57,7 +57,7 @@ class ServerChannel final : public transport::Channel {
   // The connection ended (close.message says how): a waiting receive() throws.
   void connection_closed(const CloseInfo& close);
   // The session is over: answers a request still waiting with error (the document's).
-  void finish(const json::Json& error);
+  void end_session(const json::Json& error);
   bool finished() const;
 
   // --- the engine's side ---

@@ -153,8 +153,9 @@ struct Service {
       r.cls = "internal_error";
       rec.error(std::move(r));
     }
-    channel->finish(doc.error ? report::error_json(*doc.error)
-                              : Json{{"class", "internal_error"}, {"message", "the session ended without an answer"}});
+    channel->end_session(doc.error
+                             ? report::error_json(*doc.error)
+                             : Json{{"class", "internal_error"}, {"message", "the session ended without an answer"}});
     write(rec, channel.get(), info.id);
   }
 

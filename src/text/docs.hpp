@@ -22,8 +22,10 @@ void error_block(std::ostringstream& o, const Json& error, const Style& st);
 // part, with the PAC's user and groups under a ticket, or the key a part needed.
 void decrypted_lines(std::ostream& o, const Json& decoded, const Style& st);
 
-// `client --count N` summary: runs, established/failed, min/median/p95/max milliseconds.
-void summary_block(std::ostringstream& o, const Json& summary, const Style& st);
+// A load run's summary (client/local --count N): runs, established/failed, concurrency,
+// min/median/p95/p99/max milliseconds, rate, KDC requests, outcomes by class (when some
+// failed) and a row per phase.
+void summary_block(std::ostringstream& o, const Json& summary, const Style& st, const Json& outcomes = Json());
 
 // The HTTP transport (transport.kind "http"), client or server side: URL and exchanges
 // (request line, status, authentication headers, connection state) or the requests a
