@@ -62,10 +62,11 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
 
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   if (url_given(args.url)) {
-    if (args.load.any())
-      throw util::usage_error("the load options are not available with --url: one authentication per run");
+    if (!args.record.empty() && args.load.any())
+      throw util::usage_error("--record writes one handshake's document: use it without the load options");
     PolicyRun policy(args.policy, globals, "client");
-    return run_url_client(args.url, args.initiator, args.network, globals, args.record, policy);
+    return run_url_client(args.url, args.initiator, args.network, globals, args.record,
+                          to_load_options(args.load, globals), policy);
   }
   const auto transport = chosen_transport(args.transport, "--connect");
   PolicyRun policy(args.policy, globals, "client");

@@ -63,7 +63,8 @@ run::HttpClientOptions http_options(const UrlArgs& a, const NetworkArgs& network
 }
 
 int run_http(const UrlArgs& a, const InitiatorArgs& initiator_args, const NetworkArgs& network,
-             const GlobalOptions& globals, const std::string& record, PolicyRun& policy) {
+             const GlobalOptions& globals, const std::string& record, const std::optional<run::LoadOptions>& load,
+             PolicyRun& policy) {
   auto init = to_initiator_options(initiator_args);
   auto options = http_options(a, network, init.mech);
   options.target_given = a.target_option != nullptr && a.target_option->count() > 0;
@@ -74,6 +75,11 @@ int run_http(const UrlArgs& a, const InitiatorArgs& initiator_args, const Networ
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
   auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), record));
+  if (load) {
+    const auto outcome = run::run_http_load(options, *load, init, session, *sink);
+    if (outcome.first_error) return error_exit_code(*outcome.first_error, true);
+    return policy.exit_code(outcome.all_established ? k_exit_ok : k_exit_auth_failed);
+  }
   return policy.exit_code(handshake_exit_code(run::run_http_client(options, init, session, *sink)));
 }
 
@@ -112,9 +118,10 @@ void add_url_options(CLI::App* cmd, UrlArgs& a) {
 bool url_given(const UrlArgs& a) { return a.url_option != nullptr && a.url_option->count() > 0; }
 
 int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
-                   const GlobalOptions& globals, const std::string& record, PolicyRun& policy) {
+                   const GlobalOptions& globals, const std::string& record, const std::optional<run::LoadOptions>& load,
+                   PolicyRun& policy) {
   const auto scheme = scheme_of(url.url);
-  if (scheme == "http" || scheme == "https") return run_http(url, initiator, network, globals, record, policy);
+  if (scheme == "http" || scheme == "https") return run_http(url, initiator, network, globals, record, load, policy);
   throw util::usage_error("--url takes http:// or https:// here, not '" + url.url + "'",
                           "e.g. --url https://www.example.test/private/");
 }

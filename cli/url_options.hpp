@@ -16,6 +16,7 @@
 #include "cli/network_options.hpp"
 #include "cli/output.hpp"
 #include "cli/policy_options.hpp"
+#include "run/load.hpp"
 
 namespace authctx::cli {
 
@@ -38,8 +39,10 @@ struct UrlArgs {
 void add_url_options(CLI::App* cmd, UrlArgs& args);
 bool url_given(const UrlArgs& args);
 
-// Runs `client --url`; returns the exit code (through policy: --expect, --junit).
+// Runs `client --url` (a load run with load); returns the exit code (through policy:
+// --expect, --junit).
 int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
-                   const GlobalOptions& globals, const std::string& record, PolicyRun& policy);
+                   const GlobalOptions& globals, const std::string& record, const std::optional<run::LoadOptions>& load,
+                   PolicyRun& policy);
 
 }  // namespace authctx::cli

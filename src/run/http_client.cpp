@@ -1,5 +1,7 @@
 #include "run/http_client.hpp"
 
+#include <chrono>
+
 #include "engine/session.hpp"
 #include "gss/flags.hpp"
 #include "gss/oid.hpp"
@@ -126,6 +128,47 @@ report::Document run_http_client(const HttpClientOptions& options, engine::Initi
   if (doc.peer.empty()) doc.peer = channel.peer();
   sink.document(finish_document(rec, &channel));
   return doc;
+}
+
+LoadOutcome run_http_load(const HttpClientOptions& options, const LoadOptions& load, engine::InitiatorOptions init,
+                          const engine::SessionOptions& session, report::EventSink& sink) {
+  http::ClientChannel first(options.channel);
+  bool usable = false;
+  try {
+    usable = !first.probe();
+  } catch (const util::Error& e) {
+    if (e.kind() != util::ErrorKind::transport) throw;
+  }
+  if (!usable) {  // one document that says why, as a single run
+    const auto doc = run_http_client(options, init, session, sink);
+    return LoadOutcome{false, doc.error};
+  }
+  if (!options.target_given) {
+    init.target = "HTTP@" + first.url().host;
+    init.target_type = gss::TargetType::hostbased;
+  }
+  const auto advice =
+      advise_service(first.url(), init.target, init.target_type == gss::TargetType::hostbased, options.target_given);
+  const Json bound = bindings(first, options, init);
+  auto each = options.channel;  // every run goes straight to the final URL
+  if (first.url().host != each.connection.url.host) each.connection.connect_addresses.clear();
+  each.connection.url = first.url();
+  each.follow_redirects = false;
+  const ChannelFactory connect = [&](report::Document& doc,
+                                     const ChannelWishes&) -> std::unique_ptr<transport::Channel> {
+    const auto started = std::chrono::steady_clock::now();
+    auto channel = std::make_unique<http::ClientChannel>(each);
+    const auto failure = channel->probe();
+    doc.timing.connect_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    doc.peer = channel->peer();
+    if (failure) throw util::transport_error(failure->cls, failure->message, failure->hint);
+    channel->annotate("service", advice.service);
+    for (const auto& n : advice.notices) channel->add_notice(n);
+    channel->annotate("channel_bindings", bound);
+    return channel;
+  };
+  return run_load_client(load, connect, init, session, sink);
 }
 
 }  // namespace authctx::run

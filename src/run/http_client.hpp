@@ -13,11 +13,18 @@
 //   4. the engine: tokens in Authorization headers until a 2xx or a definite failure; the
 //      final token verified. When the KDC does not know the principal, the error's hint
 //      names the host-versus-alias choice.
+//
+// run_http_load: a load run (run/load.hpp) against a web server (`client --url ... --count N
+// --concurrency C --duration S`). A first probe fixes the final URL, the target and the
+// channel bindings for every run (a failing probe: one document, as a single run); each run
+// then opens its own connection, probes (the unauthenticated request and its 401 are the
+// run's connect phase) and authenticates on that connection, as a browser does on a new one.
 #pragma once
 #include "engine/options.hpp"
 #include "http/client_channel.hpp"
 #include "report/document.hpp"
 #include "report/sink.hpp"
+#include "run/load.hpp"
 
 namespace authctx::run {
 
@@ -29,6 +36,9 @@ struct HttpClientOptions {
 
 report::Document run_http_client(const HttpClientOptions& options, engine::InitiatorOptions init,
                                  const engine::SessionOptions& session, report::EventSink& sink);
+
+LoadOutcome run_http_load(const HttpClientOptions& options, const LoadOptions& load, engine::InitiatorOptions init,
+                          const engine::SessionOptions& session, report::EventSink& sink);
 
 // The acceptable schemes for a mechanism, in order of preference: spnego answers Negotiate;
 // ntlm answers NTLM, else Negotiate (a raw NTLM message, as Windows clients send); krb5

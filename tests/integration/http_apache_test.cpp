@@ -169,3 +169,45 @@ TEST_CASE("http apache: a redirect is reported and followed only with --location
   CHECK_THAT(doc["transport"]["url"].get<std::string>(), Catch::EndsWith("/krb5/whoami"));
   apache.stop();
 }
+
+TEST_CASE("http apache: a load run authenticates every handshake on its own connection", "[http][apache][load]") {
+  require_apache();
+  Lab lab;
+  Apache apache(options_of(lab));
+  SECTION("krb5 location") {
+    const auto r = lab.run({"client", "--url", apache.url("/krb5/whoami"), "--count", "20", "--concurrency", "2",
+                            "--format", "json"});
+    INFO(r.out << r.err << apache.error_log());
+    REQUIRE(r.exit_code == 0);
+    const auto doc = r.json();
+    CHECK(doc["established"] == true);
+    const auto& s = doc["summary"];
+    CHECK(s["runs"] == 20);
+    CHECK(s["established"] == 20);
+    CHECK(s["failed"] == 0);
+    CHECK(s["concurrency"] == 2);
+    CHECK(s["phases"]["connect"]["count"] == 20);  // each run's connection and its 401 probe
+    CHECK(s["phases"]["context"]["count"] == 20);
+    CHECK(doc["outcomes"] == json{{"established", 20}});
+    const auto& first = doc["runs"]["first"]["document"];
+    CHECK(first["mech"]["name"] == "krb5");
+    CHECK(first["transport"]["kind"] == "http");
+    CHECK(first["transport"]["exchanges"].size() == 2);
+    CHECK(first["transport"]["service"]["principal"] == "HTTP/localhost@AUTHCTX.TEST");
+  }
+  SECTION("NTLM location") {
+    const auto r = lab.run({"client", "--url", apache.url("/ntlm/whoami"), "--count", "6", "--concurrency", "2",
+                            "--format", "json"},
+                           no_ticket(lab));
+    INFO(r.out << r.err << apache.error_log());
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.json()["summary"]["established"] == 6);
+    CHECK(r.json()["runs"]["first"]["document"]["mech"]["name"] == "ntlm");
+  }
+  SECTION("a location without authentication fails once with its class") {
+    const auto r = lab.run({"client", "--url", apache.url("/public/index.html"), "--count", "5", "--format", "json"});
+    CHECK(r.exit_code == 1);  // one document, as a single run: the first probe found nothing to authenticate to
+    CHECK(r.json()["error"]["class"] == "authentication_not_requested");
+    CHECK_FALSE(r.json().contains("summary"));
+  }
+}
