@@ -50,8 +50,7 @@ void Recorder::trace(bool for_next_leg) {
   std::optional<int> leg;
   if (for_next_leg) leg = legs() + 1;
   for (auto& line : capture->collect()) {
-    if (events_)
-      sink_.event("trace", Json{{"leg", leg ? Json(*leg) : Json(nullptr)}, {"message", line}});
+    if (events_) sink_.event("trace", Json{{"leg", leg ? Json(*leg) : Json(nullptr)}, {"message", line}});
     doc_.trace.push_back(report::TraceLine{leg, std::move(line)});
   }
 }
@@ -85,8 +84,7 @@ void Recorder::context(Side side, report::ContextView view) {
 
 void Recorder::reported_context(const Json& context) {
   doc_.acceptor_report = context;
-  if (events_)
-    sink_.event("context", Json{{"side", "acceptor"}, {"context", context}, {"reported_by_peer", true}});
+  if (events_) sink_.event("context", Json{{"side", "acceptor"}, {"context", context}, {"reported_by_peer", true}});
 }
 
 void Recorder::messages(std::vector<report::MessageCheck> checks, const std::optional<Json>& peer_error,
@@ -114,8 +112,7 @@ void Recorder::messages(std::vector<report::MessageCheck> checks, const std::opt
 
 void Recorder::application(transport::PhaseResult result) {
   doc_.application = result.result;
-  if (events_)
-    sink_.event("application", Json{{"application", result.result}});
+  if (events_) sink_.event("application", Json{{"application", result.result}});
   notices(std::move(result.notices));
   if (!result.error) return;
   ErrorReport r;

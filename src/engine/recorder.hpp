@@ -39,8 +39,8 @@ class Recorder {
   // keeper: for a lean Recorder, asked once at establishment with the milliseconds since the
   // document started whether this run is worth describing.
   using Keeper = std::function<bool(double elapsed_ms)>;
-  Recorder(report::Document& doc, report::EventSink& sink, const SessionOptions& session,
-           Detail detail = Detail::full, Keeper keeper = {})
+  Recorder(report::Document& doc, report::EventSink& sink, const SessionOptions& session, Detail detail = Detail::full,
+           Keeper keeper = {})
       : doc_(doc),
         sink_(sink),
         session_(session),

@@ -33,7 +33,8 @@ MemoryCcache::MemoryCcache(const std::string& source) : client_(nullptr, {nullpt
       if (krb5_is_config_principal(ctx, creds->server) == 0) ++tickets;
       if (initial_ticket(ctx, *creds)) {
         krb5_creds* copy = nullptr;
-        if (krb5_copy_creds(ctx, creds.get(), &copy) == 0) initial_.emplace_back(copy, Free<krb5_creds, krb5_free_creds>{ctx});
+        if (krb5_copy_creds(ctx, creds.get(), &copy) == 0)
+          initial_.emplace_back(copy, Free<krb5_creds, krb5_free_creds>{ctx});
       }
     }
     creds.reset();

@@ -68,8 +68,7 @@ long Socket::try_read(std::span<std::uint8_t> out) {
   }
 }
 
-std::size_t Socket::read_some(std::span<std::uint8_t> out, Clock::time_point deadline,
-                              const std::atomic<bool>* abort) {
+std::size_t Socket::read_some(std::span<std::uint8_t> out, Clock::time_point deadline, const std::atomic<bool>* abort) {
   for (;;) {
     if (abort != nullptr && abort->load())
       throw util::transport_error("aborted", "the connection was closed: shutting down");
@@ -79,7 +78,8 @@ std::size_t Socket::read_some(std::span<std::uint8_t> out, Clock::time_point dea
     const int wait = remaining_ms(deadline);
     if (wait == 0) throw util::transport_error("timeout", "timed out waiting for the peer");
     pollfd p{fd_.get(), POLLIN, 0};
-    if (::poll(&p, 1, wait) < 0 && errno != EINTR) throw util::transport_error("io_error", "poll: " + errno_text(errno));
+    if (::poll(&p, 1, wait) < 0 && errno != EINTR)
+      throw util::transport_error("io_error", "poll: " + errno_text(errno));
   }
 }
 
@@ -122,7 +122,8 @@ void Socket::write_all(std::span<const std::uint8_t> data, Clock::time_point dea
     const int wait = remaining_ms(deadline);
     if (wait == 0) throw util::transport_error("timeout", "timed out sending to the peer");
     pollfd p{fd_.get(), POLLOUT, 0};
-    if (::poll(&p, 1, wait) < 0 && errno != EINTR) throw util::transport_error("io_error", "poll: " + errno_text(errno));
+    if (::poll(&p, 1, wait) < 0 && errno != EINTR)
+      throw util::transport_error("io_error", "poll: " + errno_text(errno));
   }
 }
 

@@ -38,7 +38,8 @@ void Latencies::add(double ms) {
 double Latencies::percentile(double p) const {
   if (count_ == 0) return 0;
   // Nearest rank: the smallest value with at least p % of the sample at or below it.
-  const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))));
+  const auto rank =
+      std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
     seen += buckets_[i];
@@ -173,9 +174,9 @@ Json LoadStats::summary(const SummaryInput& in) const {
   }
   doc["outcomes"] = outcomes;
   doc["failures"] = failures;
-  doc["runs"] = Json{{"first", first_.is_null() ? Json(nullptr) : Json{{"run", 1}, {"document", first_}}},
-                     {"slowest", slowest_.is_null() ? Json(nullptr)
-                                                    : Json{{"run", slowest_run_}, {"document", slowest_}}}};
+  doc["runs"] =
+      Json{{"first", first_.is_null() ? Json(nullptr) : Json{{"run", 1}, {"document", first_}}},
+           {"slowest", slowest_.is_null() ? Json(nullptr) : Json{{"run", slowest_run_}, {"document", slowest_}}}};
   if (first_failed_run_) {
     const auto& f = failures_.at(first_failed_class_);
     doc["first_failure"] = Json{{"run", *first_failed_run_}, {"error", report::error_json(f.error)}};

@@ -81,7 +81,7 @@ class LoadStats {
   std::optional<report::ErrorReport> first_error() const;
 
  private:
-  struct Failure {
+  struct Failure {  // NOLINT(bugprone-exception-escape): as LoadStats
     std::uint64_t count = 0;
     int first_run = 0;
     report::ErrorReport error;

@@ -35,7 +35,7 @@ struct ServerContext {
   const engine::AcceptorOptions& acceptor;
   const engine::SessionOptions& session;
   std::shared_ptr<const engine::AcceptorCredential> credential;  // null: each connection acquires
-  report::EventSink& sink;                                        // thread-safe
+  report::EventSink& sink;                                       // thread-safe
 };
 
 // Counts what the connections came to (thread-safe).

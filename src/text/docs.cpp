@@ -178,7 +178,7 @@ void summary_block(std::ostringstream& o, const Json& s, const Style& st, const 
   if (s.contains("kdc_requests"))
     o << "  KDC requests " << (s["kdc_requests"].is_null() ? std::string("unknown") : field(s, "kdc_requests"));
   o << "\n";
-  if (outcomes.is_object() && outcomes.size() > 1) {
+  if (outcomes.is_object() && s.value("failed", 0) > 0) {
     o << "  outcomes";
     for (const auto& [cls, n] : outcomes.items()) o << "  " << cls << " " << str(n);
     o << "\n";

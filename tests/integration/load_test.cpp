@@ -2,8 +2,8 @@
 // against real servers in a lab realm: parallelism seen by the server, the duration honoured,
 // outcomes counted by class, KDC requests, progress on a terminal and in JSON Lines.
 // Functional checks only: figures belong to scripts/bench-handshakes.
-#include <catch2/catch.hpp>
 #include <signal.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <future>
@@ -106,8 +106,8 @@ TEST_CASE("load: --duration stops on time", "[load][duration]") {
   Background server({"server", "--listen", "127.0.0.1:0", "--documents", "failures", "--format", "json"}, lab.env());
   const int port = server.wait_for_port();
   const auto t0 = std::chrono::steady_clock::now();
-  const auto r = lab.run({"client", "--connect", addr(port), "--mech", "krb5", "--duration", "2", "--messages", "0",
-                          "--format", "json"});
+  const auto r = lab.run(
+      {"client", "--connect", addr(port), "--mech", "krb5", "--duration", "2", "--messages", "0", "--format", "json"});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -188,8 +188,8 @@ TEST_CASE("load: --fresh-tickets makes a KDC request per handshake and a cached 
   check_phase(fs["phases"]["kdc"], 6);
   // The lab's ccache holds only the TGT: a load run fetches the service ticket once, into
   // its own copy of the cache, and reuses it.
-  const auto cached = lab.run({"client", "--connect", addr(port), "--mech", "krb5", "--count", "6", "--messages", "0",
-                               "--format", "json"});
+  const auto cached = lab.run(
+      {"client", "--connect", addr(port), "--mech", "krb5", "--count", "6", "--messages", "0", "--format", "json"});
   REQUIRE(cached.exit_code == 0);
   CHECK(cached.json()["summary"]["kdc_requests"] == 1);
   CHECK(cached.json()["summary"]["phases"]["kdc"]["count"] == 1);
@@ -215,8 +215,8 @@ TEST_CASE("load: the progress line appears on a terminal and never in the JSON",
   TempDir tmp;
   const std::string out = tmp.path + "/summary.json";
   // script(1) gives the command a terminal; the summary goes to --output.
-  std::string command = std::string(AUTHCTX_BINARY) + " --format json --output " + out +
-                        " local --mech krb5 --duration 1.2 --messages 0";
+  std::string command =
+      std::string(AUTHCTX_BINARY) + " --format json --output " + out + " local --mech krb5 --duration 1.2 --messages 0";
   authctx::util::RunOptions o;
   o.argv = {*script, "-qfec", command, "/dev/null"};
   o.env = authctx::util::current_environment(lab.env());
@@ -292,4 +292,21 @@ TEST_CASE("load: the load options need a connection", "[load][usage]") {
   CHECK(r.exit_code == 2);
   CHECK(r.json()["error"]["class"] == "usage");
   CHECK(r.err.find("--concurrency") != std::string::npos);
+}
+
+TEST_CASE("load: --expect checks every run of a load run and the summary tallies them", "[load][policy]") {
+  Lab lab;
+  const auto r = lab.run({"local", "--mech", "krb5", "--count", "12", "--concurrency", "2", "--messages", "0",
+                          "--expect", "mech=krb5", "--expect", "legs<=1", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 6);
+  const auto doc = r.json();
+  CHECK(doc["summary"]["established"] == 12);
+  REQUIRE(doc["expectations"].size() == 2);
+  CHECK(doc["expectations"][0]["ok"] == true);
+  CHECK(doc["expectations"][0]["runs"]["passed"] == 12);
+  CHECK(doc["expectations"][1]["ok"] == false);
+  CHECK(doc["expectations"][1]["runs"]["failed"] == 12);
+  CHECK(doc["expectations"][1]["actual"] == 2);
+  CHECK(doc["error"]["class"] == "expectation_failed");
 }

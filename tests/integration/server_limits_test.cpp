@@ -2,8 +2,8 @@
 // one --keytab server, silent connections that must not lock real clients out (and leave no
 // descriptor behind), an immediate server_busy refusal when every slot and the queue are
 // taken, and a client that waits for the server's HELLO before its first token.
-#include <catch2/catch.hpp>
 #include <signal.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <memory>
@@ -122,9 +122,9 @@ TEST_CASE("server: 100 silent connections neither lock a real client out nor lea
 TEST_CASE("server: when every slot and the queue are taken a client is refused at once with server_busy",
           "[server][limits]") {
   Lab lab;
-  Background server({"server", "--listen", "127.0.0.1:0", "--max-connections", "1", "--timeout", "10", "--format",
-                     "json"},
-                    lab.env());
+  Background server(
+      {"server", "--listen", "127.0.0.1:0", "--max-connections", "1", "--timeout", "10", "--format", "json"},
+      lab.env());
   const int port = server.wait_for_port();
   // One connection holds the slot (it sent its HELLO, then nothing), one waits for it.
   RawClient holder(port);

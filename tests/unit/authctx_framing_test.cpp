@@ -2,8 +2,8 @@
 // together (nothing is written before the client waits), a client that announced no rounds
 // may close after ACCEPTED or still send BYE, records the peer pipelined are read without
 // waiting, and the gate's view of a first record (record_extent).
-#include <catch2/catch.hpp>
 #include <sys/socket.h>
+#include <catch2/catch.hpp>
 
 #include <thread>
 
@@ -90,7 +90,7 @@ TEST_CASE("authctx framing: a client that announced no rounds may close after AC
     server.open();
     CHECK(server.announced_rounds() == 0);
     CHECK_FALSE(server.report_wanted());
-    server.finish();  // (a real server's ACCEPTED goes out with its HELLO, before the client can close)
+    server.finish();                // (a real server's ACCEPTED goes out with its HELLO, before the client can close)
     CHECK(pending_bytes(p.a) > 0);  // the client reads it all, then closes
     p.a = Socket();
     const auto out = authctx::engine::run_plan_acceptor(server, protection);
