@@ -149,7 +149,8 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
 
 void setup_server(CLI::App& app, App& shared) {
   auto args = std::make_shared<ServerArgs>();
-  auto* cmd = app.add_subcommand("server", "The acceptor over TCP (--listen HOST:PORT), --files DIR or --stdio");
+  auto* cmd = app.add_subcommand(
+      "server", "The acceptor over TCP (--listen HOST:PORT; --framing http: a web server), --files DIR or --stdio");
   args->transport.tcp =
       cmd->add_option("--listen", args->listen,
                       "Address to listen on: HOST:PORT or [IPV6]:PORT (port 0: any free port); repeatable")
