@@ -6,7 +6,9 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/credentials.hpp"
 #include "engine/session.hpp"
+#include "gss/status.hpp"
 #include "http/server.hpp"
 #include "http/server_channel.hpp"
 #include "run/document.hpp"
@@ -110,6 +112,9 @@ struct Service {
   std::mutex outcome_mutex;
   http::Server* server = nullptr;
   Workers workers;
+  // Acquired once for every connection, as the TCP server does (null: each acquires its own
+  // and reports why it cannot).
+  std::shared_ptr<const engine::AcceptorCredential> credential;
 
   Service(const HttpServerOptions& o, const engine::AcceptorOptions& a, const engine::SessionOptions& s,
           report::EventSink& inner)
@@ -141,7 +146,7 @@ struct Service {
     tagged.event("connection", Json{{"peer", info.peer}});
     engine::Recorder rec(doc, tagged, session);
     try {
-      engine::run_server(rec, acceptor, *channel);
+      engine::run_server(rec, acceptor, *channel, credential);
     } catch (const util::Error& e) {  // a set-up error ends this authentication only
       auto r = report::error_report(e);
       r.stage = "server";
@@ -280,6 +285,10 @@ ServerOutcome run_http_server(const HttpServerOptions& server, engine::AcceptorO
   if (from_certificate)
     acceptor.channel_bindings = gss::ChannelBindings{http_server.certificate()->channel_binding_data()};
   service = std::make_unique<Service>(server, acceptor, session, sink);
+  try {
+    service->credential = std::make_shared<engine::AcceptorCredential>(acceptor, true);
+  } catch (const gss::GssError&) {
+  } catch (const util::Error&) {}
   service->server = &http_server;
   service->bindings = expected_bindings(acceptor, http_server.certificate(), from_certificate);
   std::vector<net::Endpoint> bound;
