@@ -20,6 +20,8 @@ AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-js
 AUTHCTX_PACKAGES+=(samba-ad-dc samba-ad-provision samba-dsdb-modules winbind ldb-tools ldap-utils libsasl2-modules-gssapi-mit)
 # HTTP Negotiate transport (Boost.Beast/Asio headers, OpenSSL) and its peers: Apache + mod_auth_gssapi, curl, openssl.
 AUTHCTX_PACKAGES+=(libboost1.81-dev libssl-dev apache2 libapache2-mod-auth-gssapi curl openssl)
+# A Python HTTP Negotiate client (urllib + python-gssapi) against server --framing http.
+AUTHCTX_PACKAGES+=(python3-gssapi)
 # --junit tests: xmllint checks the report; python3-junitparser reads it back as a CI reporter does.
 AUTHCTX_PACKAGES+=(libxml2-utils python3-junitparser)
 # tshark (and text2pcap): cross-check `decode --keytab` against Wireshark's Kerberos decryption.

@@ -11,6 +11,7 @@
 #include "support/curl.hpp"
 #include "support/harness.hpp"
 #include "support/pki.hpp"
+#include "util/process.hpp"
 
 using authctx::test::Background;
 using authctx::test::has;
@@ -78,6 +79,37 @@ TEST_CASE("http server: curl --negotiate with a ticket is seen as SPNEGO krb5", 
   CHECK(doc["transport"]["requests"][0]["host"] == "localhost:" + std::to_string(port));
   CHECK(doc["transport"]["channel_bindings"]["expected"] == false);
   CHECK(doc["acceptor"]["source_name"] == "alice@AUTHCTX.TEST");
+}
+
+TEST_CASE("http server: a Python urllib client with python3-gssapi authenticates and verifies the server",
+          "[http][server][python]") {
+  authctx::util::RunOptions probe;
+  probe.argv = {"/usr/bin/python3", "-c", "import gssapi"};
+  if (authctx::util::run(probe).exit_code != 0) {
+    WARN("python3-gssapi not installed: skipping");
+    std::exit(77);
+  }
+  Lab lab;
+  Background server(server_args({}), lab.env());
+  const int port = server.wait_for_port();
+  authctx::util::RunOptions o;
+  o.argv = {"/usr/bin/python3", std::string(AUTHCTX_SOURCE_DIR) + "/tests/data/http/gssapi_client.py",
+            "http://localhost:" + std::to_string(port) + "/app"};
+  o.env = lab.env();
+  o.timeout = std::chrono::seconds(30);
+  const auto py = authctx::util::run(o);
+  INFO(py.out << py.err << server.err());
+  REQUIRE(py.exit_code == 0);
+  const auto out = json::parse(py.out);
+  CHECK(out["statuses"] == json::array({401, 200}));
+  CHECK(out["complete"] == true);  // the server's final token passed python-gssapi's mutual check
+  CHECK(out["body"]["acceptor"]["source_name"] == "alice@AUTHCTX.TEST");
+  const auto docs = documents(server, 1);
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0]["established"] == true);
+  CHECK(docs[0]["mech"]["name"] == "krb5");
+  CHECK(docs[0]["legs"][0]["decoded"]["type"] == "gss.initial_context_token");
+  CHECK_THAT(docs[0]["transport"]["requests"][0]["user_agent"].get<std::string>(), Catch::StartsWith("Python-urllib/"));
 }
 
 TEST_CASE("http server: curl without a ticket shows the NTLM fallback inside SPNEGO", "[http][server][curl][ntlm]") {
