@@ -17,8 +17,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-using error_code = boost::system::error_code;
+// Asio's and Boost.System's own names, kept so the code reads like their documentation.
+using tcp = asio::ip::tcp;                     // NOLINT(readability-identifier-naming)
+using error_code = boost::system::error_code;  // NOLINT(readability-identifier-naming)
 
 // "127.0.0.1:8080", "[::1]:8080"
 inline std::string endpoint_text(const tcp::endpoint& ep) {
