@@ -1,5 +1,6 @@
-// `authctx client`: the initiator over TCP (--connect HOST:PORT), a folder (--files DIR) or
-// standard input and output (--stdio); cli/transport_options.hpp chooses.
+// `authctx client`: the initiator over TCP (--connect HOST:PORT), a folder (--files DIR),
+// standard input and output (--stdio; cli/transport_options.hpp chooses), or a URL transport
+// (--url http://HOST/PATH: cli/url_options.hpp).
 #include <memory>
 
 #include "cli/app.hpp"
@@ -10,6 +11,7 @@
 #include "cli/network_options.hpp"
 #include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
+#include "cli/url_options.hpp"
 #include "run/client.hpp"
 #include "run/files.hpp"
 #include "run/stdio.hpp"
@@ -23,6 +25,7 @@ struct ClientArgs {
   NetworkArgs network;
   std::string connect;
   TransportArgs transport;
+  UrlArgs url;
   std::string record;
   LoadArgs load;
   int messages = 1;
@@ -58,6 +61,13 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
 }
 
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
+  if (url_given(args.url)) {
+    if (!args.record.empty() && args.load.any())
+      throw util::usage_error("--record writes one handshake's document: use it without the load options");
+    PolicyRun policy(args.policy, globals, "client");
+    return run_url_client(args.url, args.initiator, args.network, globals, args.record,
+                          to_load_options(args.load, globals), policy);
+  }
   const auto transport = chosen_transport(args.transport, "--connect");
   PolicyRun policy(args.policy, globals, "client");
   if (transport != Transport::tcp) return run_other_transport(args, globals, transport, policy);
@@ -80,12 +90,17 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
 
 void setup_client(CLI::App& app, App& shared) {
   auto args = std::make_shared<ClientArgs>();
-  auto* cmd = app.add_subcommand("client", "The initiator over TCP (--connect HOST:PORT), --files DIR or --stdio");
+  auto* cmd =
+      app.add_subcommand("client", "The initiator over TCP (--connect HOST:PORT), --files DIR, --stdio or --url URL");
   args->transport.tcp =
       cmd->add_option("--connect", args->connect, "Server address: HOST:PORT or [IPV6]:PORT")->group("Connection");
   add_network_options(cmd, args->network, false);
   args->transport.timeout = cmd->get_option("--timeout");
   add_transport_options(cmd, args->transport, "--connect");
+  add_url_options(cmd, args->url);
+  args->url.url_option->excludes(args->transport.tcp)
+      ->excludes(cmd->get_option("--files"))
+      ->excludes(cmd->get_option("--stdio"));
   add_record_option(cmd, args->record);
   add_policy_options(cmd, args->policy);
   add_load_options(cmd, args->load, "one connection each");
@@ -93,6 +108,8 @@ void setup_client(CLI::App& app, App& shared) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   add_initiator_options(cmd, args->initiator);
+  args->url.target_option = cmd->get_option("--target");
+  args->url.mech_option = cmd->get_option("--mech");
   cmd->add_option("--channel-bindings", args->initiator.channel_bindings,
                   "Channel bindings: TEXT, hex:HEX or file:PATH")
       ->group("Initiator");

@@ -7,13 +7,25 @@ std::chrono::milliseconds NetworkArgs::to_millis(double seconds) {
 }
 
 void add_network_options(CLI::App* cmd, NetworkArgs& a, bool server) {
-  static const std::map<std::string, transport::Framing> k_framings{{"authctx", transport::Framing::authctx},
-                                                                    {"gss-sample", transport::Framing::gss_sample}};
+  static const std::map<std::string, transport::Framing> k_client_framings{
+      {"authctx", transport::Framing::authctx}, {"gss-sample", transport::Framing::gss_sample}};
+  static const std::map<std::string, transport::Framing> k_server_framings{
+      {"authctx", transport::Framing::authctx},
+      {"gss-sample", transport::Framing::gss_sample},
+      {"http", transport::Framing::http}};
   const std::string g = "Connection";
-  cmd->add_option("--framing", a.framing, "Wire format: authctx (default) or gss-sample (MIT's sample protocol)")
-      ->transform(CLI::CheckedTransformer(k_framings))
-      ->option_text("authctx|gss-sample")
-      ->group(g);
+  if (server) {
+    cmd->add_option("--framing", a.framing,
+                    "Wire format: authctx (default), gss-sample (MIT's sample protocol) or http (HTTP Negotiate)")
+        ->transform(CLI::CheckedTransformer(k_server_framings))
+        ->option_text("authctx|gss-sample|http")
+        ->group(g);
+  } else {
+    cmd->add_option("--framing", a.framing, "Wire format: authctx (default) or gss-sample (MIT's sample protocol)")
+        ->transform(CLI::CheckedTransformer(k_client_framings))
+        ->option_text("authctx|gss-sample")
+        ->group(g);
+  }
   cmd->add_option(
          "--timeout", a.timeout_seconds,
          server ? "Seconds to wait for each read on a connection" : "Seconds to wait for the server at each step")

@@ -11,6 +11,7 @@ _authctx_acceptor_opts="--keytab --acceptor-name --accept-mechs"
 _authctx_policy_opts="--expect --expect-file --junit"
 _authctx_expectations="mech=krb5 mech=ntlm no-ntlm enctype>=aes128 enctype>=aes256 ticket-enctype>=aes128 flags>=mutual,integ,conf ticket-flags>= channel-bound delegated no-delegation pac pac>=logon-info lifetime>= legs<= user= target= no-warnings"
 _authctx_transport_opts="--framing --timeout --max-token-size --files --stdio --negotiate-prefix"
+_authctx_url_opts="--url --resolve --cacert --insecure --request --header --data --location --no-channel-bindings"
 _authctx_load_opts="--count --concurrency --duration --fresh-tickets"
 
 _authctx_opts_for() {
@@ -18,9 +19,10 @@ _authctx_opts_for() {
     local) echo "--help --channel-bindings --messages --record $_authctx_load_opts $_authctx_initiator_opts
       $_authctx_acceptor_opts $_authctx_policy_opts" ;;
     client) echo "--help --connect --messages --channel-bindings --record $_authctx_load_opts $_authctx_initiator_opts
-      $_authctx_transport_opts $_authctx_policy_opts" ;;
+      $_authctx_transport_opts $_authctx_url_opts $_authctx_policy_opts" ;;
     server) echo "--help --listen --once --max-connections --documents --no-report --store-delegated --channel-bindings --record
-      $_authctx_acceptor_opts $_authctx_transport_opts $_authctx_policy_opts" ;;
+      --require-channel-bindings --tls-cert --tls-key $_authctx_acceptor_opts $_authctx_transport_opts
+      $_authctx_policy_opts" ;;
     decode) echo "--help --in --keytab --password-file --principal --salt --key" ;;
     replay) echo "--help $_authctx_acceptor_opts" ;;
     doctor) echo "--help --target --target-type --keytab --ccache" ;;
@@ -48,7 +50,9 @@ _authctx_takes_value() {
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
       --concurrency | --duration | --documents | \
       --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
-      --enctypes | --add | --remove | --sensitive | --trusted | --mode | --principal | --salt | --key | --expect | --expect-file | --junit) return 0 ;;
+      --enctypes | --add | --remove | --sensitive | --trusted | --mode | --url | --resolve | --cacert | --request | \
+      --header | --data | --tls-cert | --tls-key | --principal | --salt | --key | --expect | --expect-file | \
+      --junit) return 0 ;;
   esac
   return 1
 }
@@ -90,7 +94,15 @@ _authctx() {
     --color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return 0 ;;
     --mech | --require-mech) mapfile -t COMPREPLY < <(compgen -W "krb5 spnego ntlm iakerb" -- "$cur"); return 0 ;;
     --neg-mechs | --accept-mechs) mapfile -t COMPREPLY < <(compgen -W "krb5 ntlm iakerb krb5,ntlm ntlm,krb5" -- "$cur"); return 0 ;;
-    --framing) mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample" -- "$cur"); return 0 ;;
+    --framing)
+      if [ "$cmd" = "server" ]; then
+        mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample http" -- "$cur")
+      else
+        mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample" -- "$cur")
+      fi
+      return 0 ;;
+    --request) mapfile -t COMPREPLY < <(compgen -W "GET POST PUT DELETE HEAD OPTIONS PATCH" -- "$cur"); return 0 ;;
+    --url) mapfile -t COMPREPLY < <(compgen -W "http:// https://" -- "$cur"); compopt -o nospace 2>/dev/null; return 0 ;;
     --target-type) mapfile -t COMPREPLY < <(compgen -W "hostbased principal user" -- "$cur"); return 0 ;;
     --in) mapfile -t COMPREPLY < <(compgen -W "auto raw base64 hex header" -- "$cur"); return 0 ;;
     --expect)
@@ -102,7 +114,8 @@ _authctx() {
     --enctypes) mapfile -t COMPREPLY < <(compgen -W "aes rc4 aes256 aes128 rc4,aes default" -- "$cur"); return 0 ;;
     --sensitive | --trusted) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur"); return 0 ;;
     --mode) mapfile -t COMPREPLY < <(compgen -W "require relax" -- "$cur"); return 0 ;;
-    --output | --keytab | --client-keytab | --password-file | --record | --expect-file | --junit)
+    --output | --keytab | --client-keytab | --password-file | --record | --cacert | --tls-cert | --tls-key | \
+      --expect-file | --junit)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
     --dir | --files) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     --ccache | --store-delegated)
@@ -113,7 +126,8 @@ _authctx() {
     --documents) mapfile -t COMPREPLY < <(compgen -W "all failures" -- "$cur"); return 0 ;;
     --target | --acceptor-name | --user | --connect | --listen | --timeout | --max-token-size | --count | \
       --concurrency | --duration | \
-      --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove) return 0 ;;
+      --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove | --resolve | \
+      --header | --data) return 0 ;;
   esac
 
   if [ -z "$cmd" ]; then

@@ -45,8 +45,8 @@ complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l verb
 
 # Subcommands.
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a local -d 'Initiator and acceptor in one process'
-complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a client -d 'The initiator over TCP, --files or --stdio'
-complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a server -d 'The acceptor over TCP, --files or --stdio'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a client -d 'The initiator over TCP, --files, --stdio or --url'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a server -d 'The acceptor over TCP (or HTTP), --files or --stdio'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a decode -d 'Decode tokens offline'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a replay -d 'Feed a recorded exchange to a fresh acceptor'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a lab -d 'A throwaway Kerberos realm: MIT or Active Directory'
@@ -109,13 +109,14 @@ end
 # Transport options: client, server.
 for c in client server
     set -l n "__authctx_using $c"
-    complete -c authctx -n $n -l framing -x -a 'authctx gss-sample' -d 'Wire format'
     complete -c authctx -n $n -l timeout -x -d 'Seconds to wait at each step'
     complete -c authctx -n $n -l max-token-size -x -d 'Largest frame accepted, in bytes'
     complete -c authctx -n $n -l files -x -a '(__fish_complete_directories)' -d 'Exchange tokens as files in DIR'
     complete -c authctx -n $n -l stdio -d 'Tokens as base64 on stdin/stdout'
     complete -c authctx -n $n -l negotiate-prefix -d 'With --stdio: Negotiate <base64>'
 end
+complete -c authctx -n '__authctx_using client' -l framing -x -a 'authctx gss-sample' -d 'Wire format'
+complete -c authctx -n '__authctx_using server' -l framing -x -a 'authctx gss-sample http' -d 'Wire format (http: HTTP Negotiate)'
 complete -c authctx -n '__authctx_using client' -l connect -x -d 'Server address HOST:PORT'
 # Load options: client, local.
 for c in client local
@@ -131,6 +132,20 @@ complete -c authctx -n '__authctx_using server' -l max-connections -x -d 'Connec
 complete -c authctx -n '__authctx_using server' -l documents -x -a 'all failures' -d 'Which connections get a document'
 complete -c authctx -n '__authctx_using server' -l no-report -d 'Do not send the acceptor view'
 complete -c authctx -n '__authctx_using server' -l store-delegated -r -F -d 'Store a delegated credential here'
+complete -c authctx -n '__authctx_using server' -l require-channel-bindings -d 'Refuse a context that is not channel-bound'
+complete -c authctx -n '__authctx_using server' -l tls-cert -r -F -d '--framing http: https certificate chain (PEM)'
+complete -c authctx -n '__authctx_using server' -l tls-key -r -F -d '--framing http: its private key (PEM)'
+
+# URL transports: client --url http(s)://.
+complete -c authctx -n '__authctx_using client' -l url -x -a 'http:// https://' -d 'Authenticate to a web server'
+complete -c authctx -n '__authctx_using client' -l resolve -x -d 'HOST:PORT:ADDRESS, as curl'
+complete -c authctx -n '__authctx_using client' -l cacert -r -F -d 'CA certificates (PEM) for TLS'
+complete -c authctx -n '__authctx_using client' -l insecure -d 'Do not verify the TLS certificate'
+complete -c authctx -n '__authctx_using client' -l request -x -a 'GET POST PUT DELETE HEAD OPTIONS PATCH' -d 'HTTP method'
+complete -c authctx -n '__authctx_using client' -l header -x -d "Extra request header 'Name: value'"
+complete -c authctx -n '__authctx_using client' -l data -x -d 'Request body: TEXT or @FILE'
+complete -c authctx -n '__authctx_using client' -l location -d 'Follow redirects (at most 5)'
+complete -c authctx -n '__authctx_using client' -l no-channel-bindings -d 'https: send no channel bindings'
 
 # decode, replay, doctor.
 complete -c authctx -n '__authctx_using decode' -l in -x -a 'auto raw base64 hex header' -d 'Input form'

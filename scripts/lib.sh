@@ -21,6 +21,10 @@ AUTHCTX_PACKAGES+=(samba-ad-dc samba-ad-provision samba-dsdb-modules winbind ldb
 # The sanitizer run and the libFuzzer targets (scripts/test's asan part, scripts/fuzz): clang 14 with its ASan/UBSan/libFuzzer runtimes.
 AUTHCTX_PACKAGES+=(clang-14 libclang-rt-14-dev llvm-14)
 AUTHCTX_ASAN_BUILD=${AUTHCTX_ASAN_BUILD:-$AUTHCTX_ROOT/build-asan}
+# HTTP Negotiate transport (Boost.Beast/Asio headers, OpenSSL) and its peers: Apache + mod_auth_gssapi, curl, openssl.
+AUTHCTX_PACKAGES+=(libboost1.81-dev libssl-dev apache2 libapache2-mod-auth-gssapi curl openssl)
+# A Python HTTP Negotiate client (urllib + python-gssapi) against server --framing http.
+AUTHCTX_PACKAGES+=(python3-gssapi)
 # --junit tests: xmllint checks the report; python3-junitparser reads it back as a CI reporter does.
 AUTHCTX_PACKAGES+=(libxml2-utils python3-junitparser)
 # tshark (and text2pcap): cross-check `decode --keytab` against Wireshark's Kerberos decryption.

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "util/errors.hpp"
 #include "util/process.hpp"
@@ -40,8 +41,11 @@ AcceptorCredential::AcceptorCredential(const AcceptorOptions& options, bool acqu
   const std::map<std::string, std::string> no_store;
   if (!options.accept_mechs.empty()) {
     // RFC 4178 §5: an acceptor restricts SPNEGO with GSS_Set_neg_mechs on a SPNEGO credential.
-    const gss::Oid spnego[] = {gss::spnego_oid()};
-    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, spnego, no_store);
+    // The listed mechanisms are in the credential too, so their raw tokens are accepted as
+    // well (HTTP's NTLM scheme, or a raw NTLM message under Negotiate, is not SPNEGO).
+    std::vector<gss::Oid> mechs{gss::spnego_oid()};
+    mechs.insert(mechs.end(), options.accept_mechs.begin(), options.accept_mechs.end());
+    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, mechs, no_store);
     cred_.set_neg_mechs(options.accept_mechs);
   } else if (!options.keytab.empty() || name) {
     cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, {}, no_store);

@@ -1,9 +1,9 @@
 #include "engine/established.hpp"
 
 #include "engine/negotiation.hpp"
-#include "report/ad_diagnostics.hpp"
 #include "gss/flags.hpp"
 #include "krb5/enctypes.hpp"
+#include "report/ad_diagnostics.hpp"
 
 namespace authctx::engine {
 namespace {
@@ -64,6 +64,26 @@ void enforce_required_mech(Recorder& rec, const InitiatorOptions& init,
   doc.established = false;
   rec.error(std::move(r));
 }
+// --require-channel-bindings, as Windows Extended Protection enforces it: the context must
+// carry GSS_C_CHANNEL_BOUND_FLAG (MIT sets it when the initiator's bindings matched ours).
+void enforce_channel_bindings(Recorder& rec, const AcceptorOptions& acc) {
+  auto& doc = rec.doc();
+  if (!acc.require_channel_bindings || !doc.acceptor) return;
+  if ((doc.acceptor->info.flags & GSS_C_CHANNEL_BOUND_FLAG) != 0) return;
+  report::ErrorReport r;
+  r.stage = "accept_sec_context";
+  r.side = Side::acceptor;
+  r.message =
+      "--require-channel-bindings: the context was established without channel bindings (the initiator "
+      "sent none, or its mechanism does not carry them)";
+  r.cls = "channel_bindings_missing";
+  r.hint = acc.channel_bindings
+               ? "the client must bind to this TLS channel (RFC 5929 tls-server-end-point; authctx does by default, "
+                 "curl and many libraries do not): drop --require-channel-bindings to let such clients in"
+               : "the acceptor has no bindings to compare: serve TLS (--tls-cert/--tls-key) or give --channel-bindings";
+  doc.established = false;
+  rec.error(std::move(r));
+}
 }  // namespace
 
 std::vector<report::Warning> view_warnings(const report::Document& doc) {
@@ -108,6 +128,7 @@ void review(Recorder& rec, const Review& asked) {
   report::ad::refine_warnings(doc, warnings);  // AD: RC4 tickets, delegation policy, SPN causes
   for (auto& w : warnings) rec.warning(std::move(w));
   if (asked.initiator != nullptr) enforce_required_mech(rec, *asked.initiator, fallback);
+  if (asked.acceptor != nullptr) enforce_channel_bindings(rec, *asked.acceptor);
 }
 
 }  // namespace authctx::engine

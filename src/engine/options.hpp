@@ -34,6 +34,9 @@ struct AcceptorOptions {
   std::optional<gss::ChannelBindings> channel_bindings;
   std::vector<gss::Oid> accept_mechs;  // SPNEGO acceptor: mechanisms it will negotiate
   std::string store_delegated;         // store a delegated credential in this ccache (empty: don't)
+  // Refuse an established context that is not channel-bound (GSS_C_CHANNEL_BOUND_FLAG): MIT
+  // accepts an initiator that sent no bindings even when the acceptor has some (ticket 8899).
+  bool require_channel_bindings = false;
 };
 
 struct SessionOptions {

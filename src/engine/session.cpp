@@ -44,8 +44,12 @@ double ms_since(report::SteadyClock::time_point t) {
 // that a mechanism --require-mech refuses is always described (the error needs the review).
 bool describe_established(Recorder& rec, const Review& asked) {
   if (rec.describe_established()) return true;
-  if (asked.initiator == nullptr || !asked.initiator->require_mech || rec.doc().mech == *asked.initiator->require_mech)
-    return false;
+  // What refuses an established context is judged on its views: --require-mech and
+  // --require-channel-bindings make a lean run a full one.
+  const bool wrong_mech =
+      asked.initiator != nullptr && asked.initiator->require_mech && rec.doc().mech != *asked.initiator->require_mech;
+  const bool bindings_required = asked.acceptor != nullptr && asked.acceptor->require_channel_bindings;
+  if (!wrong_mech && !bindings_required) return false;
   rec.make_full();
   return true;
 }
@@ -110,6 +114,10 @@ void drive_server(Recorder& rec, Party& acceptor, transport::Channel& channel, c
     if (describe_established(rec, asked)) {
       record_contexts(rec, nullptr, &acceptor);
       review(rec, asked);
+    }
+    if (doc.error) {  // --require-channel-bindings refused the context: no final token, no acceptance
+      channel.send(Frame::failure(report::error_json(*doc.error), {}));
+      return;
     }
     const Json report = rec.session().report && channel.report_wanted() && doc.acceptor
                             ? report::context_json(*doc.acceptor, {false, false})

@@ -29,4 +29,14 @@ void TaggedSink::document(const json::Json& doc) {
   if (!drop_documents_) inner_.document(doc);
 }
 
+void LockedSink::event(std::string_view name, const json::Json& body) {
+  const std::lock_guard lock(mutex_);
+  inner_.event(name, body);
+}
+
+void LockedSink::document(const json::Json& doc) {
+  const std::lock_guard lock(mutex_);
+  inner_.document(doc);
+}
+
 }  // namespace authctx::run

@@ -1,6 +1,8 @@
 // What every command below the CLI does with a finished document: the elapsed time, the
 // channel's transport object and warnings, its JSON to the sink. Internal to src/run.
 #pragma once
+#include <mutex>
+
 #include "engine/recorder.hpp"
 #include "report/document.hpp"
 #include "transport/channel.hpp"
@@ -29,6 +31,19 @@ class TaggedSink final : public report::EventSink {
   std::string key_;
   int value_;
   bool drop_documents_;
+};
+
+// Serialises events and documents from connection threads (sinks need not be thread-safe).
+class LockedSink final : public report::EventSink {
+ public:
+  explicit LockedSink(EventSink& inner) : inner_(inner) {}
+  void event(std::string_view name, const json::Json& body) override;
+  void document(const json::Json& doc) override;
+  bool wants_events() const override { return inner_.wants_events(); }
+
+ private:
+  EventSink& inner_;
+  std::mutex mutex_;
 };
 
 }  // namespace authctx::run

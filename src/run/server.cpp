@@ -16,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "run/document.hpp"
 #include "run/server_pool.hpp"
 #include "util/errors.hpp"
 
@@ -48,25 +49,6 @@ void install_signal_handlers() {
   ::sigaction(SIGTERM, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 }
-
-// Serialises events and documents from the worker threads (sinks need not be thread-safe).
-class LockedSink final : public EventSink {
- public:
-  explicit LockedSink(EventSink& inner) : inner_(inner) {}
-  void event(std::string_view name, const Json& body) override {
-    std::lock_guard lock(mutex_);
-    inner_.event(name, body);
-  }
-  void document(const Json& doc) override {
-    std::lock_guard lock(mutex_);
-    inner_.document(doc);
-  }
-  bool wants_events() const override { return inner_.wants_events(); }
-
- private:
-  EventSink& inner_;
-  std::mutex mutex_;
-};
 
 // The first record's bytes the gate holds at most per connection: a larger first record is
 // handed on once its header is in (the worker reads the rest under --timeout).

@@ -27,4 +27,9 @@ void decrypted_lines(std::ostream& o, const Json& decoded, const Style& st);
 // failed) and a row per phase.
 void summary_block(std::ostringstream& o, const Json& summary, const Style& st, const Json& outcomes = Json());
 
+// The HTTP transport (transport.kind "http"), client or server side: URL and exchanges
+// (request line, status, authentication headers, connection state) or the requests a
+// client sent, the service name, TLS and the certificate, channel bindings.
+void http_block(std::ostringstream& o, const Json& transport, const Style& st);
+
 }  // namespace authctx::text

@@ -247,6 +247,7 @@ std::string render_text(const Json& doc, const TextOptions& options) {
   status_line(o, doc, st);
   if (has(doc, "summary")) text::summary_block(o, doc["summary"], st, doc.value("outcomes", Json()));
   legs_block(o, doc.value("legs", Json()), options, st);
+  if (has(doc, "transport") && field(doc["transport"], "kind") == "http") text::http_block(o, doc["transport"], st);
   contexts_block(o, doc, st);
   messages_block(o, doc.value("messages", Json()), st);
   expectations_block(o, doc.value("expectations", Json()), st);

@@ -12,8 +12,11 @@ namespace {
 
 constexpr const char* k_protocol = "authctx/1";
 
-void write_json(RecordStream& records, std::uint8_t type, const Json& j) {
-  const auto text = json::dump(j);
+// The initiator's HELLO ends in CR LF CR LF, white space to JSON: a web server taking it for
+// a request line answers at once (400) instead of waiting for a line end until it times out,
+// and the client then names the peer as HTTP (records.cpp).
+void write_json(RecordStream& records, std::uint8_t type, const Json& j, bool line_end = false) {
+  const auto text = json::dump(j) + (line_end ? "\r\n\r\n" : "");
   records.write(type, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
@@ -82,7 +85,7 @@ void AuthctxChannel::open() {
     // HELLO is read with its first answer.
     Json hello{{"protocol", k_protocol}, {"messages", messages_}};
     if (!report_) hello["report"] = false;
-    write_json(records_, wire::hello, hello);
+    write_json(records_, wire::hello, hello, true);
     server_hello_pending_ = true;
     if (!pipeline_) take_server_hello();
     return;

@@ -1,6 +1,7 @@
 #include "transport/records.hpp"
 
 #include <cstdio>
+#include <string_view>
 
 #include "util/errors.hpp"
 
@@ -24,12 +25,17 @@ std::uint32_t get_length(std::span<const std::uint8_t, 4> in) {
 std::uint32_t check_header(std::span<const std::uint8_t, 5> header, Framing framing, std::size_t max_payload) {
   const std::uint8_t type = header[0];
   const std::uint32_t length = get_length(std::span<const std::uint8_t, 4>(header.data() + 1, 4));
+  if (std::string_view(reinterpret_cast<const char*>(header.data()), header.size()) == "HTTP/")
+    throw util::transport_error("peer_speaks_http", "the peer answered in HTTP (\"HTTP/...\"): it is a web server",
+                                "authenticate to a web server with `authctx client --url http://HOST:PORT/PATH` "
+                                "(https:// for TLS)");
   if (framing == Framing::authctx && (type < wire::hello || type > wire::results)) {
     const bool http = type == 'G' || type == 'P' || type == 'H' || type == 'O' || type == 'D';
     const bool sample_peer = type == (sample::noop | sample::context_next) || type == sample::context;
     throw util::transport_error("malformed_frame",
                                 "the peer sent frame type " + type_text(type) + ", not an authctx frame",
-                                http ? "the peer sent what looks like an HTTP request; authctx speaks its own framing"
+                                http ? "the peer sent what looks like an HTTP request: an HTTP client reaches authctx "
+                                       "through `authctx server --framing http`"
                                 : sample_peer ? "the peer speaks MIT gss-sample: use --framing gss-sample"
                                               : "both sides must use the same --framing");
   }

@@ -32,7 +32,8 @@ namespace authctx::transport {
 
 using util::Bytes;
 
-enum class Framing { authctx, gss_sample };
+// http: HTTP Negotiate, served by src/http (run::run_http_server); records never carry it.
+enum class Framing { authctx, gss_sample, http };
 
 // The authctx framing's record types (man authctx(1), "THE AUTHCTX FRAMING"). Unscoped, so
 // they compare with a record's type byte as they are.

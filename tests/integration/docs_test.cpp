@@ -207,7 +207,9 @@ TEST_CASE("docs: the bash completion completes subcommands, lab commands and opt
   CHECK(bash_complete("authctx lab up --kdc ") == std::vector<std::string>{"mit", "samba"});
   CHECK(bash_complete("authctx lab ad ldap-signing --mode r") == std::vector<std::string>{"require", "relax"});
   CHECK(bash_complete("authctx --format ") == std::vector<std::string>{"auto", "json", "jsonl", "text"});
-  CHECK(bash_complete("authctx server --framing ") == std::vector<std::string>{"authctx", "gss-sample"});
+  CHECK(bash_complete("authctx server --framing ") == std::vector<std::string>{"authctx", "gss-sample", "http"});
+  CHECK(bash_complete("authctx client --framing ") == std::vector<std::string>{"authctx", "gss-sample"});
+  CHECK(bash_complete("authctx client --request P") == std::vector<std::string>{"POST", "PUT", "PATCH"});
   CHECK(bash_complete("authctx local --target-type p") == std::vector<std::string>{"principal"});
   CHECK(bash_complete("authctx --color n") == std::vector<std::string>{"never"});
   const auto client_opts = bash_complete("authctx client --co");
