@@ -8,7 +8,10 @@ AUTHCTX_BUILD=${AUTHCTX_BUILD:-$AUTHCTX_ROOT/build}
 # Build and run-time dependencies (FACTS.md): compiler and libraries, the lab's KDC, NTLM,
 # and the peers the interoperability tests run against.
 AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-json3-dev catch2
-  krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base)
+  krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base
+  # LDAP SASL binds (issue 16): liblber/libldap and OpenSSL to build; slapd with Cyrus SASL GSSAPI,
+  # ldapwhoami and the openssl program (a throwaway certificate) as test peers.
+  libldap-dev libssl-dev openssl slapd ldap-utils libsasl2-modules-gssapi-mit)
 
 authctx_install_missing() {
   local missing=()
