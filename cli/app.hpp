@@ -1,7 +1,7 @@
 // The command-line front end: CLI11 lives only in cli/. Each subcommand is one file with a
 // plain options struct, a setup_x(CLI::App&, App&) that declares its options, and a run_x
 // that does the work and returns an exit code (cli/exit_codes.hpp). setup_x stores the
-// action in App::action; main runs it after parsing, inside run_guarded, which maps the
+// action in App::action; run_app runs it after parsing, inside run_guarded, which maps the
 // typed errors of the lower layers to exit codes, an `error` JSON object and one sentence
 // on stderr.
 #pragma once
@@ -16,7 +16,7 @@ namespace authctx::cli {
 
 struct App {
   GlobalOptions globals;
-  std::string command;         // the subcommand chosen, for error documents
+  std::string command;          // the subcommand chosen, for error documents
   std::function<int()> action;  // what the chosen subcommand runs
 };
 
@@ -33,6 +33,8 @@ void setup_replay(CLI::App& app, App& shared);
 // error document on the selected output.
 int run_guarded(App& shared, const std::function<int()>& fn);
 
-int main(int argc, char** argv);
+// Parses the command line and runs the chosen subcommand; returns the exit code. Every
+// exception ends in run_guarded's error document, so none escapes to the real main.
+int run_app(int argc, char** argv);
 
 }  // namespace authctx::cli

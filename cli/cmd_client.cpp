@@ -8,10 +8,10 @@
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
 #include "cli/transport_options.hpp"
-#include "core/channel_files.hpp"
-#include "core/channel_stdio.hpp"
-#include "core/client.hpp"
-#include "core/errors.hpp"
+#include "run/client.hpp"
+#include "run/files.hpp"
+#include "run/stdio.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -26,51 +26,47 @@ struct ClientArgs {
   int messages = 1;
 };
 
+engine::SessionOptions session_options(const ClientArgs& args, const GlobalOptions& globals) {
+  engine::SessionOptions session;
+  session.messages = args.messages;
+  session.show_secrets = globals.show_secrets;
+  return session;
+}
+
 int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport) {
-  if (args.count > 1) throw core::usage_error("--count needs --connect: --files and --stdio run one handshake");
+  if (args.count > 1) throw util::usage_error("--count needs --connect: --files and --stdio run one handshake");
   if (transport == Transport::stdio && args.initiator.password_stdin)
-    throw core::usage_error("--password-stdin cannot be used with --stdio (standard input carries tokens)",
+    throw util::usage_error("--password-stdin cannot be used with --stdio (standard input carries tokens)",
                             "use --password-file FILE");
   // Over --stdio, stdout carries tokens: our own stdout moves to stderr before anything is written.
   const auto streams = transport == Transport::stdio ? take_stdout_for_tokens() : StdioStreams{};
   const auto init = to_initiator_options(args.initiator);
-  core::SessionOptions session;
-  session.messages = args.messages;
-  session.show_secrets = globals.show_secrets;
+  const auto session = session_options(args, globals);
   auto out = open_output(globals);
   auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
-  const auto timeout = std::chrono::milliseconds(static_cast<long>(args.network.timeout_seconds * 1000));
   if (transport == Transport::files) {
-    core::FilesOptions files{args.transport.files, timeout, args.network.max_token_size};
-    return handshake_exit_code(core::run_files_client(files, init, session, *sink));
+    const transport::FilesOptions files{args.transport.files, args.network.timeout(), args.network.max_token_size};
+    return handshake_exit_code(run::run_files_client(files, init, session, *sink));
   }
-  core::StdioOptions stdio;
-  stdio.out_fd = streams.token_out;
-  stdio.timeout = stdio_timeout(args.transport, args.network.timeout_seconds, streams.interactive);
-  stdio.max_token_size = args.network.max_token_size;
-  stdio.negotiate_prefix = args.transport.negotiate_prefix;
-  stdio.interactive = streams.interactive;
-  return handshake_exit_code(core::run_stdio_client(stdio, init, session, *sink));
+  const auto stdio = stdio_options(args.transport, args.network, streams);
+  return handshake_exit_code(run::run_stdio_client(stdio, init, session, *sink));
 }
 
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   const auto transport = chosen_transport(args.transport, "--connect");
   if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
   if (!args.record.empty() && args.count > 1)
-    throw core::usage_error("--record writes one handshake's document: use it without --count");
-  core::ClientOptions client;
-  client.endpoint = core::parse_endpoint(args.connect);
+    throw util::usage_error("--record writes one handshake's document: use it without --count");
+  run::ClientOptions client;
+  client.endpoint = net::parse_endpoint(args.connect);
   client.framing = args.network.framing;
   client.count = args.count;
-  client.timeout = std::chrono::milliseconds(static_cast<long>(args.network.timeout_seconds * 1000));
+  client.timeout = args.network.timeout();
   client.max_token_size = args.network.max_token_size;
   const auto init = to_initiator_options(args.initiator);
-  core::SessionOptions session;
-  session.messages = args.messages;
-  session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
   auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
-  const auto outcome = core::run_client(client, init, session, *sink);
+  const auto outcome = run::run_client(client, init, session_options(args, globals), *sink);
   if (outcome.first_error) return error_exit_code(*outcome.first_error, args.count > 1);
   return outcome.all_established ? k_exit_ok : k_exit_auth_failed;
 }
@@ -86,12 +82,15 @@ void setup_client(CLI::App& app, App& shared) {
   add_transport_options(cmd, args->transport, "--connect");
   add_record_option(cmd, args->record);
   cmd->add_option("--count", args->count, "Run N handshakes, one connection each, and report a summary")
-      ->check(CLI::Range(1, 1000000))->capture_default_str();
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_option("--messages", args->messages, "Per-message round trips after establishment")
-      ->check(CLI::Range(0, 1000))->capture_default_str();
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   add_initiator_options(cmd, args->initiator);
   cmd->add_option("--channel-bindings", args->initiator.channel_bindings,
-                  "Channel bindings: TEXT, hex:HEX or file:PATH")->group("Initiator");
+                  "Channel bindings: TEXT, hex:HEX or file:PATH")
+      ->group("Initiator");
   cmd->callback([args, &shared] {
     shared.command = "client";
     shared.action = [args, &shared] { return run_client(*args, shared.globals); };

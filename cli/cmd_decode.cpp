@@ -19,9 +19,9 @@
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
-#include "core/decoded_json.hpp"
 #include "decode/decode.hpp"
 #include "decode/input.hpp"
+#include "report/decoded_json.hpp"
 #include "util/files.hpp"
 
 namespace authctx::cli {
@@ -154,7 +154,8 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
     const std::size_t before = found.size();
     add_token(found, "argument " + std::to_string(arg_no), input, opts.form);
     if (!found[before].error.empty()) {
-      found[before].error = "'" + input.substr(0, 64) + "' is neither a readable file nor a token: " + found[before].error;
+      found[before].error =
+          "'" + input.substr(0, 64) + "' is neither a readable file nor a token: " + found[before].error;
     }
   }
 
@@ -174,7 +175,7 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
       entry["form"] = f.form;
       const auto tree = decode::decode_token(f.bytes, dopts);
       if (decode::has_diagnostics(tree) || tree["type"].as_string() == "unknown") ++bad;
-      entry["decoded"] = core::to_json(tree);
+      entry["decoded"] = report::to_json(tree);
     }
     tokens.push_back(std::move(entry));
   }
@@ -192,7 +193,10 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
     write_document(globals, doc);
     return k_exit_ok;
   }
-  doc["error"] = {{"stage", "decode"}, {"major", nullptr}, {"minor", nullptr}, {"message", message},
+  doc["error"] = {{"stage", "decode"},
+                  {"major", nullptr},
+                  {"minor", nullptr},
+                  {"message", message},
                   {"class", "undecodable"},
                   {"hint", found.empty() ? "give a token, a file of tokens or - for stdin"
                                          : "see each token's diagnostics, reason or error"}};
@@ -205,17 +209,19 @@ int run_decode(const DecodeOptions& opts, const GlobalOptions& globals) {
 
 void setup_decode(CLI::App& app, App& shared) {
   auto opts = std::make_shared<DecodeOptions>();
-  auto* cmd = app.add_subcommand("decode", "Decode GSS-API, SPNEGO, Kerberos and NTLM tokens offline (no GSS-API calls)");
+  auto* cmd =
+      app.add_subcommand("decode", "Decode GSS-API, SPNEGO, Kerberos and NTLM tokens offline (no GSS-API calls)");
   cmd->add_option("INPUT", opts->inputs,
                   "A file of tokens (one per line, or one binary token), - for stdin, or a token itself; "
                   "default stdin");
-  static const std::map<std::string, decode::InputForm> forms{{"auto", decode::InputForm::automatic},
-                                                              {"raw", decode::InputForm::raw},
-                                                              {"base64", decode::InputForm::base64},
-                                                              {"hex", decode::InputForm::hex},
-                                                              {"header", decode::InputForm::header}};
-  cmd->add_option("--in", opts->form, "Input form: auto (default), raw, base64, hex, header (Negotiate/NTLM HTTP header)")
-      ->transform(CLI::CheckedTransformer(forms))
+  static const std::map<std::string, decode::InputForm> k_forms{{"auto", decode::InputForm::automatic},
+                                                                {"raw", decode::InputForm::raw},
+                                                                {"base64", decode::InputForm::base64},
+                                                                {"hex", decode::InputForm::hex},
+                                                                {"header", decode::InputForm::header}};
+  cmd->add_option("--in", opts->form,
+                  "Input form: auto (default), raw, base64, hex, header (Negotiate/NTLM HTTP header)")
+      ->transform(CLI::CheckedTransformer(k_forms))
       ->option_text("auto|raw|base64|hex|header");
   cmd->callback([&shared, opts] {
     shared.command = "decode";

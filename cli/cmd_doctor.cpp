@@ -19,17 +19,18 @@ int run_doctor(const GlobalOptions& globals, const DoctorArgs& args) {
 }  // namespace
 
 void setup_doctor(CLI::App& app, App& shared) {
-  static const std::map<std::string, core::TargetType> target_types{{"service", core::TargetType::hostbased},
-                                                                    {"hostbased", core::TargetType::hostbased},
-                                                                    {"principal", core::TargetType::principal},
-                                                                    {"user", core::TargetType::user}};
+  static const std::map<std::string, gss::TargetType> k_target_types{{"service", gss::TargetType::hostbased},
+                                                                     {"hostbased", gss::TargetType::hostbased},
+                                                                     {"principal", gss::TargetType::principal},
+                                                                     {"user", gss::TargetType::user}};
   auto args = std::make_shared<DoctorArgs>();
-  auto* cmd = app.add_subcommand("doctor", "Check the local Kerberos / GSS-API set-up (config, KDCs, ccache, "
-                                           "clock, target, keytab, mechanisms)");
+  auto* cmd = app.add_subcommand("doctor",
+                                 "Check the local Kerberos / GSS-API set-up (config, KDCs, ccache, "
+                                 "clock, target, keytab, mechanisms)");
   cmd->add_option("--target", args->options.target,
                   "Also check this service: service@host (host-based) unless --target-type says otherwise");
   cmd->add_option("--target-type", args->options.target_type, "How --target is read: hostbased, principal or user")
-      ->transform(CLI::CheckedTransformer(target_types))
+      ->transform(CLI::CheckedTransformer(k_target_types))
       ->option_text("hostbased|principal|user");
   cmd->add_option("--keytab", args->options.keytab, "Keytab to check (default: KRB5_KTNAME or the library default)")
       ->option_text("KT");

@@ -1,6 +1,6 @@
 // `authctx lab up|down|env|exec|demo`: a throwaway MIT Kerberos realm on loopback.
 // The work lives in src/lab (authctx::lab); this file only declares options, prints results
-// and picks exit codes. Set-up failures arrive as core::setup_error and leave through
+// and picks exit codes. Set-up failures arrive as util::setup_error and leave through
 // run_guarded as exit 5 with an error document and one sentence on stderr.
 #include <signal.h>
 
@@ -129,7 +129,8 @@ void setup_lab(CLI::App& app, App& shared) {
   lab_cmd->require_subcommand(1);
   auto opts = std::make_shared<LabOptions>();
 
-  auto* up = lab_cmd->add_subcommand("up", "Make a realm with a KDC, user alice and host/HTTP services; print it as JSON");
+  auto* up =
+      lab_cmd->add_subcommand("up", "Make a realm with a KDC, user alice and host/HTTP services; print it as JSON");
   up->add_option("--dir", opts->dir, "Folder for the lab (must not exist or be empty; default: a new temporary one)")
       ->option_text("DIR");
   up->add_option("--port", opts->port, "TCP/UDP port for the KDC on 127.0.0.1 (default: a free one)")
@@ -154,15 +155,19 @@ void setup_lab(CLI::App& app, App& shared) {
     shared.action = [opts, &shared] { return run_lab_down(*opts, shared.globals); };
   });
 
-  auto* exec = lab_cmd->add_subcommand("exec", "Run CMD in a fresh lab's environment, tear the lab down, exit with CMD's status");
+  auto* exec = lab_cmd->add_subcommand(
+      "exec", "Run CMD in a fresh lab's environment, tear the lab down, exit with CMD's status");
   exec->add_option("--dir", opts->dir, "Folder for the lab (default: a new temporary one)")->option_text("DIR");
-  exec->add_option("command", opts->command, "The command and its arguments (after --)")->required()->option_text("CMD ARGS...");
+  exec->add_option("command", opts->command, "The command and its arguments (after --)")
+      ->required()
+      ->option_text("CMD ARGS...");
   exec->callback([opts, &shared] {
     shared.command = "lab exec";
     shared.action = [opts] { return run_lab_exec(*opts); };
   });
 
-  auto* demo = lab_cmd->add_subcommand("demo", "A server and a client over TCP loopback in a fresh lab; prints the client's document");
+  auto* demo = lab_cmd->add_subcommand(
+      "demo", "A server and a client over TCP loopback in a fresh lab; prints the client's document");
   demo->add_option("--mech", opts->mech, "Mechanism: krb5, spnego, ntlm, iakerb or a dotted OID (default spnego)")
       ->option_text("MECH");
   demo->add_flag("--without-krb5", opts->without_krb5,

@@ -6,7 +6,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/transport_options.hpp"
-#include "core/handshake.hpp"
+#include "run/local.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -26,12 +26,12 @@ int run_local(const LocalOptions& opts, const GlobalOptions& globals) {
   acc_args.channel_bindings = opts.channel_bindings;
   const auto init = to_initiator_options(init_args);
   const auto acc = to_acceptor_options(acc_args);
-  core::SessionOptions session;
+  engine::SessionOptions session;
   session.messages = opts.messages;
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
   auto sink = with_recording(make_sink(globals, *out, "local"), opts.record);
-  const auto doc = core::run_local(init, acc, session, *sink);
+  const auto doc = run::run_local(init, acc, session, *sink);
   return handshake_exit_code(doc);
 }
 }  // namespace
@@ -43,7 +43,8 @@ void setup_local(CLI::App& app, App& shared) {
   add_acceptor_options(cmd, opts->acceptor);
   add_shared_channel_bindings(cmd, opts->channel_bindings);
   cmd->add_option("--messages", opts->messages, "Per-message round trips after establishment")
-      ->check(CLI::Range(0, 1000))->capture_default_str();
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   add_record_option(cmd, opts->record);
   cmd->callback([opts, &shared] {
     shared.command = "local";

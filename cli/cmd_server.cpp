@@ -9,9 +9,9 @@
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
 #include "cli/transport_options.hpp"
-#include "core/channel_files.hpp"
-#include "core/channel_stdio.hpp"
-#include "core/server.hpp"
+#include "run/files.hpp"
+#include "run/server.hpp"
+#include "run/stdio.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -28,75 +28,62 @@ struct ServerArgs {
   std::string store_delegated;
 };
 
+engine::AcceptorOptions acceptor_options(const ServerArgs& args) {
+  auto acc = to_acceptor_options(args.acceptor);
+  acc.store_delegated = args.store_delegated;
+  return acc;
+}
+
+engine::SessionOptions session_options(const ServerArgs& args, const GlobalOptions& globals) {
+  engine::SessionOptions session;
+  session.show_secrets = globals.show_secrets;
+  session.report = !args.no_report;
+  return session;
+}
+
 int run_other_transport(const ServerArgs& args, const GlobalOptions& globals, Transport transport) {
   // Over --stdio, stdout carries tokens: our own stdout moves to stderr before anything is written.
   const auto streams = transport == Transport::stdio ? take_stdout_for_tokens() : StdioStreams{};
-  const auto acc = to_acceptor_options(args.acceptor);
-  core::SessionOptions session;
-  session.show_secrets = globals.show_secrets;
-  session.store_delegated = args.store_delegated;
+  const auto acc = acceptor_options(args);
+  const auto session = session_options(args, globals);
   auto out = open_output(globals);
-  const auto timeout = std::chrono::milliseconds(static_cast<long>(args.network.timeout_seconds * 1000));
   if (transport == Transport::stdio) {
     auto sink = with_recording(make_sink(globals, *out, "server"), args.record);
-    core::StdioOptions stdio;
-    stdio.out_fd = streams.token_out;
-    stdio.timeout = stdio_timeout(args.transport, args.network.timeout_seconds, streams.interactive);
-    stdio.max_token_size = args.network.max_token_size;
-    stdio.negotiate_prefix = args.transport.negotiate_prefix;
-    stdio.interactive = streams.interactive;
-    return handshake_exit_code(core::run_stdio_server(stdio, acc, session, *sink));
+    const auto stdio = stdio_options(args.transport, args.network, streams);
+    return handshake_exit_code(run::run_stdio_server(stdio, acc, session, *sink));
   }
-  // As over TCP, a server writes one JSON document per session, one per line.
-  std::unique_ptr<core::EventSink> sink;
-  if (effective_format(globals) == Format::json) sink = std::make_unique<core::JsonSink>(out->stream, false);
-  else sink = make_sink(globals, *out, "server");
-  sink = with_recording(std::move(sink), args.record);
-  core::FilesServerOptions server{{args.transport.files, timeout, args.network.max_token_size}, args.once, !args.no_report};
-  const auto outcome = core::run_files_server(server, acc, session, *sink, [&] {
+  auto sink = make_server_sink(globals, *out, args.record);
+  const run::FilesServerOptions server{{args.transport.files, args.network.timeout(), args.network.max_token_size},
+                                       args.once};
+  const auto outcome = run::run_files_server(server, acc, session, *sink, [&] {
     std::cerr << "authctx: waiting for clients in " << args.transport.files << " (--files)" << std::endl;
-    sink->event("listening", nlohmann::ordered_json{{"files", args.transport.files}});
+    sink->event("listening", json::Json{{"files", args.transport.files}});
   });
-  if (args.once) {
-    if (outcome.last_error) return error_exit_code(*outcome.last_error, false);
-    return outcome.established == 1 ? k_exit_ok : k_exit_transport;
-  }
-  return k_exit_ok;
+  return server_exit_code(args.once, outcome.established, outcome.last_error);
 }
 
 int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   const auto transport = chosen_transport(args.transport, "--listen");
   if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
-  core::ServerOptions server;
-  for (const auto& l : args.listen) server.listen.push_back(core::parse_endpoint(l));
+  run::ServerOptions server;
+  for (const auto& l : args.listen) server.listen.push_back(net::parse_endpoint(l));
   server.framing = args.network.framing;
   server.once = args.once;
   server.max_connections = args.max_connections;
-  server.timeout = std::chrono::milliseconds(static_cast<long>(args.network.timeout_seconds * 1000));
+  server.timeout = args.network.timeout();
   server.max_token_size = args.network.max_token_size;
-  server.report = !args.no_report;
-  const auto acc = to_acceptor_options(args.acceptor);
-  core::SessionOptions session;
-  session.show_secrets = globals.show_secrets;
-  session.store_delegated = args.store_delegated;
+  const auto acc = acceptor_options(args);
   auto out = open_output(globals);
-  // A server writes one JSON document per connection, one per line.
-  std::unique_ptr<core::EventSink> sink;
-  if (effective_format(globals) == Format::json) sink = std::make_unique<core::JsonSink>(out->stream, false);
-  else sink = make_sink(globals, *out, "server");
-  sink = with_recording(std::move(sink), args.record);
-  const auto framing = args.network.framing == core::Framing::gss_sample ? "gss-sample" : "authctx";
-  const auto outcome = core::run_server(server, acc, session, *sink, [&](const std::vector<core::Endpoint>& bound) {
-    for (const auto& ep : bound) {
-      std::cerr << "authctx: listening on " << ep.text() << " (framing " << framing << ")" << std::endl;
-      sink->event("listening", nlohmann::ordered_json{{"address", ep.text()}, {"port", ep.port}, {"framing", framing}});
-    }
-  });
-  if (args.once) {
-    if (outcome.last_error) return error_exit_code(*outcome.last_error, false);
-    return outcome.established == 1 ? k_exit_ok : k_exit_transport;
-  }
-  return k_exit_ok;
+  auto sink = make_server_sink(globals, *out, args.record);
+  const auto framing = args.network.framing == transport::Framing::gss_sample ? "gss-sample" : "authctx";
+  const auto outcome =
+      run::run_server(server, acc, session_options(args, globals), *sink, [&](const std::vector<net::Endpoint>& bound) {
+        for (const auto& ep : bound) {
+          std::cerr << "authctx: listening on " << ep.text() << " (framing " << framing << ")" << std::endl;
+          sink->event("listening", json::Json{{"address", ep.text()}, {"port", ep.port}, {"framing", framing}});
+        }
+      });
+  return server_exit_code(args.once, outcome.established, outcome.last_error);
 }
 }  // namespace
 
@@ -113,13 +100,15 @@ void setup_server(CLI::App& app, App& shared) {
   add_record_option(cmd, args->record);
   cmd->add_flag("--once", args->once, "Serve one connection, then exit with its result")->group("Connection");
   cmd->add_option("--max-connections", args->max_connections, "Connections served at once; more wait in the backlog")
-      ->check(CLI::Range(1, 1024))->capture_default_str()->group("Connection");
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str()
+      ->group("Connection");
   cmd->add_flag("--no-report", args->no_report, "Do not send the acceptor's context view to the client");
   cmd->add_option("--store-delegated", args->store_delegated,
                   "Store a delegated credential in this ccache (e.g. FILE:/tmp/deleg; created 0600)");
   add_acceptor_options(cmd, args->acceptor);
-  cmd->add_option("--channel-bindings", args->acceptor.channel_bindings,
-                  "Channel bindings: TEXT, hex:HEX or file:PATH")->group("Acceptor");
+  cmd->add_option("--channel-bindings", args->acceptor.channel_bindings, "Channel bindings: TEXT, hex:HEX or file:PATH")
+      ->group("Acceptor");
   cmd->callback([args, &shared] {
     shared.command = "server";
     shared.action = [args, &shared] { return run_server(*args, shared.globals); };

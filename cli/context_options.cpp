@@ -2,39 +2,44 @@
 
 #include <cstdio>
 
-#include "core/errors.hpp"
 #include "gss/flags.hpp"
 #include "gss/oid.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
 namespace authctx::cli {
 
 void add_initiator_options(CLI::App* cmd, InitiatorArgs& a) {
-  static const std::map<std::string, core::TargetType> target_types{
-      {"service", core::TargetType::hostbased},
-      {"hostbased", core::TargetType::hostbased},
-      {"principal", core::TargetType::principal},
-      {"user", core::TargetType::user}};
+  static const std::map<std::string, gss::TargetType> k_target_types{{"service", gss::TargetType::hostbased},
+                                                                     {"hostbased", gss::TargetType::hostbased},
+                                                                     {"principal", gss::TargetType::principal},
+                                                                     {"user", gss::TargetType::user}};
   const std::string g = "Initiator";
   cmd->add_option("--target", a.target, "Target name: service@host (host-based) unless --target-type says otherwise")
-      ->capture_default_str()->group(g);
+      ->capture_default_str()
+      ->group(g);
   cmd->add_option("--target-type", a.target_type, "How --target is read: hostbased, principal or user")
-      ->transform(CLI::CheckedTransformer(target_types))->option_text("hostbased|principal|user")->group(g);
+      ->transform(CLI::CheckedTransformer(k_target_types))
+      ->option_text("hostbased|principal|user")
+      ->group(g);
   cmd->add_option("--mech", a.mech, "Mechanism: krb5, spnego, ntlm, iakerb or a dotted OID")
       ->check([](const std::string& s) {
-        return gss::mech_from_name(s) ? std::string() : "unknown mechanism '" + s + "' (krb5, spnego, ntlm, iakerb or a dotted OID)";
+        return gss::mech_from_name(s) ? std::string()
+                                      : "unknown mechanism '" + s + "' (krb5, spnego, ntlm, iakerb or a dotted OID)";
       })
-      ->capture_default_str()->group(g);
-  cmd->add_option("--neg-mechs", a.neg_mechs, "SPNEGO only: mechanisms to offer, comma separated (e.g. krb5,ntlm)")->group(g);
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--neg-mechs", a.neg_mechs, "SPNEGO only: mechanisms to offer, comma separated (e.g. krb5,ntlm)")
+      ->group(g);
   cmd->add_option("--require-mech", a.require_mech,
                   "Fail (exit 1) unless this mechanism is the one negotiated, e.g. krb5 to refuse an NTLM fallback")
-      ->check([](const std::string& s) {
-        return gss::mech_from_name(s) ? std::string() : "unknown mechanism '" + s + "'";
-      })
+      ->check(
+          [](const std::string& s) { return gss::mech_from_name(s) ? std::string() : "unknown mechanism '" + s + "'"; })
       ->group(g);
   cmd->add_flag("--no-mutual", a.no_mutual, "Do not request mutual authentication")->group(g);
   cmd->add_flag("--delegate", a.delegate, "Request credential delegation (GSS_C_DELEG_FLAG)")->group(g);
-  cmd->add_flag("--delegate-policy", a.delegate_policy, "Delegate only if the KDC marks the service ok-as-delegate")->group(g);
+  cmd->add_flag("--delegate-policy", a.delegate_policy, "Delegate only if the KDC marks the service ok-as-delegate")
+      ->group(g);
   cmd->add_flag("--no-replay", a.no_replay, "Do not request replay detection")->group(g);
   cmd->add_flag("--sequence", a.sequence, "Request sequence checking")->group(g);
   cmd->add_flag("--conf", a.conf, "Request confidentiality")->group(g);
@@ -43,18 +48,23 @@ void add_initiator_options(CLI::App* cmd, InitiatorArgs& a) {
   cmd->add_flag("--dce-style", a.dce_style, "Request DCE-style (3-leg) Kerberos")->group(g);
   cmd->add_option("--ccache", a.ccache, "Initiator credential cache (e.g. FILE:/tmp/cc)")->group(g);
   cmd->add_option("--client-keytab", a.client_keytab, "Get initiator credentials from this keytab")->group(g);
-  cmd->add_option("--user", a.user, "Initiator user name (with a password, or to pick from the ccache/keytab)")->group(g);
+  cmd->add_option("--user", a.user, "Initiator user name (with a password, or to pick from the ccache/keytab)")
+      ->group(g);
   cmd->add_option("--password-file", a.password_file, "Read the password from the first line of FILE")
-      ->option_text("FILE")->group(g);
-  cmd->add_flag("--password-stdin", a.password_stdin, "Read the password from the first line of standard input")->group(g);
+      ->option_text("FILE")
+      ->group(g);
+  cmd->add_flag("--password-stdin", a.password_stdin, "Read the password from the first line of standard input")
+      ->group(g);
 }
 
 void add_acceptor_options(CLI::App* cmd, AcceptorArgs& a) {
   const std::string g = "Acceptor";
   cmd->add_option("--keytab", a.keytab, "Acceptor keytab (default: KRB5_KTNAME or the system keytab)")->group(g);
-  cmd->add_option("--acceptor-name", a.acceptor_name, "Accept only as this name (service@host or a principal); default: any key in the keytab")
+  cmd->add_option("--acceptor-name", a.acceptor_name,
+                  "Accept only as this name (service@host or a principal); default: any key in the keytab")
       ->group(g);
-  cmd->add_option("--accept-mechs", a.accept_mechs, "SPNEGO acceptor: mechanisms it negotiates, comma separated (e.g. krb5)")
+  cmd->add_option("--accept-mechs", a.accept_mechs,
+                  "SPNEGO acceptor: mechanisms it negotiates, comma separated (e.g. krb5)")
       ->group(g);
 }
 
@@ -72,7 +82,7 @@ std::vector<gss::Oid> parse_mech_list(const std::string& list, const char* optio
     const auto name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const auto oid = gss::mech_from_name(name);
     if (!oid || *oid == gss::spnego_oid())
-      throw core::usage_error(std::string(option) + ": unknown or unusable mechanism '" + name + "'");
+      throw util::usage_error(std::string(option) + ": unknown or unusable mechanism '" + name + "'");
     out.push_back(*oid);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -81,17 +91,17 @@ std::vector<gss::Oid> parse_mech_list(const std::string& list, const char* optio
 }
 }  // namespace
 
-core::InitiatorOptions to_initiator_options(const InitiatorArgs& a) {
-  core::InitiatorOptions o;
+engine::InitiatorOptions to_initiator_options(const InitiatorArgs& a) {
+  engine::InitiatorOptions o;
   o.target = a.target;
   o.target_type = a.target_type;
   o.mech = *gss::mech_from_name(a.mech);
   if (!a.neg_mechs.empty()) {
-    if (o.mech != gss::spnego_oid()) throw core::usage_error("--neg-mechs applies only to --mech spnego");
+    if (o.mech != gss::spnego_oid()) throw util::usage_error("--neg-mechs applies only to --mech spnego");
     o.neg_mechs = parse_mech_list(a.neg_mechs, "--neg-mechs");
   }
   if (!a.require_mech.empty()) o.require_mech = gss::mech_from_name(a.require_mech);
-  o.req_flags = core::default_request_flags();
+  o.req_flags = engine::default_request_flags();
   auto set = [&o](bool on, std::uint32_t bit) {
     if (on) o.req_flags |= bit;
   };
@@ -104,19 +114,19 @@ core::InitiatorOptions to_initiator_options(const InitiatorArgs& a) {
   set(a.integ, GSS_C_INTEG_FLAG);
   set(a.anon, GSS_C_ANON_FLAG);
   set(a.dce_style, GSS_C_DCE_STYLE);
-  if (!a.channel_bindings.empty()) o.channel_bindings = core::parse_channel_bindings(a.channel_bindings);
+  if (!a.channel_bindings.empty()) o.channel_bindings = engine::parse_channel_bindings(a.channel_bindings);
   o.ccache = a.ccache;
   o.client_keytab = a.client_keytab;
   o.user = a.user;
   if (!a.password_file.empty() && a.password_stdin)
-    throw core::usage_error("give either --password-file or --password-stdin, not both");
+    throw util::usage_error("give either --password-file or --password-stdin, not both");
   if ((!a.password_file.empty() || a.password_stdin) && a.user.empty())
-    throw core::usage_error("a password needs --user NAME");
+    throw util::usage_error("a password needs --user NAME");
   if (!a.password_file.empty()) {
     try {
       o.password = util::read_password_file(a.password_file);
     } catch (const util::FileError& e) {
-      throw core::setup_error("password_file_unreadable", e.what(), "check the path and its permissions");
+      throw util::setup_error("password_file_unreadable", e.what(), "check the path and its permissions");
     }
   } else if (a.password_stdin) {
     o.password = util::read_password_stream(stdin);
@@ -124,12 +134,12 @@ core::InitiatorOptions to_initiator_options(const InitiatorArgs& a) {
   return o;
 }
 
-core::AcceptorOptions to_acceptor_options(const AcceptorArgs& a) {
-  core::AcceptorOptions o;
+engine::AcceptorOptions to_acceptor_options(const AcceptorArgs& a) {
+  engine::AcceptorOptions o;
   o.keytab = a.keytab;
   o.acceptor_name = a.acceptor_name;
   if (!a.accept_mechs.empty()) o.accept_mechs = parse_mech_list(a.accept_mechs, "--accept-mechs");
-  if (!a.channel_bindings.empty()) o.channel_bindings = core::parse_channel_bindings(a.channel_bindings);
+  if (!a.channel_bindings.empty()) o.channel_bindings = engine::parse_channel_bindings(a.channel_bindings);
   return o;
 }
 

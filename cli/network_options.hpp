@@ -3,14 +3,18 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
-#include "core/framing.hpp"
+#include <chrono>
+
+#include "transport/records.hpp"
 
 namespace authctx::cli {
 
 struct NetworkArgs {
-  core::Framing framing = core::Framing::authctx;
+  transport::Framing framing = transport::Framing::authctx;
   double timeout_seconds = 30;
-  std::size_t max_token_size = 1u << 20;
+  std::size_t max_token_size = 1U << 20U;
+  std::chrono::milliseconds timeout() const { return to_millis(timeout_seconds); }
+  static std::chrono::milliseconds to_millis(double seconds);
 };
 
 void add_network_options(CLI::App* cmd, NetworkArgs& args, bool server);

@@ -7,25 +7,27 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/errors.hpp"
-#include "core/text_view.hpp"
+#include "cli/transport_options.hpp"
+#include "text/view.hpp"
+#include "util/errors.hpp"
+#include "util/process.hpp"
 
 namespace authctx::cli {
 namespace {
 
-class TextSink final : public core::EventSink {
+class TextSink final : public report::EventSink {
  public:
-  TextSink(std::FILE* out, core::TextOptions options) : out_(out), options_(options) {}
-  void event(std::string_view, const core::Json&) override {}
-  void document(const core::Json& doc) override {
-    const auto text = core::render_text(doc, options_);
+  TextSink(std::FILE* out, text::TextOptions options) : out_(out), options_(options) {}
+  void event(std::string_view, const json::Json&) override {}
+  void document(const json::Json& doc) override {
+    const auto text = text::render_text(doc, options_);
     std::fwrite(text.data(), 1, text.size(), out_);
     std::fflush(out_);
   }
 
  private:
   std::FILE* out_;
-  core::TextOptions options_;
+  text::TextOptions options_;
 };
 }  // namespace
 
@@ -49,28 +51,41 @@ OutputFile::~OutputFile() {
 std::unique_ptr<OutputFile> open_output(const GlobalOptions& g) {
   auto out = std::make_unique<OutputFile>();
   if (g.output.empty() || g.output == "-") return out;
-  const int fd = ::open(g.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    throw core::setup_error("output_unwritable", "cannot write --output " + g.output + ": " + std::strerror(errno),
+  util::Fd fd(::open(g.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (fd) ::fchmod(fd.get(), 0600);
+  std::FILE* stream = fd ? ::fdopen(fd.get(), "w") : nullptr;
+  if (stream == nullptr)
+    throw util::setup_error("output_unwritable", "cannot write --output " + g.output + ": " + std::strerror(errno),
                             "choose a writable path");
-  ::fchmod(fd, 0600);
-  out->stream = ::fdopen(fd, "w");
+  fd.release();  // the stream owns it now
+  out->stream = stream;
   out->owned = true;
   return out;
 }
 
-std::unique_ptr<core::EventSink> make_sink(const GlobalOptions& g, OutputFile& out, const std::string& command) {
+std::unique_ptr<report::EventSink> make_sink(const GlobalOptions& g, OutputFile& out, const std::string& command) {
   switch (effective_format(g)) {
-    case Format::jsonl: return std::make_unique<core::JsonlSink>(out.stream, command);
+    case Format::jsonl: return std::make_unique<report::JsonlSink>(out.stream, command);
     case Format::text:
-      return std::make_unique<TextSink>(out.stream, core::TextOptions{use_color(g, out.stream), g.verbose});
-    default: return std::make_unique<core::JsonSink>(out.stream, true);
+      return std::make_unique<TextSink>(out.stream, text::TextOptions{use_color(g, out.stream), g.verbose});
+    default: return std::make_unique<report::JsonSink>(out.stream, true);
   }
+}
+
+std::unique_ptr<report::EventSink> make_server_sink(const GlobalOptions& g, OutputFile& out,
+                                                    const std::string& record) {
+  std::unique_ptr<report::EventSink> sink;
+  if (effective_format(g) == Format::json)
+    sink = std::make_unique<report::JsonSink>(out.stream, false);
+  else
+    sink = make_sink(g, out, "server");
+  return with_recording(std::move(sink), record);
 }
 
 void write_document(const GlobalOptions& g, const nlohmann::ordered_json& doc) {
   auto out = open_output(g);
-  const std::string command = doc.contains("command") && doc["command"].is_string() ? doc["command"].get<std::string>() : "";
+  const std::string command =
+      doc.contains("command") && doc["command"].is_string() ? doc["command"].get<std::string>() : "";
   auto sink = make_sink(g, *out, command);
   sink->document(doc);
 }

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "core/sink.hpp"
+#include "report/sink.hpp"
 
 namespace authctx::cli {
 
@@ -41,7 +41,11 @@ struct OutputFile {
 std::unique_ptr<OutputFile> open_output(const GlobalOptions& g);
 
 // A sink for the chosen format writing to out.
-std::unique_ptr<core::EventSink> make_sink(const GlobalOptions& g, OutputFile& out, const std::string& command);
+std::unique_ptr<report::EventSink> make_sink(const GlobalOptions& g, OutputFile& out, const std::string& command);
+
+// A server's sink: as a server writes one JSON document per connection, json means one
+// document per line; with record, each document is also written to that file.
+std::unique_ptr<report::EventSink> make_server_sink(const GlobalOptions& g, OutputFile& out, const std::string& record);
 
 // Writes a finished JSON document in the chosen format (json, jsonl, text).
 void write_document(const GlobalOptions& g, const nlohmann::ordered_json& doc);

@@ -12,7 +12,9 @@
 #include <memory>
 #include <string>
 
-#include "core/sink.hpp"
+#include "cli/network_options.hpp"
+#include "report/sink.hpp"
+#include "transport/stdio_channel.hpp"
 
 namespace authctx::cli {
 
@@ -41,12 +43,15 @@ struct StdioStreams {
 StdioStreams take_stdout_for_tokens();
 // --timeout, except that a person pasting tokens gets 15 minutes unless --timeout was given.
 std::chrono::milliseconds stdio_timeout(const TransportArgs& args, double seconds, bool interactive);
+// The stdio transport's options for either side: tokens to the original standard output.
+transport::StdioOptions stdio_options(const TransportArgs& args, const NetworkArgs& network,
+                                      const StdioStreams& streams);
 
 // --record FILE: the full JSON document, tokens included, mode 0600.
 void add_record_option(CLI::App* cmd, std::string& path);
 // Wraps sink so that each finished document is also written to path (one document: pretty
 // JSON; several, as a server writes: one per line). Creates the file at once (0600), so an
 // unwritable path fails before the handshake (exit 5).
-std::unique_ptr<core::EventSink> with_recording(std::unique_ptr<core::EventSink> sink, const std::string& path);
+std::unique_ptr<report::EventSink> with_recording(std::unique_ptr<report::EventSink> sink, const std::string& path);
 
 }  // namespace authctx::cli

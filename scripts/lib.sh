@@ -1,12 +1,19 @@
 # Shared by scripts/demo and scripts/test: install missing Debian packages, configure and
-# build incrementally into build/. Sourced, not run.
+# build incrementally into build/. Sourced, not run. Everything these functions print goes
+# to stderr, so a script's stdout carries only what it means to say.
 set -euo pipefail
 
 AUTHCTX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AUTHCTX_BUILD=${AUTHCTX_BUILD:-$AUTHCTX_ROOT/build}
 
-# Build and run-time dependencies (FACTS.md): compiler and libraries, the lab's KDC, NTLM,
-# and the peers the interoperability tests run against.
+# What building authctx and running `authctx lab demo` need: compiler, CMake, the libraries,
+# and the lab's KDC (krb5-kdc: krb5kdc, kdb5_util; krb5-admin-server: kadmin.local).
+AUTHCTX_DEMO_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-json3-dev
+  krb5-kdc krb5-admin-server)
+
+# Build and run-time dependencies of the whole test suite: the demo's, plus Catch2, the MIT
+# tools (kinit, klist), NTLM, the peers the interoperability tests run against, faketime for
+# clock tests and groff for the man page check.
 AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-json3-dev catch2
   krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base
   # LDAP SASL binds (issue 16): liblber/libldap and OpenSSL to build; slapd with Cyrus SASL GSSAPI,
@@ -29,16 +36,26 @@ authctx_install_missing() {
       exit 5
     fi
   fi
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   # libkrb5-dev upgrades the base image's MIT libraries, so they come from the same update.
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+# authctx_build [-DVAR=VALUE ...] [cmake --build arguments ...]: configures build/ when it
+# has not been (RelWithDebInfo) or when -D settings are given, then builds.
 authctx_build() {
-  local jobs
+  local jobs configure=() build=()
   jobs=$(nproc 2>/dev/null || echo 2)
+  for a in "$@"; do
+    case "$a" in
+      -D*) configure+=("$a") ;;
+      *) build+=("$a") ;;
+    esac
+  done
   if [ ! -f "$AUTHCTX_BUILD/CMakeCache.txt" ]; then
-    cmake -S "$AUTHCTX_ROOT" -B "$AUTHCTX_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+    cmake -S "$AUTHCTX_ROOT" -B "$AUTHCTX_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${configure[@]}" >&2
+  elif [ ${#configure[@]} -gt 0 ]; then
+    cmake -S "$AUTHCTX_ROOT" -B "$AUTHCTX_BUILD" "${configure[@]}" >&2
   fi
-  cmake --build "$AUTHCTX_BUILD" -j"$jobs"
+  cmake --build "$AUTHCTX_BUILD" -j"$jobs" "${build[@]}" >&2
 }

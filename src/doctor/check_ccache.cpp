@@ -16,9 +16,8 @@ constexpr std::int64_t k_expiry_warning_seconds = 3600;
 std::string full_name(krb5_context ctx, krb5_ccache cc) {
   char* name = nullptr;
   if (krb5_cc_get_full_name(ctx, cc, &name) != 0) return {};
-  std::string out = name;
-  krb5_free_string(ctx, name);
-  return out;
+  const krb5::StringPtr owned(name, {ctx});
+  return name;
 }
 
 ClassHint classify_or(krb5_error_code rc, std::string_view fallback) {
@@ -38,8 +37,8 @@ Check check_ccache(State& s) {
   krb5_context ctx = s.krb.get();
   if (ctx == nullptr) return make_check("ccache", Status::skip, "no Kerberos context (see krb5_config)");
   krb5_ccache raw = nullptr;
-  const auto rc = s.options.ccache.empty() ? krb5_cc_default(ctx, &raw)
-                                           : krb5_cc_resolve(ctx, s.options.ccache.c_str(), &raw);
+  const auto rc =
+      s.options.ccache.empty() ? krb5_cc_default(ctx, &raw) : krb5_cc_resolve(ctx, s.options.ccache.c_str(), &raw);
   if (rc != 0) {
     c.detail = "cannot open the credential cache " + s.options.ccache + ": " + s.krb.message(rc);
     c.data = {{"name", s.options.ccache}, {"principal", nullptr}};
@@ -55,8 +54,8 @@ Check check_ccache(State& s) {
     set_problem(c, Status::fail, classify_or(prc, "no_credentials"));
     return c;
   }
+  const PrincipalPtr owned(princ, {ctx});
   s.client = unparse(ctx, princ);
-  krb5_free_principal(ctx, princ);
   s.ccache = std::move(cc);
   c.data["principal"] = s.client;
   c.detail = "credential cache " + name + " holds tickets for " + s.client;
@@ -78,13 +77,12 @@ Check check_tgt(State& s) {
     set_problem(c, Status::fail, classify_or(rc, "no_credentials"));
     return c;
   }
-  krb5_creds creds{};
-  while (krb5_cc_next_cred(ctx, s.ccache->get(), &cursor, &creds) == 0) {
-    if (!s.tgt && krb5_is_config_principal(ctx, creds.server) == 0 && unparse(ctx, creds.server) == want) {
+  krb5::CredsContents creds(ctx);
+  for (; krb5_cc_next_cred(ctx, s.ccache->get(), &cursor, creds.get()) == 0; creds.reset()) {
+    if (!s.tgt && krb5_is_config_principal(ctx, creds->server) == 0 && unparse(ctx, creds->server) == want) {
       krb5_creds* copy = nullptr;
-      if (krb5_copy_creds(ctx, &creds, &copy) == 0) s.tgt = CredsPtr(copy, {ctx});
+      if (krb5_copy_creds(ctx, creds.get(), &copy) == 0) s.tgt = CredsPtr(copy, {ctx});
     }
-    krb5_free_cred_contents(ctx, &creds);
   }
   krb5_cc_end_seq_get(ctx, s.ccache->get(), &cursor);
 

@@ -23,39 +23,36 @@ constexpr double k_warn_seconds = 60;
 constexpr double k_fail_seconds = 300;
 constexpr std::uint32_t k_max_reply = 1 << 20;
 
-double wall_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double wall_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 // The first AS-REQ the library would send for client (no pre-auth data yet).
 std::optional<std::vector<std::uint8_t>> build_as_req(krb5_context ctx, krb5_principal client, std::string& error) {
-  krb5_init_creds_context icc = nullptr;
-  if (const auto rc = krb5_init_creds_init(ctx, client, nullptr, nullptr, 0, nullptr, &icc); rc != 0) {
+  krb5_init_creds_context raw = nullptr;
+  if (const auto rc = krb5_init_creds_init(ctx, client, nullptr, nullptr, 0, nullptr, &raw); rc != 0) {
     error = "krb5_init_creds_init failed (" + std::to_string(rc) + ")";
     return std::nullopt;
   }
-  krb5_data in{}, out{}, realm{};
+  const krb5::InitCredsContextPtr icc(raw, {ctx});
+  krb5_data in{};
+  krb5::DataContents out(ctx);
+  krb5::DataContents realm(ctx);
   unsigned int flags = 0;
-  const auto rc = krb5_init_creds_step(ctx, icc, &in, &out, &realm, &flags);
+  const auto rc = krb5_init_creds_step(ctx, icc.get(), &in, out.get(), realm.get(), &flags);
   std::optional<std::vector<std::uint8_t>> req;
-  if (rc == 0 && out.length > 0) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(out.data);
-    req.emplace(p, p + out.length);
+  if (rc == 0 && out->length > 0) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(out->data);
+    req.emplace(p, p + out->length);
   } else {
-    const char* msg = krb5_get_error_message(ctx, rc);
-    error = std::string("cannot build an AS-REQ: ") + (msg != nullptr ? msg : "");
-    krb5_free_error_message(ctx, msg);
+    const krb5::MessagePtr msg(krb5_get_error_message(ctx, rc), {ctx});
+    error = std::string("cannot build an AS-REQ: ") + (msg != nullptr ? msg.get() : "");
   }
-  krb5_free_data_contents(ctx, &out);
-  krb5_free_data_contents(ctx, &realm);
-  krb5_init_creds_free(ctx, icc);
   return req;
 }
 
 // One request/reply exchange over TCP, bounded by k_exchange_timeout overall.
-std::vector<std::uint8_t> exchange(const core::Endpoint& ep, const std::vector<std::uint8_t>& req) {
-  const auto deadline = core::Clock::now() + k_exchange_timeout;
-  auto sock = core::connect_to(ep, k_connect_timeout);
+std::vector<std::uint8_t> exchange(const net::Endpoint& ep, const std::vector<std::uint8_t>& req) {
+  const auto deadline = net::Clock::now() + k_exchange_timeout;
+  auto sock = net::connect_to(ep, k_connect_timeout);
   std::vector<std::uint8_t> frame(4 + req.size());
   const auto n = static_cast<std::uint32_t>(req.size());
   frame[0] = static_cast<std::uint8_t>(n >> 24);
@@ -82,7 +79,7 @@ struct Probe {
 };
 
 // Asks the KDC at ep about client; nullopt (with why) when no KRB-ERROR came back.
-std::optional<Probe> probe(krb5_context ctx, const core::Endpoint& ep, const std::string& client, std::string& why) {
+std::optional<Probe> probe(krb5_context ctx, const net::Endpoint& ep, const std::string& client, std::string& why) {
   krb5_principal princ = nullptr;
   if (krb5_parse_name(ctx, client.c_str(), &princ) != 0) {
     why = "cannot parse " + client;
@@ -97,17 +94,17 @@ std::optional<Probe> probe(krb5_context ctx, const core::Endpoint& ep, const std
   krb5_data data{};
   data.length = static_cast<unsigned int>(reply.size());
   data.data = const_cast<char*>(reinterpret_cast<const char*>(reply.data()));
-  krb5_error* err = nullptr;
-  if (krb5_rd_error(ctx, &data, &err) != 0) {
+  krb5_error* raw = nullptr;
+  if (krb5_rd_error(ctx, &data, &raw) != 0) {
     why = "the KDC answered " + client + " without an error (no pre-authentication required)";
     return std::nullopt;
   }
+  const krb5::ErrorPtr err(raw, {ctx});
   Probe p;
   p.kdc_time = err->stime;
   p.offset = (static_cast<double>(err->stime) + err->susec / 1e6) - (sent + received) / 2;
   p.round_trip_ms = (received - sent) * 1000;
   p.error_code = static_cast<std::int32_t>(err->error);
-  krb5_free_error(ctx, err);
   return p;
 }
 }  // namespace
@@ -142,8 +139,8 @@ Check check_clock_offset(State& s) {
   c.data["offset_seconds"] = std::round(p->offset * 1000) / 1000;
   c.data["kdc_time"] = p->kdc_time;
   c.data["round_trip_ms"] = std::round(p->round_trip_ms * 1000) / 1000;
-  c.data["kdc_error"] = {{"code", p->error_code}, {"name", name.empty() ? nlohmann::ordered_json(nullptr)
-                                                                        : nlohmann::ordered_json(name)}};
+  c.data["kdc_error"] = {{"code", p->error_code},
+                         {"name", name.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(name)}};
   c.data["warn_above_seconds"] = k_warn_seconds;
   c.data["fail_above_seconds"] = k_fail_seconds;
   c.detail = std::string("the KDC's clock is ") + offset_text + " s from this host's";

@@ -27,10 +27,10 @@ std::vector<std::string> split_colons(const std::string& s) {
 
 // krb5.conf kdc values: "host", "host:port", "[v6]:port", optionally prefixed "tcp/" or
 // "udp/" (MIT 1.13+), or an MS-KKDCP https URL (which a TCP probe cannot test).
-std::optional<core::Endpoint> parse_kdc(std::string v) {
+std::optional<net::Endpoint> parse_kdc(std::string v) {
   if (v.rfind("http", 0) == 0) return std::nullopt;
   if (v.rfind("tcp/", 0) == 0 || v.rfind("udp/", 0) == 0) v = v.substr(4);
-  core::Endpoint ep;
+  net::Endpoint ep;
   ep.port = 88;
   std::string port;
   if (!v.empty() && v[0] == '[') {
@@ -38,7 +38,8 @@ std::optional<core::Endpoint> parse_kdc(std::string v) {
     if (close == std::string::npos) return std::nullopt;
     ep.host = v.substr(1, close - 1);
     if (close + 1 < v.size() && v[close + 1] == ':') port = v.substr(close + 2);
-  } else if (const auto colon = v.find(':'); colon != std::string::npos && v.find(':', colon + 1) == std::string::npos) {
+  } else if (const auto colon = v.find(':');
+             colon != std::string::npos && v.find(':', colon + 1) == std::string::npos) {
     ep.host = v.substr(0, colon);
     port = v.substr(colon + 1);
   } else {
@@ -93,8 +94,8 @@ Check check_krb5_config(State& s) {
   auto c = make_check("krb5_config", Status::ok, "");
   c.data = {{"source", env != nullptr ? "KRB5_CONFIG" : "default"}, {"files", files}};
   if (s.krb.init_error() != 0) {
-    c.detail = "the Kerberos library cannot load its configuration (" + paths + "): " +
-               s.krb.message(s.krb.init_error());
+    c.detail =
+        "the Kerberos library cannot load its configuration (" + paths + "): " + s.krb.message(s.krb.init_error());
     set_problem(c, Status::fail, hint_for("config_unreadable"));
   } else if (existing.empty()) {
     c.detail = "no configuration file exists (" + paths + "): the library runs on built-in defaults";
@@ -119,8 +120,8 @@ Check check_default_realm(State& s) {
     c.data = {{"realm", nullptr}};
     return c;
   }
+  const krb5::DefaultRealmPtr owned(realm, {s.krb.get()});
   s.realm = realm;
-  krb5_free_default_realm(s.krb.get(), realm);
   c.detail = "default realm " + s.realm;
   c.data = {{"realm", s.realm}};
   return c;
@@ -156,11 +157,11 @@ std::vector<Check> check_kdcs(State& s) {
     }
     c.data["address"] = k.endpoint->host;
     c.data["port"] = k.endpoint->port;
-    const auto start = core::Clock::now();
+    const auto start = net::Clock::now();
     try {
-      auto sock = core::connect_to(*k.endpoint, k_connect_timeout);
+      auto sock = net::connect_to(*k.endpoint, k_connect_timeout);
       k.reachable = true;
-      const auto ms = std::chrono::duration<double, std::milli>(core::Clock::now() - start).count();
+      const auto ms = std::chrono::duration<double, std::milli>(net::Clock::now() - start).count();
       c.data["connect_ms"] = ms;
       c.detail = "KDC " + k.endpoint->text() + " accepts TCP connections";
     } catch (const std::exception& e) {

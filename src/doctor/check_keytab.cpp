@@ -46,8 +46,8 @@ Check check_keytab(State& s) {
   const std::string source = !s.options.keytab.empty() ? "--keytab" : from_env ? "KRB5_KTNAME" : "default";
   const bool named = source != "default";
   krb5_keytab raw = nullptr;
-  const auto rc = s.options.keytab.empty() ? krb5_kt_default(ctx, &raw)
-                                           : krb5_kt_resolve(ctx, s.options.keytab.c_str(), &raw);
+  const auto rc =
+      s.options.keytab.empty() ? krb5_kt_default(ctx, &raw) : krb5_kt_resolve(ctx, s.options.keytab.c_str(), &raw);
   if (rc != 0) {
     c.detail = "cannot open the keytab " + s.options.keytab + ": " + s.krb.message(rc);
     c.data = {{"name", s.options.keytab}, {"source", source}, {"entries", nullptr}};
@@ -70,11 +70,9 @@ Check check_keytab(State& s) {
     }
     return c;
   }
-  krb5_keytab_entry entry{};
-  while (krb5_kt_next_entry(ctx, raw, &entry, &cursor) == 0) {
-    s.keytab_entries.push_back({unparse(ctx, entry.principal), entry.vno, entry.key.enctype});
-    krb5_free_keytab_entry_contents(ctx, &entry);
-  }
+  krb5::KeytabEntryContents entry(ctx);
+  for (; krb5_kt_next_entry(ctx, raw, entry.get(), &cursor) == 0; entry.reset())
+    s.keytab_entries.push_back({unparse(ctx, entry->principal), entry->vno, entry->key.enctype});
   krb5_kt_end_seq_get(ctx, raw, &cursor);
   s.keytab = std::move(kt);
   c.data["entries"] = entries_json(s.keytab_entries);
@@ -85,8 +83,8 @@ Check check_keytab(State& s) {
     principals.insert(e.principal);
     weak = weak || weak_enctype(e.enctype);
   }
-  c.detail = "keytab " + name + " is readable and holds " + std::to_string(s.keytab_entries.size()) +
-             " keys for " + std::to_string(principals.size()) + " principals";
+  c.detail = "keytab " + name + " is readable and holds " + std::to_string(s.keytab_entries.size()) + " keys for " +
+             std::to_string(principals.size()) + " principals";
   if (s.keytab_entries.empty()) {
     c.detail = "keytab " + name + " is readable but empty";
     set_problem(c, named ? Status::fail : Status::warn, hint_for("keytab_no_matching_key"));

@@ -12,24 +12,23 @@
 namespace authctx::doctor {
 namespace {
 
-std::string_view type_name(core::TargetType t) {
+std::string_view type_name(gss::TargetType t) {
   switch (t) {
-    case core::TargetType::hostbased: return "hostbased";
-    case core::TargetType::principal: return "principal";
-    case core::TargetType::user: return "user";
+    case gss::TargetType::hostbased: return "hostbased";
+    case gss::TargetType::principal: return "principal";
+    case gss::TargetType::user: return "user";
   }
   return "hostbased";
 }
 
 krb5_error_code target_principal(krb5_context ctx, const DoctorOptions& o, krb5_principal* out) {
-  if (o.target_type != core::TargetType::hostbased) return krb5_parse_name(ctx, o.target.c_str(), out);
+  if (o.target_type != gss::TargetType::hostbased) return krb5_parse_name(ctx, o.target.c_str(), out);
   // RFC 2743 §4.1: GSS_C_NT_HOSTBASED_SERVICE is "service@host"; without a host the local
   // host is meant (krb5_sname_to_principal with a null host).
   const auto at = o.target.find('@');
   const std::string service = o.target.substr(0, at);
   const std::string host = at == std::string::npos ? std::string() : o.target.substr(at + 1);
-  return krb5_sname_to_principal(ctx, host.empty() ? nullptr : host.c_str(), service.c_str(), KRB5_NT_SRV_HST,
-                                 out);
+  return krb5_sname_to_principal(ctx, host.empty() ? nullptr : host.c_str(), service.c_str(), KRB5_NT_SRV_HST, out);
 }
 
 // A MEMORY ccache holding only the TGT: the KDC is asked afresh and nothing is stored in

@@ -11,11 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "core/net.hpp"
 #include "doctor/doctor.hpp"
 #include "doctor/hints.hpp"
 #include "krb5/enctypes.hpp"
 #include "krb5/handles.hpp"
+#include "krb5/scoped.hpp"
+#include "net/socket.hpp"
 
 namespace authctx::doctor {
 
@@ -31,8 +32,8 @@ using krb5::weak_enctype;
 nlohmann::ordered_json enctype_json(krb5_enctype e);
 
 struct KdcEntry {
-  std::string entry;  // as written in krb5.conf ("127.0.0.1:8888", "tcp/kdc.example.com")
-  std::optional<core::Endpoint> endpoint;  // nullopt: not a TCP/UDP address we can try
+  std::string entry;                      // as written in krb5.conf ("127.0.0.1:8888", "tcp/kdc.example.com")
+  std::optional<net::Endpoint> endpoint;  // nullopt: not a TCP/UDP address we can try
   bool reachable = false;
 };
 
@@ -46,14 +47,14 @@ struct State {
   explicit State(const DoctorOptions& o) : options(o) {}
   const DoctorOptions& options;
   krb5::Context krb;
-  std::string realm;                // default realm, "" when none
+  std::string realm;  // default realm, "" when none
   std::vector<KdcEntry> kdcs;
-  std::unique_ptr<Ccache> ccache;   // open when it exists and names a principal
-  std::string client;               // the ccache's principal
-  CredsPtr tgt{nullptr, {nullptr}}; // a usable (unexpired) TGT
+  std::unique_ptr<Ccache> ccache;              // open when it exists and names a principal
+  std::string client;                          // the ccache's principal
+  CredsPtr tgt{nullptr, {nullptr}};            // a usable (unexpired) TGT
   CredsPtr service_creds{nullptr, {nullptr}};  // the ticket the KDC issued for the target
   TicketPtr service_ticket{nullptr, {nullptr}};
-  std::unique_ptr<Keytab> keytab;   // open and readable
+  std::unique_ptr<Keytab> keytab;  // open and readable
   std::vector<KeytabEntry> keytab_entries;
 
   bool any_kdc_reachable() const;
@@ -69,7 +70,7 @@ void set_problem(Check& c, Status status, const ClassHint& ch);
 
 Check check_krb5_config(State& s);
 Check check_default_realm(State& s);
-std::vector<Check> check_kdcs(State& s);    // one kdc_reachable check per kdc entry
+std::vector<Check> check_kdcs(State& s);  // one kdc_reachable check per kdc entry
 Check check_ccache(State& s);
 Check check_tgt(State& s);
 Check check_clock_offset(State& s);

@@ -11,7 +11,6 @@ namespace authctx::doctor {
 
 nlohmann::ordered_json enctype_json(krb5_enctype e) { return {{"id", e}, {"name", gss::enctype_name(e)}}; }
 
-
 std::string_view status_name(Status s) {
   switch (s) {
     case Status::ok: return "ok";
@@ -81,12 +80,12 @@ nlohmann::ordered_json to_json(const Report& report) {
   // The contract: every non-zero exit carries an `error` object; here it names the first
   // failing check, whose class and hint it repeats.
   if (first_fail != nullptr) {
-    doc["error"] = {{"stage", "doctor"},
-                    {"check", first_fail->check},
-                    {"message", first_fail->check + ": " + first_fail->detail},
-                    {"class", first_fail->cls.empty() ? nlohmann::ordered_json(nullptr)
-                                                      : nlohmann::ordered_json(first_fail->cls)},
-                    {"hint", first_fail->hint}};
+    doc["error"] = {
+        {"stage", "doctor"},
+        {"check", first_fail->check},
+        {"message", first_fail->check + ": " + first_fail->detail},
+        {"class", first_fail->cls.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(first_fail->cls)},
+        {"hint", first_fail->hint}};
   } else {
     doc["error"] = nullptr;
   }

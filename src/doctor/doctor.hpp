@@ -1,6 +1,6 @@
 // `authctx doctor`: checks of the local Kerberos / GSS-API set-up, each a Check with a
 // stable id, a status (ok, warn, fail, skip), one plain sentence of detail, a failure class
-// and hint for warn/fail (the same classes and hints as handshake errors, core/classify.hpp)
+// and hint for warn/fail (the same classes and hints as handshake errors, report/classify.hpp)
 // and structured data (keytab entries, ticket kvno and enctype, ...).
 //
 // Contract: run_doctor never throws for a broken set-up (that is what it reports) and never
@@ -14,13 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "core/options.hpp"
+#include "gss/handles.hpp"
 
 namespace authctx::doctor {
 
 struct DoctorOptions {
   std::string target;  // empty: no target checks
-  core::TargetType target_type = core::TargetType::hostbased;
+  gss::TargetType target_type = gss::TargetType::hostbased;
   std::string keytab;  // empty: KRB5_KTNAME or the library default
   std::string ccache;  // empty: KRB5CCNAME or the library default
 };
@@ -29,7 +29,7 @@ enum class Status { ok, warn, fail, skip };
 std::string_view status_name(Status s);
 
 struct Check {
-  std::string check;   // stable id: "krb5_config", "kdc_reachable", "keytab_kvno", ...
+  std::string check;  // stable id: "krb5_config", "kdc_reachable", "keytab_kvno", ...
   Status status = Status::ok;
   std::string detail;  // one sentence
   std::string cls;     // failure class for warn/fail ("" when none)

@@ -3,8 +3,8 @@
 #include <array>
 #include <utility>
 
-#include "core/classify.hpp"
 #include "gss/status.hpp"
+#include "report/classify.hpp"
 
 namespace authctx::doctor {
 namespace {
@@ -52,7 +52,7 @@ ClassHint classify_krb5(krb5_error_code code) {
   // The krb5 mechanism reports Kerberos errors as GSS_S_FAILURE with the com_err code as
   // the minor status (RFC 1964 §2.2 leaves minor codes to the mechanism); classify it so.
   const gss::GssError as_gss("doctor", GSS_S_FAILURE, static_cast<OM_uint32>(code));
-  auto c = core::classify(as_gss, std::nullopt);
+  auto c = report::classify(as_gss, std::nullopt);
   return {std::move(c.cls), std::move(c.hint)};
 }
 

@@ -1,5 +1,5 @@
 // Failure classes and hints for failing doctor checks. They come from the same table as
-// handshake errors (core::classify), so `doctor` and `client` name a problem the same way:
+// handshake errors (report::classify), so `doctor` and `client` name a problem the same way:
 // a krb5 error code is classified as the GSS-API minor code it would be; a class the doctor
 // finds without an error code (a stale keytab it compared, an expiring TGT) is classified
 // through the krb5 code that a handshake would fail with. Classes no handshake error maps

@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "gss/gss.hpp"
+#include "util/bytes.hpp"
 
 namespace authctx::gss {
 
-using Bytes = std::vector<std::uint8_t>;
+using Bytes = util::Bytes;
 
 gss_buffer_desc input_buffer(std::span<const std::uint8_t> bytes);
 gss_buffer_desc input_buffer(const std::string& text);
@@ -29,9 +30,7 @@ class Buffer {
   gss_buffer_t ptr() { return &b_; }
   bool empty() const { return b_.length == 0; }
   std::size_t size() const { return b_.length; }
-  std::span<const std::uint8_t> bytes() const {
-    return {static_cast<const std::uint8_t*>(b_.value), b_.length};
-  }
+  std::span<const std::uint8_t> bytes() const { return {static_cast<const std::uint8_t*>(b_.value), b_.length}; }
   Bytes to_bytes() const { return {bytes().begin(), bytes().end()}; }
   std::string str() const { return {static_cast<const char*>(b_.value), b_.length}; }
 

@@ -23,12 +23,12 @@ struct ChannelBindings {
 };
 
 struct StepResult {
-  Bytes token;                     // may be non-empty even on error
-  bool complete = false;           // GSS_S_COMPLETE was returned
-  std::optional<GssError> error;   // the failure, if any
-  OM_uint32 ret_flags = 0;         // flags granted so far
+  Bytes token;                    // may be non-empty even on error
+  bool complete = false;          // GSS_S_COMPLETE was returned
+  std::optional<GssError> error;  // the failure, if any
+  OM_uint32 ret_flags = 0;        // flags granted so far
   OM_uint32 time_rec = 0;
-  Oid mech;                        // actual mech, once known
+  Oid mech;  // actual mech, once known
 };
 
 struct InitParams {

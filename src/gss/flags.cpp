@@ -25,19 +25,19 @@ std::vector<std::string> names_of(std::uint32_t flags, const std::vector<FlagNam
 
 // MIT krb5.h TKT_FLG_* values: RFC 4120 §5.3 bit n is 1 << (31 - n).
 const std::vector<FlagName>& ticket_flags() {
-  static const std::vector<FlagName> table{
-      {0x40000000, "forwardable"}, {0x20000000, "forwarded"},     {0x10000000, "proxiable"},
-      {0x08000000, "proxy"},       {0x04000000, "may_postdate"},  {0x02000000, "postdated"},
-      {0x01000000, "invalid"},     {0x00800000, "renewable"},     {0x00400000, "initial"},
-      {0x00200000, "pre_authent"}, {0x00100000, "hw_authent"},    {0x00080000, "transit_policy_checked"},
-      {0x00040000, "ok_as_delegate"}, {0x00010000, "enc_pa_rep"}, {0x00008000, "anonymous"},
+  static const std::vector<FlagName> k_table{
+      {0x40000000, "forwardable"},    {0x20000000, "forwarded"},    {0x10000000, "proxiable"},
+      {0x08000000, "proxy"},          {0x04000000, "may_postdate"}, {0x02000000, "postdated"},
+      {0x01000000, "invalid"},        {0x00800000, "renewable"},    {0x00400000, "initial"},
+      {0x00200000, "pre_authent"},    {0x00100000, "hw_authent"},   {0x00080000, "transit_policy_checked"},
+      {0x00040000, "ok_as_delegate"}, {0x00010000, "enc_pa_rep"},   {0x00008000, "anonymous"},
   };
-  return table;
+  return k_table;
 }
 }  // namespace
 
 const std::vector<FlagName>& context_flags() {
-  static const std::vector<FlagName> table{
+  static const std::vector<FlagName> k_table{
       {GSS_C_DELEG_FLAG, "deleg"},
       {GSS_C_MUTUAL_FLAG, "mutual"},
       {GSS_C_REPLAY_FLAG, "replay"},
@@ -53,7 +53,7 @@ const std::vector<FlagName>& context_flags() {
       {GSS_C_DELEG_POLICY_FLAG, "deleg_policy"},
       {GSS_C_CHANNEL_BOUND_FLAG, "channel_bound"},
   };
-  return table;
+  return k_table;
 }
 
 std::vector<std::string> context_flag_names(std::uint32_t flags) { return names_of(flags, context_flags()); }

@@ -6,6 +6,16 @@
 #include "gss/status.hpp"
 
 namespace authctx::gss {
+
+gss_const_OID name_type(TargetType type) {
+  switch (type) {
+    case TargetType::hostbased: return GSS_C_NT_HOSTBASED_SERVICE;
+    case TargetType::principal: return GSS_KRB5_NT_PRINCIPAL_NAME;
+    case TargetType::user: return GSS_C_NT_USER_NAME;
+  }
+  return GSS_C_NT_HOSTBASED_SERVICE;
+}
+
 namespace {
 gss_cred_usage_t to_gss(CredUsage usage) {
   switch (usage) {
@@ -56,10 +66,9 @@ Cred Cred::acquire_from(const Name* desired, CredUsage usage, std::span<const Oi
   OidSet mech_set = mechs.empty() ? OidSet() : OidSet::make(mechs);
   Cred cred;
   OM_uint32 minor = 0;
-  const OM_uint32 major =
-      gss_acquire_cred_from(&minor, desired != nullptr ? desired->get() : GSS_C_NO_NAME, GSS_C_INDEFINITE,
-                            mech_set.get(), to_gss(usage), elements.empty() ? GSS_C_NO_CRED_STORE : &set,
-                            cred.ptr(), nullptr, nullptr);
+  const OM_uint32 major = gss_acquire_cred_from(
+      &minor, desired != nullptr ? desired->get() : GSS_C_NO_NAME, GSS_C_INDEFINITE, mech_set.get(), to_gss(usage),
+      elements.empty() ? GSS_C_NO_CRED_STORE : &set, cred.ptr(), nullptr, nullptr);
   if (GSS_ERROR(major)) throw GssError("acquire_cred", major, minor, single_mech(mechs));
   return cred;
 }
@@ -70,8 +79,8 @@ Cred Cred::acquire_with_password(const Name& desired, const std::string& passwor
   Cred cred;
   OM_uint32 minor = 0;
   auto pw = input_buffer(password);
-  const OM_uint32 major = gss_acquire_cred_with_password(&minor, desired.get(), &pw, GSS_C_INDEFINITE,
-                                                         mech_set.get(), to_gss(usage), cred.ptr(), nullptr, nullptr);
+  const OM_uint32 major = gss_acquire_cred_with_password(&minor, desired.get(), &pw, GSS_C_INDEFINITE, mech_set.get(),
+                                                         to_gss(usage), cred.ptr(), nullptr, nullptr);
   if (GSS_ERROR(major)) throw GssError("acquire_cred_with_password", major, minor, single_mech(mechs));
   return cred;
 }

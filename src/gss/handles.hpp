@@ -67,6 +67,11 @@ struct DisplayedName {
   Oid type;          // its name type OID
 };
 
+// How a target name is written: "service@host" (host-based), a Kerberos principal name, or
+// a user name (RFC 2743 §4.1, §4.2; RFC 1964 §2.1.1).
+enum class TargetType { hostbased, principal, user };
+gss_const_OID name_type(TargetType type);
+
 class Name {
  public:
   Name() = default;

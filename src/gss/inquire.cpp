@@ -9,22 +9,22 @@ namespace {
 
 const Oid& inq_oid(int which) {
   // 1.2.840.113554.1.2.2.5.N: MIT's GSS_KRB5_* inquiry OIDs (gssapi_krb5.h, krb5 mech).
-  static const Oid tkt_flags = *Oid::from_dotted("1.2.840.113554.1.2.2.5.1");
-  static const Oid session_key = *Oid::from_dotted("1.2.840.113554.1.2.2.5.5");
-  static const Oid authtime = *Oid::from_dotted("1.2.840.113554.1.2.2.5.12");
-  static const Oid ssf = *Oid::from_dotted("1.2.840.113554.1.2.2.5.15");
+  static const Oid k_tkt_flags = *Oid::from_dotted("1.2.840.113554.1.2.2.5.1");
+  static const Oid k_session_key = *Oid::from_dotted("1.2.840.113554.1.2.2.5.5");
+  static const Oid k_authtime = *Oid::from_dotted("1.2.840.113554.1.2.2.5.12");
+  static const Oid k_ssf = *Oid::from_dotted("1.2.840.113554.1.2.2.5.15");
   switch (which) {
-    case 1: return tkt_flags;
-    case 5: return session_key;
-    case 12: return authtime;
-    default: return ssf;
+    case 1: return k_tkt_flags;
+    case 5: return k_session_key;
+    case 12: return k_authtime;
+    default: return k_ssf;
   }
 }
 
 // The enctype OIDs MIT returns with the session key: 1.2.840.113554.1.2.2.4.<enctype>.
 const Oid& enctype_prefix() {
-  static const Oid prefix = *Oid::from_dotted("1.2.840.113554.1.2.2.4");
-  return prefix;
+  static const Oid k_prefix = *Oid::from_dotted("1.2.840.113554.1.2.2.4");
+  return k_prefix;
 }
 
 bool inquire_by_oid(const ContextHandle& ctx, const Oid& oid, BufferSet& out) {
@@ -131,8 +131,7 @@ ContextInfo inquire_context(const ContextHandle& ctx, const Name* peer_name) {
   const bool ntlm_acceptor = info.mech == ntlm_oid() && !info.locally_initiated;
   if (!ntlm_acceptor) {
     gss_name_t targ = GSS_C_NO_NAME;
-    if (!GSS_ERROR(gss_inquire_context(&minor, ctx.get(), nullptr, &targ, nullptr, nullptr, nullptr, nullptr,
-                                       nullptr)))
+    if (!GSS_ERROR(gss_inquire_context(&minor, ctx.get(), nullptr, &targ, nullptr, nullptr, nullptr, nullptr, nullptr)))
       info.target_name = displayed(targ);
   }
   OM_uint32 time_rec = 0;

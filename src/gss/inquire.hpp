@@ -3,8 +3,9 @@
 // gss_inquire_sec_context_by_oid (OIDs under 1.2.840.113554.1.2.2.5: .1 ticket flags,
 // .5 GSS_C_INQ_SSPI_SESSION_KEY whose second buffer's last arc is the enctype, .12
 // authtime, .15 SASL SSF) and RFC 6680 name attributes of the peer's name.
-// gss-ntlmssp 1.2.0 crashes when an acceptor context is asked for its target name, so an
-// NTLM acceptor is never asked (FACTS.md). Each extra that fails is simply absent.
+// gss-ntlmssp 1.2.0 crashes (strdup(NULL) in gss_inquire_context) when an acceptor context
+// whose credential was GSS_C_NO_NAME is asked for its target name, so an NTLM acceptor is
+// never asked. Each extra that fails is simply absent.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -35,15 +36,15 @@ struct ContextInfo {
   std::optional<DisplayedName> target_name;
   Oid mech;
   std::uint32_t flags = 0;
-  std::uint32_t lifetime_seconds = 0;              // gss_inquire_context's lifetime_rec
-  std::optional<std::uint32_t> context_time;        // gss_context_time
+  std::uint32_t lifetime_seconds = 0;         // gss_inquire_context's lifetime_rec
+  std::optional<std::uint32_t> context_time;  // gss_context_time
   bool locally_initiated = false;
   bool open = false;
   std::optional<SessionKey> session_key;
   std::optional<std::uint32_t> ticket_flags;
   std::optional<std::int64_t> authtime;
   std::optional<std::uint32_t> sasl_ssf;
-  std::vector<NameAttribute> name_attributes;       // of the peer's name
+  std::vector<NameAttribute> name_attributes;  // of the peer's name
 };
 
 // The peer name for name attributes: an acceptor passes the source name it got from

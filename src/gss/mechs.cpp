@@ -29,8 +29,7 @@ std::vector<MechDescription> available_mechs() {
       (void)Cred::acquire_from(nullptr, CredUsage::initiate, mechs, {});
       d.initiator_credentials = true;
     } catch (const GssError& e) {
-      d.credentials_error = e.minor_text().empty() ? (e.major_text().empty() ? "" : e.major_text().front())
-                                                   : e.minor_text();
+      d.credentials_error = e.text();
     }
     out.push_back(std::move(d));
   }

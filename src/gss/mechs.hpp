@@ -14,10 +14,10 @@ struct MechDescription {
   Oid oid;
   std::string name;  // authctx's name, or the dotted OID
   std::optional<std::string> sasl_name;
-  std::optional<std::string> mech_name;    // the library's own short name
+  std::optional<std::string> mech_name;  // the library's own short name
   std::optional<std::string> description;
   bool initiator_credentials = false;
-  std::string credentials_error;           // why not, when false
+  std::string credentials_error;  // why not, when false
 };
 
 std::vector<MechDescription> available_mechs();

@@ -86,24 +86,24 @@ bool Oid::starts_with(const Oid& prefix) const {
 
 std::span<const MechEntry> known_mechs() { return k_mechs; }
 const Oid& krb5_oid() {
-  static const Oid oid = parse_constant("1.2.840.113554.1.2.2");
-  return oid;
+  static const Oid k_oid = parse_constant("1.2.840.113554.1.2.2");
+  return k_oid;
 }
 const Oid& spnego_oid() {
-  static const Oid oid = parse_constant("1.3.6.1.5.5.2");
-  return oid;
+  static const Oid k_oid = parse_constant("1.3.6.1.5.5.2");
+  return k_oid;
 }
 const Oid& ntlm_oid() {
-  static const Oid oid = parse_constant("1.3.6.1.4.1.311.2.2.10");
-  return oid;
+  static const Oid k_oid = parse_constant("1.3.6.1.4.1.311.2.2.10");
+  return k_oid;
 }
 const Oid& iakerb_oid() {
-  static const Oid oid = parse_constant("1.3.6.1.5.2.5");
-  return oid;
+  static const Oid k_oid = parse_constant("1.3.6.1.5.2.5");
+  return k_oid;
 }
 
 std::string mech_name(const Oid& oid) {
-  const auto dotted = oid.dotted();
+  auto dotted = oid.dotted();
   for (const auto& m : k_mechs)
     if (m.dotted == dotted) return std::string(m.name);
   return dotted;

@@ -53,8 +53,8 @@ MajorParts split_major(OM_uint32 major) {
     parts.routine = "GSS_S_ROUTINE_ERROR_" + std::to_string(routine);
   }
   if (calling != 0) {
-    parts.calling = calling < k_calling.size() ? std::string(k_calling[calling])
-                                               : "GSS_S_CALLING_ERROR_" + std::to_string(calling);
+    parts.calling =
+        calling < k_calling.size() ? std::string(k_calling[calling]) : "GSS_S_CALLING_ERROR_" + std::to_string(calling);
   }
   for (const auto& [bit, name] : k_supplementary)
     if ((major & bit) != 0) parts.supplementary.emplace_back(name);
@@ -91,6 +91,11 @@ GssError::GssError(std::string stage, OM_uint32 major, OM_uint32 minor, const Oi
     for (const auto& t : texts) minor_text_ += (minor_text_.empty() ? "" : " ") + t;
   }
   major_text_ = display_status(major, GSS_C_GSS_CODE);
+}
+
+std::string GssError::text() const {
+  if (!minor_text_.empty()) return minor_text_;
+  return major_text_.empty() ? stage_ : major_text_.front();
 }
 
 }  // namespace authctx::gss

@@ -16,8 +16,8 @@
 namespace authctx::gss {
 
 struct MajorParts {
-  std::string routine;                // "GSS_S_FAILURE", or "" when the routine field is 0
-  std::optional<std::string> calling;  // "GSS_S_CALL_INACCESSIBLE_READ", ...
+  std::string routine;                     // "GSS_S_FAILURE", or "" when the routine field is 0
+  std::optional<std::string> calling;      // "GSS_S_CALL_INACCESSIBLE_READ", ...
   std::vector<std::string> supplementary;  // "GSS_S_CONTINUE_NEEDED", ...
 };
 MajorParts split_major(OM_uint32 major);
@@ -37,6 +37,11 @@ class GssError : public std::runtime_error {
   const std::vector<std::string>& major_text() const noexcept { return major_text_; }
   const std::string& minor_text() const noexcept { return minor_text_; }
   MajorParts major_parts() const { return split_major(major_); }
+  // The one summary of a failure: the minor text, else the first major text, else the
+  // stage (what a person reads first).
+  std::string text() const;
+  // "STAGE: TEXT", for one-line reports.
+  std::string stage_and_text() const { return stage_ + ": " + text(); }
 
  private:
   std::string stage_;

@@ -1,6 +1,6 @@
 #include "lab/credentials.hpp"
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "krb5/handles.hpp"
 
 namespace authctx::lab {
@@ -10,13 +10,13 @@ namespace {
 struct LabContext {
   explicit LabContext(const std::filesystem::path& krb5_conf) try : ctx(krb5_conf) {
   } catch (const krb5::KrbError& e) {
-    throw core::setup_error("lab_credentials_failed", e.what());
+    throw util::setup_error("lab_credentials_failed", e.what());
   }
   krb5_context get() const { return ctx.get(); }
   // Throws with the library's text for code.
   void check(krb5_error_code code, const std::string& what) const {
     if (code == 0) return;
-    throw core::setup_error("lab_credentials_failed", what + ": " + ctx.message(code),
+    throw util::setup_error("lab_credentials_failed", what + ": " + ctx.message(code),
                             "The lab's KDC did not answer as expected; see krb5kdc.log in the lab folder.");
   }
   krb5::Context ctx;

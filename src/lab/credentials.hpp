@@ -5,7 +5,7 @@
 // setenv, so a process may hold several labs. get_initial_tgt() runs an AS exchange with the
 // password (pre-authenticated: alice has +requires_preauth) and stores the TGT in a FILE
 // ccache, which it (re)initialises. read_ccache() lists a ccache's contents, for checks.
-// Failures throw core::setup_error with the library's message.
+// Failures throw util::setup_error with the library's message.
 #pragma once
 #include <filesystem>
 #include <string>

@@ -1,6 +1,6 @@
 #include "lab/kadmin.hpp"
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::lab {
 namespace {
@@ -34,7 +34,7 @@ util::RunResult run_tool(const std::vector<std::string>& argv, const util::Envir
   const bool failed = r.timed_out || r.exit_code != 0 || has_error_line(r.err);
   if (failed) {
     std::string detail = r.timed_out ? "it timed out" : "it exited with status " + std::to_string(r.exit_code);
-    throw core::setup_error("lab_realm_failed",
+    throw util::setup_error("lab_realm_failed",
                             "The lab could not " + what + ": " + detail + ". Output:\n" + r.out + r.err,
                             "Check that krb5-kdc and krb5-admin-server are installed and the lab folder is writable.");
   }
@@ -68,7 +68,7 @@ void create_realm(const Tools& tools, const LabPaths& paths, const util::Environ
   run_tool({tools.kadmin_local}, env, "add alice and the services (kadmin.local)", script);
   std::error_code ec;
   if (std::filesystem::file_size(paths.keytab, ec) == 0 || ec)
-    throw core::setup_error("lab_realm_failed", "kadmin.local did not write the lab keytab " + paths.keytab.string() + ".",
+    throw util::setup_error("lab_realm_failed", "kadmin.local did not write the lab keytab " + paths.keytab.string() + ".",
                             "Check that the lab folder is writable.");
 }
 

@@ -5,7 +5,7 @@
 // alice with +requires_preauth (so tickets carry pre_authent, as with Active Directory),
 // host/localhost and HTTP/localhost with random keys, and both services in the lab keytab.
 // The first `ktadd` re-randomises host/localhost's keys (kvno 2) and the second uses
-// -norandkey, so the keytab matches the database. Failures throw core::setup_error with the
+// -norandkey, so the keytab matches the database. Failures throw util::setup_error with the
 // tool's own output.
 #pragma once
 #include <string>
@@ -21,7 +21,7 @@ inline const std::vector<std::string> k_services = {"host/localhost", "HTTP/loca
 void create_realm(const Tools& tools, const LabPaths& paths, const util::Environment& env,
                   const std::string& alice_password);
 
-// Runs `kadmin.local -q QUERY` in the lab; throws core::setup_error if it fails.
+// Runs `kadmin.local -q QUERY` in the lab; throws util::setup_error if it fails.
 util::RunResult kadmin_query(const Tools& tools, const util::Environment& env, const std::string& query);
 
 }  // namespace authctx::lab

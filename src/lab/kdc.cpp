@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/ports.hpp"
 #include "util/files.hpp"
 
@@ -54,7 +54,7 @@ Tools find_tools() {
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw core::setup_error("lab_packages_missing",
+    throw util::setup_error("lab_packages_missing",
                             "The lab needs the MIT Kerberos KDC programs, and these are missing: " + list + ".",
                             "Install them: apt-get install krb5-kdc krb5-admin-server");
   }
@@ -70,7 +70,7 @@ pid_t start_kdc(const Tools& tools, const LabPaths& paths, const util::Environme
       const auto tail = log_tail(paths.kdc_log);
       if (tail.find("Address already in use") != std::string::npos)
         throw PortConflict("port " + std::to_string(port) + " on 127.0.0.1 is already in use");
-      throw core::setup_error("lab_kdc_died",
+      throw util::setup_error("lab_kdc_died",
                               "The lab's KDC (krb5kdc) exited with status " + std::to_string(*code) +
                                   " while starting. Its log ends with:\n" + tail,
                               "Read " + paths.kdc_log.string() + " for the reason; a port or a database problem "
@@ -86,7 +86,7 @@ pid_t start_kdc(const Tools& tools, const LabPaths& paths, const util::Environme
     if (use.tcp_listeners_of_pid > 0 && port_accepts(port)) return pid;
     if (Clock::now() >= deadline) {
       kill_and_reap(pid);
-      throw core::setup_error("lab_kdc_not_ready",
+      throw util::setup_error("lab_kdc_not_ready",
                               "The lab's KDC did not start listening on 127.0.0.1:" + std::to_string(port) +
                                   " within " + std::to_string(ready_timeout.count() / 1000) +
                                   " s. Its log ends with:\n" + log_tail(paths.kdc_log),

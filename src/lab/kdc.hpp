@@ -1,7 +1,7 @@
 // The lab's MIT programs and its KDC process.
 //
 // find_tools() locates kdb5_util, kadmin.local (krb5-admin-server) and krb5kdc (krb5-kdc) or
-// throws core::setup_error naming the Debian packages. start_kdc() runs `krb5kdc -n` (it stays
+// throws util::setup_error naming the Debian packages. start_kdc() runs `krb5kdc -n` (it stays
 // in the foreground, so the PID we get is the KDC's) with the lab's environment and waits,
 // bounded, until that PID listens on the lab's TCP port, nobody else is bound to the port
 // (krb5kdc uses SO_REUSEPORT, see ports.hpp) and a TCP connection is accepted. A KDC that
@@ -32,7 +32,7 @@ class PortConflict : public std::runtime_error {
 };
 
 // Starts krb5kdc -n for the lab and waits until it serves `port`. Throws PortConflict or
-// core::setup_error (KDC died / never became ready); on any throw no KDC is left running.
+// util::setup_error (KDC died / never became ready); on any throw no KDC is left running.
 pid_t start_kdc(const Tools& tools, const LabPaths& paths, const util::Environment& env, std::uint16_t port,
                 std::chrono::milliseconds ready_timeout = std::chrono::seconds(10));
 

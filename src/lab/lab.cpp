@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/credentials.hpp"
 #include "lab/kadmin.hpp"
 #include "lab/kdc.hpp"
@@ -21,7 +21,7 @@ namespace {
 constexpr int k_port_attempts = 5;
 
 [[noreturn]] void dir_unusable(const fs::path& dir, const std::string& why) {
-  throw core::setup_error("lab_dir_unusable", "Cannot make a lab in " + dir.string() + ": " + why + ".",
+  throw util::setup_error("lab_dir_unusable", "Cannot make a lab in " + dir.string() + ": " + why + ".",
                           "Give --dir a new or empty folder in a writable place, or omit --dir.");
 }
 
@@ -86,7 +86,7 @@ class Rollback {
 };
 
 [[noreturn]] void port_busy(std::uint16_t port) {
-  throw core::setup_error("lab_port_busy",
+  throw util::setup_error("lab_port_busy",
                           "Port " + std::to_string(port) + " on 127.0.0.1 is already in use, so the lab's KDC cannot "
                           "listen there.",
                           "Pick another --port, or omit --port to let the lab choose a free one.");
@@ -143,7 +143,7 @@ LabInfo up(const UpOptions& options) {
     } catch (const PortConflict&) {
       if (options.port) port_busy(port);
       if (attempt >= k_port_attempts)
-        throw core::setup_error("lab_port_busy",
+        throw util::setup_error("lab_port_busy",
                                 "The lab's KDC could not get a free loopback port in " +
                                     std::to_string(k_port_attempts) + " attempts.",
                                 "Something is taking loopback ports quickly; retry, or give --port.");
@@ -156,7 +156,7 @@ LabInfo up(const UpOptions& options) {
 
   get_initial_tgt(paths.krb5_conf, info.user, info.password, paths.ccache);
   if (!util::process_alive(info.kdc_pid))
-    throw core::setup_error("lab_kdc_died", "The lab's KDC exited right after starting. Its log ends with:\n" +
+    throw util::setup_error("lab_kdc_died", "The lab's KDC exited right after starting. Its log ends with:\n" +
                                                 log_tail(paths.kdc_log),
                             "Read " + paths.kdc_log.string() + " for the reason.");
   save_state(info);
@@ -172,13 +172,13 @@ DownResult down(const fs::path& dir) {
   result.kdc_pid = info.kdc_pid;
   result.kdc_was_running = is_lab_kdc(info.kdc_pid, paths.kdc_conf);
   if (!stop_kdc(info.kdc_pid, paths.kdc_conf))
-    throw core::setup_error("lab_kdc_stuck",
+    throw util::setup_error("lab_kdc_stuck",
                             "The lab's KDC (pid " + std::to_string(info.kdc_pid) + ") did not stop after SIGKILL.",
                             "Check the process with `ps " + std::to_string(info.kdc_pid) + "`; the folder was kept.");
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (ec)
-    throw core::setup_error("lab_remove_failed", "The KDC is stopped but " + dir.string() +
+    throw util::setup_error("lab_remove_failed", "The KDC is stopped but " + dir.string() +
                                                      " could not be removed: " + ec.message() + ".",
                             "Remove the folder by hand.");
   return result;

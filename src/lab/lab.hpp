@@ -6,7 +6,7 @@
 // alice's TGT in the lab ccache (credentials.hpp), and DIR/lab.json (state.hpp). Everything
 // stays inside the folder (replay cache included), files 0600, folders 0700, so labs can run
 // in parallel. If any step fails, up() stops the KDC it started and removes what it made,
-// then throws core::setup_error with a sentence saying what to do.
+// then throws util::setup_error with a sentence saying what to do.
 // down() stops only that lab's KDC (verified by /proc before any signal) and removes the
 // folder; it refuses folders without a lab.json. ScopedLab ties a lab to a C++ scope.
 #pragma once
@@ -29,7 +29,7 @@ struct DownResult {
   pid_t kdc_pid = 0;
   bool kdc_was_running = false;
 };
-// Stops the lab's KDC and removes its folder. Throws core::setup_error if dir is not a lab
+// Stops the lab's KDC and removes its folder. Throws util::setup_error if dir is not a lab
 // or the KDC would not stop.
 DownResult down(const std::filesystem::path& dir);
 

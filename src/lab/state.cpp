@@ -1,6 +1,6 @@
 #include "lab/state.hpp"
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "util/files.hpp"
 
 namespace authctx::lab {
@@ -23,7 +23,7 @@ nlohmann::ordered_json env_json(const util::Environment& env) {
 }
 
 [[noreturn]] void not_a_lab(const std::filesystem::path& dir, const std::string& why) {
-  throw core::setup_error("lab_not_found", dir.string() + " is not an authctx lab (" + why + ").",
+  throw util::setup_error("lab_not_found", dir.string() + " is not an authctx lab (" + why + ").",
                           "Give --dir the folder that `authctx lab up` printed as \"dir\".");
 }
 
@@ -47,7 +47,9 @@ void save_state(const LabInfo& info) {
   auto doc = to_document(info);
   doc["schema"] = k_state_schema;
   doc.erase("command");
-  util::write_private_file(info.paths().state_file, doc.dump(2) + "\n");
+  // A lab folder's path need not be UTF-8: replace such bytes rather than throw.
+  const auto text = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  util::write_private_file(info.paths().state_file, text + "\n");
 }
 
 LabInfo load_state(const std::filesystem::path& dir) {
@@ -73,7 +75,7 @@ LabInfo load_state(const std::filesystem::path& dir) {
     info.password = doc.at("user").at("password").get<std::string>();
     info.services = doc.at("services").get<std::vector<std::string>>();
     return info;
-  } catch (const core::Error&) {
+  } catch (const util::Error&) {
     throw;
   } catch (const std::exception& e) {
     not_a_lab(dir, std::string("lab.json is unreadable: ") + e.what());

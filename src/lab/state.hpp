@@ -4,7 +4,7 @@
 // services, paths and the environment that points MIT tools and authctx at it. `lab up` saves
 // it as DIR/lab.json (0600); `lab env` and `lab down` load it from there, in other processes.
 // to_document() is the `lab up` JSON of the contract. load_state() refuses a folder without a
-// valid lab.json (core::setup_error "lab_not_found"), which is what keeps `lab down` from
+// valid lab.json (util::setup_error "lab_not_found"), which is what keeps `lab down` from
 // removing a folder that is not a lab.
 #pragma once
 #include <sys/types.h>

@@ -85,12 +85,12 @@ std::optional<Bytes> base64_decode(std::string_view text) {
 }
 
 std::string hex_encode(std::span<const std::uint8_t> data) {
-  static constexpr char digits[] = "0123456789abcdef";
+  static constexpr char k_digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(data.size() * 2);
   for (const auto b : data) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
+    out += k_digits[b >> 4];
+    out += k_digits[b & 15];
   }
   return out;
 }

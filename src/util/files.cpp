@@ -9,6 +9,8 @@
 #include <cstring>
 #include <random>
 
+#include "util/process.hpp"
+
 namespace authctx::util {
 namespace {
 std::string errno_text(const std::string& what, const std::filesystem::path& path, int err) {
@@ -26,22 +28,23 @@ void write_private_file(const std::filesystem::path& path, std::string_view data
   std::random_device rd;
   auto tmp = path;
   tmp += ".tmp" + std::to_string(rd() % 1000000);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw FileError(errno_text("cannot create", tmp, errno));
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd) throw FileError(errno_text("cannot create", tmp, errno));
   std::size_t done = 0;
   while (done < data.size()) {
-    const auto n = ::write(fd, data.data() + done, data.size() - done);
+    const auto n = ::write(fd.get(), data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
-      ::close(fd);
+      fd.reset();
       ::unlink(tmp.c_str());
       throw FileError(errno_text("cannot write", tmp, err));
     }
     done += static_cast<std::size_t>(n);
   }
-  ::fchmod(fd, 0600);  // the umask may have narrowed it further; never widen beyond 0600
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+  ::fchmod(fd.get(), 0600);  // the umask may have narrowed it further; never widen beyond 0600
+  // close(2) reports deferred write errors: check it rather than letting Fd close.
+  if (::close(fd.release()) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
     throw FileError(errno_text("cannot write", path, err));
@@ -49,32 +52,25 @@ void write_private_file(const std::filesystem::path& path, std::string_view data
 }
 
 std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw FileError(errno_text("cannot read", path, errno));
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw FileError(errno_text("cannot read", path, errno));
   std::string out;
   char buf[65536];
   for (;;) {
-    const auto n = ::read(fd, buf, sizeof buf);
+    const auto n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      throw FileError(errno_text("cannot read", path, err));
+      throw FileError(errno_text("cannot read", path, errno));
     }
     if (n == 0) break;
-    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
-      ::close(fd);
+    if (out.size() + static_cast<std::size_t>(n) > max_bytes)
       throw FileError("file " + path.string() + " is larger than " + std::to_string(max_bytes) + " bytes");
-    }
     out.append(buf, static_cast<std::size_t>(n));
   }
-  ::close(fd);
   return out;
 }
 
-std::string read_password_file(const std::filesystem::path& path) {
-  return strip_line(read_file(path, 1u << 16));
-}
+std::string read_password_file(const std::filesystem::path& path) { return strip_line(read_file(path, 1u << 16)); }
 
 std::string read_password_stream(std::FILE* stream) {
   std::string line;

@@ -50,14 +50,37 @@ std::vector<std::string> flatten(const Environment& env) {
   ::_exit(127);
 }
 
-void set_cloexec(int fd) { ::fcntl(fd, F_SETFD, FD_CLOEXEC); }
-
 int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
 }
 }  // namespace
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+  if (this != &other) reset(other.release());
+  return *this;
+}
+
+Fd::~Fd() { reset(); }
+
+int Fd::release() noexcept {
+  const int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+void Fd::reset(int fd) noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+}
+
+Pipe make_pipe(bool cloexec) {
+  int fds[2] = {-1, -1};
+  if (::pipe2(fds, cloexec ? O_CLOEXEC : 0) != 0)
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
 
 Environment current_environment(const Environment& overrides) {
   Environment env;
@@ -68,30 +91,88 @@ Environment current_environment(const Environment& overrides) {
     env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   for (const auto& [k, v] : overrides) {
-    if (v.empty()) env.erase(k);
-    else env[k] = v;
+    if (v.empty())
+      env.erase(k);
+    else
+      env[k] = v;
   }
   return env;
 }
 
+namespace {
+// Writes what the child's stdin can take now; closes it once everything (or an error) went.
+void feed_stdin(Fd& in, const std::string& data, std::size_t& written) {
+  const auto w = ::write(in.get(), data.data() + written, data.size() - written);
+  if (w > 0) written += static_cast<std::size_t>(w);
+  if (w < 0 && errno != EAGAIN && errno != EINTR) written = data.size();
+  if (written >= data.size()) in.reset();
+}
+
+// Appends what from holds now to sink (capped at 16 MiB); closes from at its end.
+void drain_output(Fd& from, std::string& sink) {
+  constexpr std::size_t k_cap = 16U << 20U;
+  char buf[65536];
+  const auto r = ::read(from.get(), buf, sizeof buf);
+  if (r > 0) {
+    if (sink.size() < k_cap) sink.append(buf, static_cast<std::size_t>(r));
+  } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+    from.reset();
+  }
+}
+
+// Feeds stdin_data to the child and collects its stdout and stderr until both close or the
+// deadline passes (then timed_out is set).
+void exchange_with_child(Pipe& in, Pipe& out, Pipe& err, const std::string& stdin_data, Clock::time_point deadline,
+                         RunResult& result) {
+  ::signal(SIGPIPE, SIG_IGN);
+  std::size_t written = 0;
+  if (stdin_data.empty())
+    in.write.reset();
+  else
+    ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
+  while (out.read || err.read) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      result.timed_out = true;
+      return;
+    }
+    pollfd fds[3];
+    nfds_t n = 0;
+    if (out.read) fds[n++] = {out.read.get(), POLLIN, 0};
+    if (err.read) fds[n++] = {err.read.get(), POLLIN, 0};
+    if (in.write) fds[n++] = {in.write.get(), POLLOUT, 0};
+    const int rc = ::poll(fds, n, static_cast<int>(std::min<long long>(left, 1000)));
+    if (rc < 0 && errno != EINTR) return;
+    for (nfds_t i = 0; i < n; ++i) {
+      if (fds[i].revents == 0) continue;
+      if (fds[i].fd == in.write.get())
+        feed_stdin(in.write, stdin_data, written);
+      else if (fds[i].fd == out.read.get())
+        drain_output(out.read, result.out);
+      else
+        drain_output(err.read, result.err);
+    }
+  }
+}
+}  // namespace
+
 RunResult run(const RunOptions& options) {
   if (options.argv.empty()) throw std::invalid_argument("run: empty argv");
-  int in_pipe[2] = {-1, -1};
-  int out_pipe[2] = {-1, -1};
-  int err_pipe[2] = {-1, -1};
+  Pipe in, out, err;
   if (!options.inherit_stdio) {
-    if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0)
-      throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    in = make_pipe();
+    out = make_pipe();
+    err = make_pipe();
   }
   const auto env_strings = options.env ? flatten(*options.env) : std::vector<std::string>{};
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
+    // dup2 clears close-on-exec on the copies; the originals close at exec.
     if (!options.inherit_stdio) {
-      ::dup2(in_pipe[0], 0);
-      ::dup2(out_pipe[1], 1);
-      ::dup2(err_pipe[1], 2);
-      for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
+      ::dup2(in.read.get(), 0);
+      ::dup2(out.write.get(), 1);
+      ::dup2(err.write.get(), 2);
     }
     exec_child(options.argv, options.env, env_strings);
   }
@@ -99,67 +180,10 @@ RunResult run(const RunOptions& options) {
   RunResult result;
   const auto deadline = Clock::now() + options.timeout;
   if (!options.inherit_stdio) {
-    ::close(in_pipe[0]);
-    ::close(out_pipe[1]);
-    ::close(err_pipe[1]);
-    set_cloexec(in_pipe[1]);
-    set_cloexec(out_pipe[0]);
-    set_cloexec(err_pipe[0]);
-    ::signal(SIGPIPE, SIG_IGN);
-    std::size_t written = 0;
-    int in_fd = in_pipe[1];
-    if (options.stdin_data.empty()) {
-      ::close(in_fd);
-      in_fd = -1;
-    } else {
-      ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
-    }
-    int out_fd = out_pipe[0];
-    int err_fd = err_pipe[0];
-    constexpr std::size_t k_cap = 16u << 20;
-    while (out_fd >= 0 || err_fd >= 0) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) {
-        result.timed_out = true;
-        break;
-      }
-      pollfd fds[3];
-      nfds_t n = 0;
-      if (out_fd >= 0) fds[n++] = {out_fd, POLLIN, 0};
-      if (err_fd >= 0) fds[n++] = {err_fd, POLLIN, 0};
-      if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
-      const int rc = ::poll(fds, n, static_cast<int>(std::min<long long>(left, 1000)));
-      if (rc < 0 && errno != EINTR) break;
-      for (nfds_t i = 0; i < n; ++i) {
-        if (fds[i].revents == 0) continue;
-        if (fds[i].fd == in_fd) {
-          const auto w = ::write(in_fd, options.stdin_data.data() + written, options.stdin_data.size() - written);
-          if (w > 0) written += static_cast<std::size_t>(w);
-          if (w < 0 && errno != EAGAIN && errno != EINTR) written = options.stdin_data.size();
-          if (written >= options.stdin_data.size()) {
-            ::close(in_fd);
-            in_fd = -1;
-          }
-          continue;
-        }
-        char buf[65536];
-        const auto r = ::read(fds[i].fd, buf, sizeof buf);
-        std::string& sink = fds[i].fd == out_fd ? result.out : result.err;
-        if (r > 0) {
-          if (sink.size() < k_cap) sink.append(buf, static_cast<std::size_t>(r));
-        } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
-          if (fds[i].fd == out_fd) {
-            ::close(out_fd);
-            out_fd = -1;
-          } else {
-            ::close(err_fd);
-            err_fd = -1;
-          }
-        }
-      }
-    }
-    for (int fd : {in_fd, out_fd, err_fd})
-      if (fd >= 0) ::close(fd);
+    in.read.reset();
+    out.write.reset();
+    err.write.reset();
+    exchange_with_child(in, out, err, options.stdin_data, deadline, result);
   }
   // Wait for the child within what is left of the deadline, then kill it.
   for (;;) {
@@ -185,22 +209,18 @@ RunResult run(const RunOptions& options) {
 pid_t spawn_background(const std::vector<std::string>& argv, const Environment& env, const std::string& log_path) {
   if (argv.empty()) throw std::invalid_argument("spawn_background: empty argv");
   const auto env_strings = flatten(env);
-  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (log_fd < 0) throw std::runtime_error("cannot open " + log_path + ": " + std::strerror(errno));
+  const Fd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  if (!log) throw std::runtime_error("cannot open " + log_path + ": " + std::strerror(errno));
   const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(log_fd);
-    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  }
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     const int null_fd = ::open("/dev/null", O_RDONLY);
     if (null_fd >= 0) ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
+    ::dup2(log.get(), 1);
+    ::dup2(log.get(), 2);
     ::setsid();  // detach from our terminal and process group: `lab up` returns, the KDC stays
     exec_child(argv, env, env_strings);
   }
-  ::close(log_fd);
   return pid;
 }
 
@@ -236,7 +256,8 @@ bool process_alive(pid_t pid) {
 }
 
 std::optional<std::string> find_program(const std::string& name) {
-  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
+  if (name.find('/') != std::string::npos)
+    return ::access(name.c_str(), X_OK) == 0 ? std::optional(name) : std::nullopt;
   std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin";
   path += ":/usr/sbin:/sbin:/usr/local/sbin";
   std::size_t start = 0;

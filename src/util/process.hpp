@@ -1,6 +1,7 @@
-// Child processes for the lab (kdb5_util, kadmin.local, krb5kdc), `lab exec` and tests.
-// Programs run from an argv vector (never through a shell) with an explicit environment.
-// Every wait is bounded: run() kills the child when its timeout passes.
+// Child processes for the lab (kdb5_util, kadmin.local, krb5kdc), `lab exec` and tests, and
+// Fd, the one owner of a raw file descriptor. Programs run from an argv vector (never
+// through a shell) with an explicit environment. Every wait is bounded: run() kills the
+// child when its timeout passes.
 #pragma once
 #include <sys/types.h>
 
@@ -11,6 +12,36 @@
 #include <vector>
 
 namespace authctx::util {
+
+// Owns a file descriptor: move-only, closed on destruction (which never throws),
+// release() hands it back. -1 means none.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) noexcept : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(other.release()) {}
+  Fd& operator=(Fd&& other) noexcept;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd();
+
+  int get() const noexcept { return fd_; }
+  explicit operator bool() const noexcept { return fd_ >= 0; }
+  int release() noexcept;
+  // Closes the descriptor held now (if any) and holds fd instead.
+  void reset(int fd = -1) noexcept;
+
+ private:
+  int fd_ = -1;
+};
+
+// A pipe: read end and write end, both close-on-exec unless asked otherwise.
+struct Pipe {
+  Fd read;
+  Fd write;
+};
+// Throws std::runtime_error when the kernel refuses.
+Pipe make_pipe(bool cloexec = true);
 
 using Environment = std::map<std::string, std::string>;
 
@@ -26,7 +57,7 @@ struct RunOptions {
 };
 
 struct RunResult {
-  int exit_code = -1;       // exit status, or 128+signal when killed
+  int exit_code = -1;  // exit status, or 128+signal when killed
   bool timed_out = false;
   std::string out;
   std::string err;

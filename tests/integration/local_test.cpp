@@ -128,7 +128,7 @@ TEST_CASE("local: flag switches change what is requested", "[local][flags]") {
   CHECK(has(req, "sequence"));
   CHECK(has(req, "conf"));
   CHECK(has(req, "replay"));
-  // Without mutual authentication krb5 needs a single leg (FACTS.md).
+  // Without mutual authentication krb5 needs a single leg (no AP-REP: RFC 4121 §4.1).
   CHECK(doc["legs"].size() == 1);
   CHECK_FALSE(has(doc["initiator"]["flags"]["granted"], "mutual"));
 }

@@ -81,7 +81,8 @@ Lab::~Lab() {
 
 std::string Lab::path(const std::string& key) const { return info_.at("paths").at(key).get<std::string>(); }
 
-Run Lab::run(const std::vector<std::string>& args, const util::Environment& extra, const std::string& stdin_data) const {
+Run Lab::run(const std::vector<std::string>& args, const util::Environment& extra,
+             const std::string& stdin_data) const {
   auto env = env_;
   for (const auto& [k, v] : extra) env[k] = v;
   return run_authctx(args, env, stdin_data);

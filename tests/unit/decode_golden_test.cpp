@@ -1,5 +1,5 @@
 // Approved output: every captured vector tests/data/tokens/<name>.hex, decoded in process
-// (src/decode + core::to_json), must equal tests/data/golden/<name>.json exactly (same keys
+// (src/decode + report::to_json), must equal tests/data/golden/<name>.json exactly (same keys
 // in the same order, same values). After an intended decoder change, regenerate with
 // scripts/approve-golden and review the diff.
 #include <catch2/catch.hpp>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/decoded_json.hpp"
+#include "report/decoded_json.hpp"
 #include "decode/decode.hpp"
 #include "util/base64.hpp"
 
@@ -79,7 +79,7 @@ TEST_CASE("golden: each vector decodes in process to exactly its approved JSON",
     const auto approved = nlohmann::ordered_json::parse(approved_text, nullptr, false);
     REQUIRE_FALSE(approved.is_discarded());
 
-    const auto got = authctx::core::to_json(authctx::decode::decode_token(*bytes));
+    const auto got = authctx::report::to_json(authctx::decode::decode_token(*bytes));
     const std::string got_text = got.dump(2) + "\n";
     // The approved files hold clean decodes only: no diagnostics, nothing unknown.
     CHECK(got_text.find("\"diagnostics\"") == std::string::npos);
@@ -104,8 +104,8 @@ TEST_CASE("golden: decoding a vector twice gives identical JSON (no run-dependen
     INFO("vector " << name);
     const auto bytes = authctx::util::hex_decode(slurp(k_tokens / (name + ".hex")));
     REQUIRE(bytes.has_value());
-    const auto a = authctx::core::to_json(authctx::decode::decode_token(*bytes)).dump();
-    const auto b = authctx::core::to_json(authctx::decode::decode_token(*bytes)).dump();
+    const auto a = authctx::report::to_json(authctx::decode::decode_token(*bytes)).dump();
+    const auto b = authctx::report::to_json(authctx::decode::decode_token(*bytes)).dump();
     CHECK(a == b);
   }
 }

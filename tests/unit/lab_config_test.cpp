@@ -8,7 +8,7 @@
 #include <cctype>
 #include <filesystem>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/config.hpp"
 #include "lab/ports.hpp"
 #include "lab/state.hpp"
@@ -109,13 +109,13 @@ TEST_CASE("lab: a folder without lab.json is not a lab", "[lab][unit]") {
   try {
     lab::load_state(tmp.path);
     FAIL("load_state accepted a folder without lab.json");
-  } catch (const authctx::core::Error& e) {
-    CHECK(e.kind() == authctx::core::ErrorKind::setup);
+  } catch (const authctx::util::Error& e) {
+    CHECK(e.kind() == authctx::util::ErrorKind::setup);
     CHECK(e.error_class() == "lab_not_found");
     CHECK(std::string(e.what()).find("is not an authctx lab") != std::string::npos);
   }
   authctx::util::write_private_file(tmp.path + "/lab.json", "{\"schema\": \"something/else\"}");
-  CHECK_THROWS_AS(lab::load_state(tmp.path), authctx::core::Error);
+  CHECK_THROWS_AS(lab::load_state(tmp.path), authctx::util::Error);
 }
 
 TEST_CASE("lab: a picked port is free, and a bound port is not", "[lab][unit]") {

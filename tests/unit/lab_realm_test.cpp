@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "core/errors.hpp"
+#include "util/errors.hpp"
 #include "lab/credentials.hpp"
 #include "lab/kdc.hpp"
 #include "lab/lab.hpp"
@@ -24,7 +24,7 @@ namespace {
 void require_kdc_programs() {
   try {
     lab::find_tools();
-  } catch (const authctx::core::Error&) {
+  } catch (const authctx::util::Error&) {
     WARN("krb5-kdc / krb5-admin-server not installed: skipping");
     std::exit(77);
   }
@@ -56,7 +56,7 @@ TEST_CASE("lab: the password in the lab gets a fresh TGT from the lab's own KDC"
   try {
     lab::get_initial_tgt(info.paths().krb5_conf, info.user, "wrong-password", second);
     FAIL("a wrong password got a TGT");
-  } catch (const authctx::core::Error& e) {
+  } catch (const authctx::util::Error& e) {
     CHECK(std::string(e.what()).find("Preauthentication failed") != std::string::npos);
   }
 }
@@ -109,7 +109,7 @@ TEST_CASE("lab: a busy --port is refused before anything is created", "[lab][rea
   try {
     lab::up(lab::UpOptions{dir, port});
     FAIL("lab came up on a busy port");
-  } catch (const authctx::core::Error& e) {
+  } catch (const authctx::util::Error& e) {
     CHECK(e.error_class() == "lab_port_busy");
     CHECK(std::string(e.what()).find("Port " + std::to_string(port) + " on 127.0.0.1 is already in use") !=
           std::string::npos);
@@ -126,7 +126,7 @@ TEST_CASE("lab: a folder that is not empty is refused and left alone", "[lab][re
   try {
     lab::up(lab::UpOptions{dir.path, std::nullopt});
     FAIL("lab came up in a non-empty folder");
-  } catch (const authctx::core::Error& e) {
+  } catch (const authctx::util::Error& e) {
     CHECK(e.error_class() == "lab_dir_unusable");
     CHECK(std::string(e.what()).find("not empty") != std::string::npos);
   }

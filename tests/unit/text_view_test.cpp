@@ -1,22 +1,22 @@
-// The text view (core/text_view.hpp) on captured tokens and hand-made documents: token
+// The text view (src/text/view.hpp) on captured tokens and hand-made documents: token
 // summaries name what a person checks first, contexts sit side by side, the error shows
 // class and next step, and colour appears only when asked for.
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "core/decoded_json.hpp"
-#include "core/text_view.hpp"
+#include "report/decoded_json.hpp"
+#include "text/view.hpp"
 #include "unit/decode_fixtures.hpp"
 
-using authctx::core::Json;
-using authctx::core::render_text;
-using authctx::core::summarize_token;
-using authctx::core::TextOptions;
+using authctx::json::Json;
+using authctx::text::render_text;
+using authctx::text::summarize_token;
+using authctx::text::TextOptions;
 
 namespace {
 std::string summary_of_fixture(const std::string& name) {
-  return summarize_token(authctx::core::to_json(authctx::test::decode_fixture(name)));
+  return summarize_token(authctx::report::to_json(authctx::test::decode_fixture(name)));
 }
 
 bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
@@ -36,9 +36,9 @@ Json krb5_document() {
     "mech": {"name": "krb5", "oid": "1.2.840.113554.1.2.2"}})j");
   doc["legs"] = Json::array();
   doc["legs"].push_back(Json{{"index", 1}, {"direction", "initiator->acceptor"}, {"length", 702},
-                             {"decoded", authctx::core::to_json(authctx::test::decode_fixture("krb5_ap_req"))}});
+                             {"decoded", authctx::report::to_json(authctx::test::decode_fixture("krb5_ap_req"))}});
   doc["legs"].push_back(Json{{"index", 2}, {"direction", "acceptor->initiator"}, {"length", 156},
-                             {"decoded", authctx::core::to_json(authctx::test::decode_fixture("krb5_ap_rep"))}});
+                             {"decoded", authctx::report::to_json(authctx::test::decode_fixture("krb5_ap_rep"))}});
   doc["initiator"] = ctx_i;
   doc["acceptor"] = ctx_a;
   doc["messages"] = Json::parse(R"j([{"kind": "wrap", "direction": "initiator->acceptor", "conf_requested": true, "ok": true},

@@ -1,0 +1,142 @@
+#include "engine/session.hpp"
+
+#include "engine/handshake.hpp"
+#include "engine/plans.hpp"
+#include "report/classify.hpp"
+#include "util/errors.hpp"
+
+namespace authctx::engine {
+namespace {
+
+using transport::Frame;
+
+// Runs body; a transport failure becomes the document's error.
+template <class Body>
+void transport_guarded(Recorder& rec, Body&& body) {
+  try {
+    body();
+  } catch (const util::Error& e) {
+    if (e.kind() != util::ErrorKind::transport) throw;
+    rec.error(report::error_report(e));
+  }
+}
+
+// Makes a party; a GSS-API failure (acquiring credentials) becomes the document's error.
+template <class P, class Options>
+std::unique_ptr<P> make_party(Recorder& rec, const Options& options, Side side) {
+  try {
+    return std::make_unique<P>(options);
+  } catch (const gss::GssError& e) {
+    rec.error(report::gss_report(e, side));
+    return nullptr;
+  }
+}
+
+void run_application_phase(Recorder& rec, transport::Channel& channel, Party& party) {
+  if (auto result = channel.after_established(party.protection())) rec.application(std::move(*result));
+}
+}  // namespace
+
+void drive_local(Recorder& rec, Party& initiator, Party& acceptor, const Review& asked) {
+  LocalEnd ie(initiator, rec, false);
+  LocalEnd ae(acceptor, rec, false);
+  if (run_handshake(ie, ae, rec)) {
+    rec.doc().established = true;
+    record_contexts(rec, &initiator, &acceptor);
+    if (rec.session().messages > 0)
+      rec.messages(run_plan_in_process(initiator.protection(), acceptor.protection(), rec.session().messages));
+    review(rec, asked);
+  }
+  rec.trace(false);
+}
+
+void drive_client(Recorder& rec, Party& initiator, transport::Channel& channel, const Review& asked) {
+  transport_guarded(rec, [&] {
+    LocalEnd ie(initiator, rec, true);
+    RemoteEnd ae(channel, Side::acceptor, rec);
+    if (!run_handshake(ie, ae, rec)) return;
+    rec.doc().established = true;
+    record_contexts(rec, &initiator, nullptr);
+    review(rec, asked);
+    if (rec.doc().error) {  // --require-mech refused what was negotiated: tell the acceptor
+      channel.send(Frame::failure(report::error_json(*rec.doc().error), {}));
+      return;
+    }
+    if (ae.report().is_object()) rec.reported_context(ae.report());
+    run_application_phase(rec, channel, initiator);
+    if (rec.doc().error) return;
+    const auto plan = run_plan_initiator(channel, initiator.protection(), rec.session().messages);
+    rec.messages(plan.checks, plan.peer_error, Side::acceptor);
+  });
+  rec.trace(false);
+}
+
+void drive_server(Recorder& rec, Party& acceptor, transport::Channel& channel, const Review& asked) {
+  transport_guarded(rec, [&] {
+    RemoteEnd ie(channel, Side::initiator, rec);
+    LocalEnd ae(acceptor, rec, true);
+    if (!run_handshake(ie, ae, rec)) return;
+    auto& doc = rec.doc();
+    doc.established = true;
+    record_contexts(rec, nullptr, &acceptor);
+    review(rec, asked);
+    const Json report = rec.session().report ? report::context_json(*doc.acceptor, {false, false}) : Json();
+    rec.annotate_leg(ie.final_leg(), channel.send(Frame::acceptance(ie.final_token(), report)));
+    run_application_phase(rec, channel, acceptor);
+    if (doc.error) return;
+    const auto plan = run_plan_acceptor(channel, acceptor.protection());
+    rec.messages(plan.checks, plan.peer_error, Side::initiator);
+    // The initiator rejected what we accepted (e.g. our AP-REP failed its mutual check).
+    if (doc.error && doc.error->remote) doc.established = false;
+  });
+  rec.trace(false);
+}
+
+void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc) {
+  rec.doc().requested_mech = init.mech;
+  auto acceptor = make_party<Acceptor>(rec, acc, Side::acceptor);
+  auto initiator = acceptor ? make_party<Initiator>(rec, init, Side::initiator) : nullptr;
+  if (!acceptor || !initiator) {
+    rec.trace(false);
+    return;
+  }
+  drive_local(rec, *initiator, *acceptor, Review{&init, &acc});
+}
+
+void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel& channel) {
+  rec.doc().requested_mech = init.mech;
+  auto initiator = make_party<Initiator>(rec, init, Side::initiator);
+  bool opened = false;
+  if (initiator)
+    transport_guarded(rec, [&] {
+      channel.open();
+      opened = true;
+    });
+  if (!opened) {
+    rec.trace(false);
+    return;
+  }
+  drive_client(rec, *initiator, channel, Review{&init, nullptr});
+}
+
+void run_server(Recorder& rec, const AcceptorOptions& acc, transport::Channel& channel) {
+  std::unique_ptr<Acceptor> acceptor;
+  transport_guarded(rec, [&] {
+    channel.open();
+    try {
+      acceptor = std::make_unique<Acceptor>(acc);
+    } catch (const gss::GssError& e) {
+      auto report = report::gss_report(e, Side::acceptor);
+      report::classify(report);
+      channel.send(Frame::failure(report::error_json(report), {}));
+      rec.error(std::move(report));
+    }
+  });
+  if (!acceptor) {
+    rec.trace(false);
+    return;
+  }
+  drive_server(rec, *acceptor, channel, Review{nullptr, &acc});
+}
+
+}  // namespace authctx::engine

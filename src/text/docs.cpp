@@ -1,0 +1,156 @@
+// Text views of decode, lab, mechs and doctor documents (see docs.hpp).
+#include "text/docs.hpp"
+
+namespace authctx::text {
+namespace {
+
+bool has(const Json& j, const char* key) { return j.is_object() && j.contains(key) && !j[key].is_null(); }
+
+std::string title(const Json& doc, const Style& st) { return st.bold("authctx " + field(doc, "command")); }
+
+// Decoding problems anywhere in a decoded tree: unknown tokens with their reason and
+// diagnostics with their offsets. The tree comes from the decoder, whose depth is bounded;
+// this walk is bounded too.
+void decode_problems(std::ostream& o, const Json& j, const Style& st, int depth = 0) {
+  if (depth > 64) return;
+  if (j.is_object()) {
+    if (has(j, "type") && j["type"] == "unknown" && has(j, "reason"))
+      o << "   " << st.warn("! " + field(j, "reason")) << "\n";
+    if (has(j, "diagnostics"))
+      for (const auto& d : j["diagnostics"])
+        o << "   " << st.warn("! offset " + field(d, "offset") + ": " + field(d, "message")) << "\n";
+    for (const auto& [k, v] : j.items())
+      if (k != "diagnostics") decode_problems(o, v, st, depth + 1);
+  } else if (j.is_array()) {
+    for (const auto& v : j) decode_problems(o, v, st, depth + 1);
+  }
+}
+
+void token_block(std::ostream& o, const Json& t, std::size_t n, const TextOptions& opt, const Style& st) {
+  o << "\n" << st.bold(std::to_string(n) + ". " + field(t, "source"));
+  o << "  " << field(t, "length") << " B";
+  if (has(t, "form")) o << " (" << field(t, "form") << ")";
+  o << "\n   " << summarize_token(t.value("decoded", Json())) << "\n";
+  if (has(t, "error"))
+    o << "   " << st.bad("error: " + (has(t["error"], "message") ? field(t["error"], "message") : str(t["error"])))
+      << "\n";
+  // Decoding problems are the point of decoding a suspicious token: always shown, with offsets.
+  decode_problems(o, t.value("decoded", Json()), st);
+  if (opt.verbose && has(t, "decoded")) o << outline(t["decoded"], "     ");
+}
+
+std::string decode_view(const Json& doc, const TextOptions& opt, const Style& st) {
+  std::ostringstream o;
+  const auto& tokens = doc["tokens"];
+  const bool clean = !has(doc, "error");
+  o << title(doc, st) << "  " << tokens.size() << (tokens.size() == 1 ? " token" : " tokens") << "  "
+    << (clean ? st.good("✔ decoded") : st.bad("✘ not fully decodable")) << "\n";
+  std::size_t n = 0;
+  for (const auto& t : tokens) token_block(o, t, ++n, opt, st);
+  error_block(o, doc.value("error", Json()), st);
+  return o.str();
+}
+
+std::string lab_up_view(const Json& doc, const Style& st) {
+  std::ostringstream o;
+  o << title(doc, st) << "  " << st.good("✔ realm " + field(doc, "realm")) << "\n";
+  o << "  dir       " << field(doc, "dir") << "\n";
+  if (has(doc, "kdc"))
+    o << "  kdc       " << field(doc["kdc"], "address") << ":" << field(doc["kdc"], "port") << " (pid "
+      << field(doc["kdc"], "pid") << ")\n";
+  if (has(doc, "user"))
+    o << "  user      " << field(doc["user"], "name") << "  password " << field(doc["user"], "password") << "\n";
+  if (has(doc, "services")) o << "  services  " << join(doc["services"]) << "\n";
+  if (has(doc, "paths")) {
+    o << "\n" << st.heading("Files") << "\n";
+    for (const auto& [k, v] : doc["paths"].items()) o << "  " << pad(k, 16) << str(v) << "\n";
+  }
+  if (has(doc, "env")) {
+    o << "\n"
+      << st.heading("Environment") << st.dim("  (eval \"$(authctx lab env --dir " + field(doc, "dir") + ")\")") << "\n";
+    for (const auto& [k, v] : doc["env"].items()) o << "  export " << k << "='" << str(v) << "'\n";
+  }
+  return o.str();
+}
+
+std::string lab_down_view(const Json& doc, const Style& st) {
+  std::ostringstream o;
+  o << title(doc, st) << "  " << st.good("✔ removed " + field(doc, "dir")) << "\n";
+  if (has(doc, "kdc"))
+    o << "  kdc pid " << field(doc["kdc"], "pid")
+      << (doc["kdc"].value("was_running", false) ? " stopped" : " was not running") << "\n";
+  return o.str();
+}
+
+std::string mechs_view(const Json& doc, const Style& st) {
+  std::ostringstream o;
+  const auto& mechs = doc["mechs"];
+  o << title(doc, st) << "  " << mechs.size() << " mechanisms\n\n";
+  o << "  " << st.bold(pad("name", 9) + pad("oid", 24) + pad("sasl", 12) + "initiator creds") << "\n";
+  for (const auto& m : mechs) {
+    const bool creds = m.value("initiator_credentials", false);
+    o << "  " << pad(field(m, "name"), 9) << pad(field(m, "oid"), 24) << pad(field(m, "sasl_name"), 12)
+      << (creds ? st.good("✔ yes") : st.warn("✘ no")) << "\n";
+    if (has(m, "description")) o << "  " << pad("", 9) << st.dim(field(m, "description")) << "\n";
+    if (!creds && has(m, "credentials_error")) o << "  " << pad("", 9) << field(m, "credentials_error") << "\n";
+  }
+  return o.str();
+}
+
+std::string doctor_view(const Json& doc, const TextOptions& opt, const Style& st) {
+  std::ostringstream o;
+  const bool ok = doc.value("ok", !has(doc, "error"));
+  o << title(doc, st) << "  " << (ok ? st.good("✔ no failures") : st.bad("✘ problems found"));
+  if (has(doc, "summary"))
+    o << "  (" << field(doc["summary"], "ok") << " ok, " << field(doc["summary"], "warn") << " warn, "
+      << field(doc["summary"], "fail") << " fail, " << field(doc["summary"], "skip") << " skipped)";
+  o << "\n\n";
+  for (const auto& c : doc["checks"]) {
+    const auto status = field(c, "status");
+    const std::string mark = status == "ok"     ? st.good("✔ ok  ")
+                             : status == "warn" ? st.warn("! warn")
+                             : status == "fail" ? st.bad("✘ fail")
+                                                : st.dim("- skip");
+    o << "  " << mark << "  " << pad(field(c, "check"), 14) << field(c, "detail") << "\n";
+    if (has(c, "class")) o << "          " << pad("", 14) << "class " << field(c, "class") << "\n";
+    if (has(c, "hint") && status != "ok")
+      o << "          " << pad("", 14) << st.warn("next: ") << field(c, "hint") << "\n";
+    if (opt.verbose && has(c, "data") && !c["data"].empty()) o << outline(c["data"], "                          ");
+  }
+  error_block(o, doc.value("error", Json()), st);
+  return o.str();
+}
+}  // namespace
+
+void summary_block(std::ostringstream& o, const Json& s, const Style& st) {
+  o << "\n" << st.heading("Summary") << "\n";
+  o << "  runs " << field(s, "runs") << ": " << st.good(field(s, "established") + " established") << ", "
+    << (s.value("failed", 0) > 0 ? st.bad(field(s, "failed") + " failed") : field(s, "failed") + " failed") << "\n";
+  const auto ms = [&](const char* k) {
+    if (!has(s, k) || !s[k].is_number()) return std::string("-");
+    std::ostringstream v;
+    v.setf(std::ios::fixed);
+    v.precision(2);
+    v << s[k].get<double>();
+    return v.str();
+  };
+  o << "  ms   min " << ms("min_ms") << "  median " << ms("median_ms") << "  p95 " << ms("p95_ms") << "  max "
+    << ms("max_ms") << "\n";
+  if (has(s, "handshakes_per_second")) o << "  rate " << ms("handshakes_per_second") << " handshakes/s\n";
+}
+
+std::optional<std::string> render_other(const Json& doc, const TextOptions& options) {
+  const Style st{options.color};
+  const auto command = field(doc, "command");
+  if (command == "decode" && has(doc, "tokens")) return decode_view(doc, options, st);
+  if (command == "lab up" && has(doc, "realm")) return lab_up_view(doc, st);
+  if (command == "lab down" && has(doc, "removed")) return lab_down_view(doc, st);
+  if (command == "mechs" && has(doc, "mechs")) return mechs_view(doc, st);
+  if (command == "doctor" && has(doc, "checks")) return doctor_view(doc, options, st);
+  for (const char* key : {"legs", "initiator", "acceptor", "error", "summary", "established"})
+    if (doc.contains(key)) return std::nullopt;
+  // Anything else (a document kind this view does not know yet) as an outline.
+  return title(doc, st) + "\n" + outline(doc, "  ");
+}
+
+}  // namespace authctx::text
