@@ -1,5 +1,6 @@
-// `authctx client`: the initiator over TCP (--connect HOST:PORT), a folder (--files DIR) or
-// standard input and output (--stdio); cli/transport_options.hpp chooses.
+// `authctx client`: the initiator over TCP (--connect HOST:PORT), a folder (--files DIR),
+// standard input and output (--stdio; cli/transport_options.hpp chooses), or a URL transport
+// (--url ldap://HOST: cli/url_options.hpp).
 #include <memory>
 
 #include "cli/app.hpp"
@@ -8,6 +9,7 @@
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
 #include "cli/transport_options.hpp"
+#include "cli/url_options.hpp"
 #include "run/client.hpp"
 #include "run/files.hpp"
 #include "run/stdio.hpp"
@@ -21,6 +23,7 @@ struct ClientArgs {
   NetworkArgs network;
   std::string connect;
   TransportArgs transport;
+  UrlArgs url;
   std::string record;
   int count = 1;
   int messages = 1;
@@ -53,6 +56,10 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
 }
 
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
+  if (url_given(args.url)) {
+    if (args.count > 1) throw util::usage_error("--count is not available with --url: one bind per run");
+    return run_url_client(args.url, args.initiator, args.network, globals, args.record);
+  }
   const auto transport = chosen_transport(args.transport, "--connect");
   if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
   if (!args.record.empty() && args.count > 1)
@@ -74,12 +81,16 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
 
 void setup_client(CLI::App& app, App& shared) {
   auto args = std::make_shared<ClientArgs>();
-  auto* cmd = app.add_subcommand("client", "The initiator over TCP (--connect HOST:PORT), --files DIR or --stdio");
+  auto* cmd = app.add_subcommand("client", "The initiator over TCP (--connect HOST:PORT), --files DIR, --stdio or --url ldap://HOST");
   args->transport.tcp =
       cmd->add_option("--connect", args->connect, "Server address: HOST:PORT or [IPV6]:PORT")->group("Connection");
   add_network_options(cmd, args->network, false);
   args->transport.timeout = cmd->get_option("--timeout");
   add_transport_options(cmd, args->transport, "--connect");
+  add_url_options(cmd, args->url);
+  args->url.url_option->excludes(args->transport.tcp)
+      ->excludes(cmd->get_option("--files"))
+      ->excludes(cmd->get_option("--stdio"));
   add_record_option(cmd, args->record);
   cmd->add_option("--count", args->count, "Run N handshakes, one connection each, and report a summary")
       ->check(CLI::Range(1, 1000000))
@@ -88,6 +99,8 @@ void setup_client(CLI::App& app, App& shared) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   add_initiator_options(cmd, args->initiator);
+  args->url.target_option = cmd->get_option("--target");
+  args->url.mech_option = cmd->get_option("--mech");
   cmd->add_option("--channel-bindings", args->initiator.channel_bindings,
                   "Channel bindings: TEXT, hex:HEX or file:PATH")
       ->group("Initiator");

@@ -11,11 +11,17 @@ std::vector<SearchResultEntry> Exchange::entries() const {
   return out;
 }
 
-Exchange Operations::run(OpKind kind, const Bytes& request, std::int32_t id, OpKind final_kind) {
+Exchange Operations::begin(OpKind kind, const Bytes& request, std::int32_t id) {
   Exchange ex;
   ex.message_id = id;
   ex.request_kind = kind;
   ex.request = stream_.send(request);
+  return ex;
+}
+
+void Operations::finish(Exchange& ex, OpKind final_kind) {
+  const auto id = ex.message_id;
+  const auto kind = ex.request_kind;
   while (true) {
     if (ex.responses.size() >= max_responses_)
       throw transport_error("too_many_responses",
@@ -25,9 +31,8 @@ Exchange Operations::run(OpKind kind, const Bytes& request, std::int32_t id, OpK
     auto r = stream_.receive();
     if (!r.decoded.message || !r.decoded.ok()) {
       const auto& d = r.decoded.diagnostics.front();
-      throw transport_error("malformed_message", "the server sent a malformed LDAP message: " + d.message +
-                                                     " (at byte " + std::to_string(d.offset) + ")",
-                            "the server does not encode LDAP as RFC 4511 §5.1 requires", d.offset);
+      throw transport_error("malformed_message", at_byte("the server sent a malformed LDAP message: " + d.message, d.offset),
+                            "the server does not encode LDAP as RFC 4511 §5.1 requires");
     }
     const Message& m = *r.decoded.message;
     if (m.is_notice_of_disconnection()) {
@@ -52,23 +57,35 @@ Exchange Operations::run(OpKind kind, const Bytes& request, std::int32_t id, OpK
                                 std::string(op_kind_name(k)),
                             "the server does not follow RFC 4511 §4");
     ex.responses.push_back(std::move(r));
-    if (k == final_kind) return ex;
+    if (k == final_kind) return;
   }
 }
 
-Exchange Operations::bind(std::string_view mechanism, const std::optional<Bytes>& credentials) {
+Exchange Operations::send_bind(std::string_view mechanism, const std::optional<Bytes>& credentials) {
   const auto id = next_id_++;
-  return run(OpKind::bind_request, encode_sasl_bind(id, mechanism, credentials), id, OpKind::bind_response);
+  return begin(OpKind::bind_request, encode_sasl_bind(id, mechanism, credentials), id);
+}
+
+void Operations::receive_bind(Exchange& exchange) { finish(exchange, OpKind::bind_response); }
+
+Exchange Operations::bind(std::string_view mechanism, const std::optional<Bytes>& credentials) {
+  auto ex = send_bind(mechanism, credentials);
+  receive_bind(ex);
+  return ex;
 }
 
 Exchange Operations::search(const SearchRequest& request) {
   const auto id = next_id_++;
-  return run(OpKind::search_request, encode_search(id, request), id, OpKind::search_result_done);
+  auto ex = begin(OpKind::search_request, encode_search(id, request), id);
+  finish(ex, OpKind::search_result_done);
+  return ex;
 }
 
 Exchange Operations::extended(std::string_view name, const std::optional<Bytes>& value) {
   const auto id = next_id_++;
-  return run(OpKind::extended_request, encode_extended(id, name, value), id, OpKind::extended_response);
+  auto ex = begin(OpKind::extended_request, encode_extended(id, name, value), id);
+  finish(ex, OpKind::extended_response);
+  return ex;
 }
 
 void Operations::unbind() noexcept {

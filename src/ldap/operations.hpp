@@ -43,8 +43,14 @@ class Operations {
   Exchange start_tls(const TlsOptions& options);
   std::int32_t last_message_id() const { return next_id_ - 1; }
 
+  // A bind in two halves, for a channel whose send and receive are separate calls:
+  // send_bind returns the exchange with its request; receive_bind reads its BindResponse.
+  Exchange send_bind(std::string_view mechanism, const std::optional<Bytes>& credentials);
+  void receive_bind(Exchange& exchange);
+
  private:
-  Exchange run(OpKind kind, const Bytes& request, std::int32_t id, OpKind final_kind);
+  Exchange begin(OpKind kind, const Bytes& request, std::int32_t id);
+  void finish(Exchange& exchange, OpKind final_kind);
   MessageStream& stream_;
   std::size_t max_responses_;
   std::int32_t next_id_ = 1;

@@ -71,8 +71,7 @@ std::size_t MessageStream::read_sasl_buffer(Clock::time_point deadline) {
     throw transport_error(too_large ? "sasl_buffer_too_large" : "sasl_buffer_malformed", probe.error.message,
                           too_large ? "the server ignores the maximum buffer the client announced (RFC 4752 §3.1); "
                                       "raise --sasl-maxbuf to accept it"
-                                    : "the server does not follow RFC 4422 §3.7 buffer framing",
-                          0);
+                                    : "the server does not follow RFC 4422 §3.7 buffer framing");
   }
   raw_.erase(raw_.begin(), raw_.begin() + 4);
   fill(raw_, probe.length, deadline);
@@ -102,8 +101,9 @@ Received MessageStream::receive() {
     const bool first_octet = probe.error.offset == 0;
     const bool too_large = probe.error.message.find("over the limit") != std::string::npos;
     throw transport_error(too_large ? "message_too_large" : (first_octet ? "not_ldap" : "malformed_message"),
-                          (first_ ? "the server's first reply: " : "a reply: ") + probe.error.message, probe.hint,
-                          probe.error.offset);
+                          at_byte((first_ ? "the server's first reply: " : "a reply: ") + probe.error.message,
+                                  probe.error.offset),
+                          probe.hint);
   }
   first_ = false;
   while (source.size() < probe.total()) {

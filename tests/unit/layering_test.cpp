@@ -26,13 +26,14 @@ const std::map<std::string, std::set<std::string>> k_links{
     {"json", {}},
     {"net", {"util"}},
     {"transport", {"net", "json", "util"}},
+    {"ldap", {"transport", "util"}},
     {"report", {"gss", "krb5", "decode", "json", "util"}},
     {"text", {"json"}},
     {"engine", {"report", "transport", "gss", "krb5", "json", "util"}},
-    {"run", {"engine", "transport", "report", "net", "json", "util"}},
+    {"run", {"engine", "ldap", "transport", "report", "net", "json", "util"}},
     {"lab", {"util", "krb5"}},
     {"doctor", {"report", "net", "krb5", "gss", "json", "util"}},
-    {"cli", {"run", "engine", "text", "report", "lab", "doctor", "decode", "gss", "json", "util"}},
+    {"cli", {"run", "engine", "ldap", "text", "report", "lab", "doctor", "decode", "gss", "json", "util"}},
 };
 
 // System headers that only some folders may include (a library's headers stay in the files
@@ -42,6 +43,8 @@ const std::vector<std::pair<std::string, std::set<std::string>>> k_system_header
     {"<krb5/", {"krb5", "gss", "report", "doctor", "lab"}},
     {"<com_err.h>", {"krb5", "gss", "report", "doctor", "lab"}},
     {"<CLI/", {"cli"}},
+    {"<lber.h>", {"ldap"}},
+    {"<ldap.h>", {"ldap"}},
 };
 
 std::set<std::string> reachable(const std::string& folder) {

@@ -65,9 +65,8 @@ TEST_CASE("ldap hostile: a server that answers in HTTP is not LDAP", "[ldap][hos
   const auto e = bind_error(HostileScript::not_ldap);
   CHECK(e.error_class() == "not_ldap");
   CHECK(e.kind() == ldap::ErrorKind::transport);
-  REQUIRE(e.offset());
-  CHECK(*e.offset() == 0);
-  CHECK(std::string(e.what()).find("0x48") != std::string::npos);
+  CHECK(std::string(e.what()).find("first octet 0x48") != std::string::npos);
+  CHECK(std::string(e.what()).find("(at byte 0)") != std::string::npos);
   CHECK(e.hint().find("HTTP") != std::string::npos);
 }
 
@@ -88,17 +87,15 @@ TEST_CASE("ldap hostile: a reply cut short after three bytes times out", "[ldap]
 TEST_CASE("ldap hostile: a 2 GiB message is refused before it is read", "[ldap][hostile]") {
   const auto e = bind_error(HostileScript::oversized_message);
   CHECK(e.error_class() == "message_too_large");
-  REQUIRE(e.offset());
-  CHECK(*e.offset() == 1);
   CHECK(std::string(e.what()).find("2147483653 bytes") != std::string::npos);
+  CHECK(std::string(e.what()).find("(at byte 1)") != std::string::npos);
 }
 
 TEST_CASE("ldap hostile: an indefinite length is refused with its offset", "[ldap][hostile]") {
   const auto e = bind_error(HostileScript::indefinite_length);
   CHECK(e.error_class() == "malformed_message");
-  REQUIRE(e.offset());
-  CHECK(*e.offset() == 1);
   CHECK(std::string(e.what()).find("indefinite") != std::string::npos);
+  CHECK(std::string(e.what()).find("(at byte 1)") != std::string::npos);
 }
 
 TEST_CASE("ldap hostile: a Notice of Disconnection ends the bind with its result", "[ldap][hostile]") {

@@ -1,0 +1,119 @@
+#include "cli/url_options.hpp"
+
+#include "cli/exit_codes.hpp"
+#include "cli/handshake_result.hpp"
+#include "cli/transport_options.hpp"
+#include "gss/oid.hpp"
+#include "ldap/url.hpp"
+#include "run/ldap_client.hpp"
+#include "util/errors.hpp"
+
+namespace authctx::cli {
+namespace {
+
+std::string scheme_of(const std::string& url) {
+  const auto sep = url.find("://");
+  std::string s = sep == std::string::npos ? std::string() : url.substr(0, sep);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+ldap::ChannelOptions ldap_options(const UrlArgs& a, const NetworkArgs& network, const gss::Oid& mech) {
+  ldap::ChannelOptions o;
+  o.url = ldap::parse_url(a.url);
+  for (const auto& r : a.resolve) o.resolve.push_back(ldap::parse_resolve(r));
+  if (a.starttls && o.url.tls())
+    throw util::usage_error("--starttls is for ldap:// URLs: ldaps:// is TLS from the start");
+  o.starttls = a.starttls;
+  o.ca_file = a.cacert;
+  o.insecure = a.insecure;
+  if ((!a.cacert.empty() || a.insecure) && !o.url.tls() && !a.starttls)
+    throw util::usage_error("--cacert and --insecure need TLS: use ldaps:// or --starttls");
+  if (mech == gss::krb5_oid())
+    o.mechanism = "GSSAPI";
+  else if (mech == gss::spnego_oid())
+    o.mechanism = "GSS-SPNEGO";
+  else
+    throw util::usage_error("an LDAP bind takes --mech krb5 (SASL GSSAPI) or --mech spnego (SASL GSS-SPNEGO)");
+  const bool tls = o.url.tls() || o.starttls;
+  if (a.sasl_layer.empty()) {
+    // Inside TLS the layer would protect twice, and Active Directory refuses sign or seal there.
+    o.layer = tls ? ldap::SaslLayer::none : ldap::SaslLayer::confidentiality;
+  } else {
+    o.layer = *ldap::sasl_layer_from_name(a.sasl_layer);
+  }
+  o.max_buffer = a.sasl_maxbuf;
+  o.authzid = a.authzid;
+  o.timeout = network.timeout();
+  o.max_message = network.max_token_size;
+  return o;
+}
+
+int run_ldap(const UrlArgs& a, const InitiatorArgs& initiator_args, const NetworkArgs& network,
+             const GlobalOptions& globals, const std::string& record) {
+  auto init_args = initiator_args;
+  // GSSAPI is LDAP's SASL Kerberos mechanism (RFC 4752): the default unless --mech says otherwise.
+  if (a.mech_option == nullptr || a.mech_option->count() == 0) init_args.mech = "krb5";
+  auto init = to_initiator_options(init_args);
+  const auto options = ldap_options(a, network, init.mech);
+  if (a.target_option == nullptr || a.target_option->count() == 0) {
+    init.target = "ldap@" + options.url.host;
+    init.target_type = gss::TargetType::hostbased;
+  }
+  // RFC 4752 §3.1: the layer needs integrity (and confidentiality) from the context; for
+  // GSS-SPNEGO these flags are what a Microsoft server signs or seals by.
+  if (options.layer != ldap::SaslLayer::none) init.req_flags |= GSS_C_INTEG_FLAG | GSS_C_SEQUENCE_FLAG;
+  if (options.layer == ldap::SaslLayer::confidentiality) init.req_flags |= GSS_C_CONF_FLAG;
+  engine::SessionOptions session;
+  session.messages = 0;
+  session.show_secrets = globals.show_secrets;
+  auto out = open_output(globals);
+  auto sink = with_recording(make_sink(globals, *out, "client"), record);
+  return handshake_exit_code(run::run_ldap_client(options, init, session, *sink));
+}
+
+}  // namespace
+
+void add_url_options(CLI::App* cmd, UrlArgs& a) {
+  a.url_option = cmd->add_option("--url", a.url,
+                                 "Bind to a directory: ldap://HOST[:PORT] or ldaps://HOST[:PORT] (SASL GSSAPI or "
+                                 "GSS-SPNEGO)")
+                     ->option_text("URL")
+                     ->group("Connection");
+  const std::string g = "URL transports";
+  cmd->add_option("--resolve", a.resolve, "Connect to ADDRESS for HOST:PORT; HOST stays the name (as curl)")
+      ->option_text("HOST:PORT:ADDRESS")
+      ->group(g);
+  cmd->add_option("--cacert", a.cacert, "CA certificates (PEM) to verify the server's TLS certificate")
+      ->option_text("FILE")
+      ->group(g);
+  cmd->add_flag("--insecure", a.insecure, "Do not verify the server's TLS certificate (said in the document)")
+      ->group(g);
+  cmd->add_flag("--starttls", a.starttls, "ldap://: upgrade to TLS with StartTLS before binding")->group(g);
+  cmd->add_option("--sasl-layer", a.sasl_layer,
+                  "GSSAPI security layer to choose: none, integrity or confidentiality (default: confidentiality; "
+                  "none over TLS)")
+      ->check(CLI::IsMember({"none", "integrity", "confidentiality"}))
+      ->option_text("none|integrity|confidentiality")
+      ->group(g);
+  cmd->add_option("--sasl-maxbuf", a.sasl_maxbuf, "Largest SASL buffer the client accepts (RFC 4752, 24 bits)")
+      ->check(CLI::Range(std::uint32_t{0}, std::uint32_t{0xffffff}))
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--authzid", a.authzid, "Authorization identity to ask for in the GSSAPI layer message (u:NAME, "
+                                          "dn:DN)")
+      ->option_text("ID")
+      ->group(g);
+}
+
+bool url_given(const UrlArgs& a) { return a.url_option != nullptr && a.url_option->count() > 0; }
+
+int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
+                   const GlobalOptions& globals, const std::string& record) {
+  const auto scheme = scheme_of(url.url);
+  if (scheme == "ldap" || scheme == "ldaps") return run_ldap(url, initiator, network, globals, record);
+  throw util::usage_error("--url takes ldap:// or ldaps:// here, not '" + url.url + "'",
+                          "e.g. --url ldap://dc1.example.com");
+}
+
+}  // namespace authctx::cli
