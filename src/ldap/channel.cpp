@@ -44,7 +44,9 @@ Session::Session(Connection connection, const ChannelOptions& options)
 
 ClientChannel::ClientChannel(ChannelOptions options) : options_(std::move(options)) {}
 ClientChannel::~ClientChannel() {
-  if (session_) session_->ops.unbind();
+  // Without a security layer the unbind can go now; with one, the phase sent it while the
+  // GSS-API context (which the engine owns, and may have released) was still there.
+  if (session_ && !session_->stream.closed()) session_->ops.unbind();
 }
 
 const transport::ChannelTraits& ClientChannel::traits() const {

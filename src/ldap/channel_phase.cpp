@@ -41,6 +41,10 @@ class Phase {
     } catch (const util::Error& e) {
       out.error = PhaseError{"ldap", e.error_class(), e.what(), e.hint(), e.kind() == util::ErrorKind::transport};
     }
+    // RFC 4511 §4.3, best effort and under the layer; then the stream drops the protection,
+    // whose GSS-API context belongs to the engine and will not outlive this call.
+    s_.ops.unbind();
+    s_.stream.unprotect();
     app_["bind"] = bind_;
     app_["exchanges"] = exchanges_;
     if (s_.protection && app_["protection"].is_object()) {

@@ -60,6 +60,9 @@ class MessageStream {
   // security-layer message (GSSAPI), or nullopt when none was negotiated (GSS-SPNEGO).
   void protect(Protection& protection, std::optional<std::uint32_t> peer_max_buffer, std::uint32_t own_max_buffer);
   bool is_protected() const { return protection_ != nullptr; }
+  // Stops using the protection (the stream is done: nothing more is sent or read).
+  void unprotect() { protection_ = nullptr; closed_ = true; }
+  bool closed() const { return closed_; }
   std::size_t buffered() const { return raw_.size() + plain_.size(); }
   Connection& connection() { return conn_; }
   const StreamLimits& limits() const { return limits_; }
@@ -77,6 +80,7 @@ class MessageStream {
   std::optional<std::uint32_t> peer_max_buffer_;
   std::uint32_t own_max_buffer_ = 0;
   bool first_ = true;
+  bool closed_ = false;
 };
 
 }  // namespace authctx::ldap

@@ -152,8 +152,8 @@ void HostileLdapServer::serve_one(int fd) {
   std::optional<gss::AcceptorContext> acceptor;
   gss::Cred cred;
   if (needs_gss(script_)) {
-    const std::vector<gss::Oid> mechs{gss::krb5_oid()};
-    cred = gss::Cred::acquire_from(nullptr, gss::CredUsage::accept, mechs, {{"keytab", keytab_}});
+    // Any mechanism the keytab serves: krb5 for GSSAPI, SPNEGO over krb5 for GSS-SPNEGO.
+    cred = gss::Cred::acquire_from(nullptr, gss::CredUsage::accept, {}, {{"keytab", keytab_}});
     acceptor.emplace();
   }
   bool complete = false;
