@@ -22,6 +22,7 @@ struct App {
 
 void setup_local(CLI::App& app, App& shared);
 void setup_lab(CLI::App& app, App& shared);
+void setup_lab_ad(CLI::App* lab_cmd, App& shared);  // `lab ad ...`, under `lab`
 void setup_mechs(CLI::App& app, App& shared);
 void setup_decode(CLI::App& app, App& shared);
 void setup_client(CLI::App& app, App& shared);

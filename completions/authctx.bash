@@ -21,10 +21,16 @@ _authctx_opts_for() {
     doctor) echo "--help --target --target-type --keytab --ccache" ;;
     mechs) echo "--help" ;;
     lab) echo "--help" ;;
-    "lab up") echo "--help --dir --port" ;;
+    "lab up") echo "--help --dir --port --kdc --address" ;;
     "lab env" | "lab down") echo "--help --dir" ;;
-    "lab exec") echo "--help --dir" ;;
-    "lab demo") echo "--help --mech --without-krb5" ;;
+    "lab exec") echo "--help --dir --kdc --address" ;;
+    "lab demo") echo "--help --mech --without-krb5 --kdc --address" ;;
+    "lab ad") echo "--help" ;;
+    "lab ad enctypes") echo "--help --dir --account --enctypes" ;;
+    "lab ad rekey") echo "--help --dir --account --update-keytab" ;;
+    "lab ad spn") echo "--help --dir --account --add --remove" ;;
+    "lab ad delegation") echo "--help --dir --account --sensitive --trusted" ;;
+    "lab ad ldap-signing") echo "--help --dir --mode" ;;
     *) echo "$_authctx_global_opts" ;;
   esac
 }
@@ -35,7 +41,8 @@ _authctx_takes_value() {
     --format | --output | --color | --target | --target-type | --mech | --neg-mechs | --require-mech | --ccache | \
       --client-keytab | --user | --password-file | --keytab | --acceptor-name | --accept-mechs | --framing | \
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
-      --listen | --max-connections | --store-delegated | --in | --dir | --port) return 0 ;;
+      --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
+      --enctypes | --add | --remove | --sensitive | --trusted | --mode) return 0 ;;
   esac
   return 1
 }
@@ -65,8 +72,8 @@ _authctx() {
       *)
         if [ -z "$cmd" ]; then
           cmd="$w"
-        elif [ "$cmd" = "lab" ]; then
-          cmd="lab $w"
+        elif [ "$cmd" = "lab" ] || [ "$cmd" = "lab ad" ]; then
+          cmd="$cmd $w"
         fi
         ;;
     esac
@@ -80,6 +87,11 @@ _authctx() {
     --framing) mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample" -- "$cur"); return 0 ;;
     --target-type) mapfile -t COMPREPLY < <(compgen -W "hostbased principal user" -- "$cur"); return 0 ;;
     --in) mapfile -t COMPREPLY < <(compgen -W "auto raw base64 hex header" -- "$cur"); return 0 ;;
+    --kdc) mapfile -t COMPREPLY < <(compgen -W "mit samba" -- "$cur"); return 0 ;;
+    --account) mapfile -t COMPREPLY < <(compgen -W "alice hostsvc websvc Administrator dc1\$" -- "$cur"); return 0 ;;
+    --enctypes) mapfile -t COMPREPLY < <(compgen -W "aes rc4 aes256 aes128 rc4,aes default" -- "$cur"); return 0 ;;
+    --sensitive | --trusted) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur"); return 0 ;;
+    --mode) mapfile -t COMPREPLY < <(compgen -W "require relax" -- "$cur"); return 0 ;;
     --output | --keytab | --client-keytab | --password-file | --record)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
     --dir | --files) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
@@ -89,7 +101,7 @@ _authctx() {
       compopt -o nospace 2>/dev/null
       return 0 ;;
     --target | --acceptor-name | --user | --connect | --listen | --timeout | --max-token-size | --count | \
-      --messages | --channel-bindings | --max-connections | --port) return 0 ;;
+      --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove) return 0 ;;
   esac
 
   if [ -z "$cmd" ]; then
@@ -101,7 +113,11 @@ _authctx() {
     return 0
   fi
   if [ "$cmd" = "lab" ] && [[ "$cur" != -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "up down env exec demo" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "up down env exec demo ad" -- "$cur")
+    return 0
+  fi
+  if [ "$cmd" = "lab ad" ] && [[ "$cur" != -* ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "enctypes rekey spn delegation ldap-signing" -- "$cur")
     return 0
   fi
   if [[ "$cur" == -* ]]; then

@@ -2,7 +2,7 @@
 # Keep in step with `authctx <command> --help`.
 
 set -l __authctx_cmds local client server decode replay lab doctor mechs
-set -l __authctx_lab_cmds up down env exec demo
+set -l __authctx_lab_cmds up down env exec demo ad
 
 function __authctx_using -d 'true when the command line is at subcommand $argv'
     set -l words (commandline -opc)
@@ -22,6 +22,8 @@ function __authctx_using -d 'true when the command line is at subcommand $argv'
                 if test (count $path) -eq 0
                     set path $w
                 else if test "$path[1]" = lab; and test (count $path) -eq 1
+                    set path $path $w
+                else if test "$path[1]" = lab; and test "$path[2]" = ad; and test (count $path) -eq 2
                     set path $path $w
                 end
         end
@@ -47,7 +49,7 @@ complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a clie
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a server -d 'The acceptor over TCP, --files or --stdio'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a decode -d 'Decode tokens offline'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a replay -d 'Feed a recorded exchange to a fresh acceptor'
-complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a lab -d 'A throwaway MIT Kerberos realm'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a lab -d 'A throwaway Kerberos realm: MIT or Active Directory'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a doctor -d 'Check the local Kerberos set-up'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a mechs -d 'List the GSS-API mechanisms'
 
@@ -129,7 +131,8 @@ complete -c authctx -n '__authctx_using lab' -a down -d 'Stop a lab and remove i
 complete -c authctx -n '__authctx_using lab' -a env -d 'Print export lines for eval'
 complete -c authctx -n '__authctx_using lab' -a exec -d 'Run a command in a fresh lab'
 complete -c authctx -n '__authctx_using lab' -a demo -d 'Server and client in a fresh lab'
-for c in up down env exec demo
+complete -c authctx -n '__authctx_using lab' -a ad -d 'Active Directory knobs on a samba lab'
+for c in up down env exec demo ad
     complete -c authctx -n "__authctx_using lab $c" -s h -l help -d 'Print help and exit'
 end
 for c in up down env exec
@@ -138,3 +141,30 @@ end
 complete -c authctx -n '__authctx_using lab up' -l port -x -d 'KDC port on 127.0.0.1'
 complete -c authctx -n '__authctx_using lab demo' -l mech -x -a 'krb5 spnego ntlm iakerb' -d 'Mechanism'
 complete -c authctx -n '__authctx_using lab demo' -l without-krb5 -d 'No Kerberos ticket: SPNEGO falls back to NTLM'
+for c in up exec demo
+    set -l n "__authctx_using lab $c"
+    complete -c authctx -n $n -l kdc -x -a 'mit samba' -d 'KDC: mit, or samba (an Active Directory DC; root)'
+    complete -c authctx -n $n -l address -x -d 'samba: the DC address 127.0.0.N'
+end
+
+# lab ad enctypes/rekey/spn/delegation/ldap-signing.
+complete -c authctx -n '__authctx_using lab ad' -a enctypes -d "Set an account's msDS-SupportedEncryptionTypes"
+complete -c authctx -n '__authctx_using lab ad' -a rekey -d 'New random password for an account (stale keytab)'
+complete -c authctx -n '__authctx_using lab ad' -a spn -d 'Add (even a duplicate) or remove an SPN'
+complete -c authctx -n '__authctx_using lab ad' -a delegation -d 'Sensitive account or trusted for delegation'
+complete -c authctx -n '__authctx_using lab ad' -a ldap-signing -d 'Require or relax LDAP signing'
+for c in enctypes rekey spn delegation ldap-signing
+    set -l n "__authctx_using lab ad $c"
+    complete -c authctx -n $n -s h -l help -d 'Print help and exit'
+    complete -c authctx -n $n -l dir -x -a '(__fish_complete_directories)' -d 'The AD lab folder'
+end
+for c in enctypes rekey spn delegation
+    complete -c authctx -n "__authctx_using lab ad $c" -l account -x -a 'alice hostsvc websvc Administrator dc1\$' -d 'The account'
+end
+complete -c authctx -n '__authctx_using lab ad enctypes' -l enctypes -x -a 'aes rc4 aes256 aes128 rc4,aes default' -d 'Encryption types'
+complete -c authctx -n '__authctx_using lab ad rekey' -l update-keytab -d 'Also add the new keys to the keytab'
+complete -c authctx -n '__authctx_using lab ad spn' -l add -x -d 'SPN to add'
+complete -c authctx -n '__authctx_using lab ad spn' -l remove -x -d 'SPN to remove'
+complete -c authctx -n '__authctx_using lab ad delegation' -l sensitive -x -a 'on off' -d 'Sensitive and cannot be delegated'
+complete -c authctx -n '__authctx_using lab ad delegation' -l trusted -x -a 'on off' -d 'Trusted for delegation'
+complete -c authctx -n '__authctx_using lab ad ldap-signing' -l mode -x -a 'require relax' -d 'LDAP signing'

@@ -15,10 +15,12 @@ AUTHCTX_DEMO_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohma
 # tools (kinit, klist), NTLM, the peers the interoperability tests run against, faketime for
 # clock tests and groff for the man page check.
 AUTHCTX_PACKAGES=(cmake g++ make pkg-config libkrb5-dev libcli11-dev nlohmann-json3-dev catch2
-  krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base
-  # LDAP SASL binds (issue 16): liblber/libldap and OpenSSL to build; slapd with Cyrus SASL GSSAPI,
-  # ldapwhoami and the openssl program (a throwaway certificate) as test peers.
-  libldap-dev libssl-dev openssl slapd ldap-utils libsasl2-modules-gssapi-mit)
+  krb5-kdc krb5-admin-server krb5-user gss-ntlmssp gss-ntlmssp-dev krb5-gss-samples faketime groff-base)
+# The Active Directory lab (`lab up --kdc samba`): Samba's AD DC and ldb tools; ldapsearch with SASL GSSAPI for its LDAP signing test.
+AUTHCTX_PACKAGES+=(samba-ad-dc samba-ad-provision samba-dsdb-modules winbind ldb-tools ldap-utils libsasl2-modules-gssapi-mit)
+# LDAP SASL binds (`client --url ldap://`): liblber and OpenSSL to build; slapd (with the Cyrus
+# SASL GSSAPI module and ldapwhoami above) and the openssl program (a throwaway certificate) as test peers.
+AUTHCTX_PACKAGES+=(libldap-dev libssl-dev openssl slapd)
 
 authctx_install_missing() {
   local missing=()

@@ -15,6 +15,35 @@
 namespace authctx::doctor {
 namespace {
 
+// The PAC of a decrypted ticket (inside AD-IF-RELEVANT, found by krb5_find_authdata): its
+// buffer types ([MS-PAC] 2.4), parsed by MIT's own krb5_pac_parse. An MIT KDC's PAC has no
+// logon information (type 1); an Active Directory DC's always has (FACTS.md, both measured).
+nlohmann::ordered_json pac_summary(krb5_context ctx, const krb5_ticket* tkt) {
+  if (tkt->enc_part2 == nullptr) return nullptr;
+  krb5_authdata** found = nullptr;
+  if (krb5_find_authdata(ctx, tkt->enc_part2->authorization_data, nullptr, KRB5_AUTHDATA_WIN2K_PAC, &found) != 0 ||
+      found == nullptr || found[0] == nullptr) {
+    krb5_free_authdata(ctx, found);
+    return nullptr;
+  }
+  krb5_pac pac = nullptr;
+  nlohmann::ordered_json out{{"buffer_types", nlohmann::ordered_json::array()}, {"logon_info", false}};
+  if (krb5_pac_parse(ctx, found[0]->contents, found[0]->length, &pac) == 0) {
+    size_t n = 0;
+    krb5_ui_4* types = nullptr;
+    if (krb5_pac_get_types(ctx, pac, &n, &types) == 0) {
+      for (size_t i = 0; i < n; ++i) {
+        out["buffer_types"].push_back(types[i]);
+        if (types[i] == KRB5_PAC_LOGON_INFO) out["logon_info"] = true;
+      }
+      free(types);  // NOLINT: allocated by the library with malloc
+    }
+    krb5_pac_free(ctx, pac);
+  }
+  krb5_free_authdata(ctx, found);
+  return out;
+}
+
 std::string keytab_name(krb5_context ctx, krb5_keytab kt) {
   char buf[1024] = {};
   if (krb5_kt_get_name(ctx, kt, buf, sizeof buf) != 0) return {};
@@ -150,6 +179,9 @@ Check check_keytab_kvno(State& s) {
   c.data["decrypted"] = true;
   c.detail = "the keytab holds the KDC's current key for " + principal + " (kvno " + std::to_string(kvno) + ", " +
              enctype_json(enctype)["name"].get<std::string>() + ") and it decrypts the issued ticket";
+  c.data["pac"] = pac_summary(ctx, tkt);
+  if (c.data["pac"].value("logon_info", false))
+    c.detail += "; its PAC has logon information: an Active Directory domain controller issued it";
   return c;
 }
 

@@ -5,7 +5,11 @@
 // principal and which kvno and enctype it encrypts tickets with (krb5_decode_ticket reads
 // the ticket's clear enc-part header, RFC 4120 §5.3). The TGT is copied into a MEMORY
 // ccache first, so the request always reaches the KDC (a cached ticket could predate a
-// rekey) and the user's ccache is left untouched.
+// rekey) and the user's ccache is left untouched. The KDC that answered (in a realm with
+// several, or an Active Directory DC on its own address) is read from MIT's trace while the
+// request runs ("Received answer (N bytes) from stream ADDRESS:PORT", sendto_kdc.c).
+#include <cstdlib>
+
 #include "doctor/checks.hpp"
 #include "gss/flags.hpp"
 
@@ -31,10 +35,42 @@ krb5_error_code target_principal(krb5_context ctx, const DoctorOptions& o, krb5_
   return krb5_sname_to_principal(ctx, host.empty() ? nullptr : host.c_str(), service.c_str(), KRB5_NT_SRV_HST, out);
 }
 
+// Records the address of the last KDC answer while installed. A context has one trace
+// callback, so a user's KRB5_TRACE file is set again afterwards (it misses this exchange).
+class KdcAnswer {
+ public:
+  explicit KdcAnswer(krb5_context ctx) : ctx_(ctx) { krb5_set_trace_callback(ctx_, &KdcAnswer::on_trace, this); }
+  ~KdcAnswer() {
+    krb5_set_trace_callback(ctx_, nullptr, nullptr);
+    if (const char* file = std::getenv("KRB5_TRACE"); file != nullptr && *file != '\0')
+      krb5_set_trace_filename(ctx_, file);
+  }
+  KdcAnswer(const KdcAnswer&) = delete;
+  KdcAnswer& operator=(const KdcAnswer&) = delete;
+  const std::string& from() const { return from_; }
+
+ private:
+  static void on_trace(krb5_context, const krb5_trace_info* info, void* data) {
+    if (info == nullptr || info->message == nullptr) return;
+    const std::string m = info->message;
+    const auto at = m.find("Received answer");
+    const auto from = m.find(" from ", at == std::string::npos ? m.size() : at);
+    if (at == std::string::npos || from == std::string::npos) return;
+    std::string who = m.substr(from + 6);
+    while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+    for (const char* transport : {"stream ", "dgram "})
+      if (who.rfind(transport, 0) == 0) who.erase(0, std::char_traits<char>::length(transport));
+    static_cast<KdcAnswer*>(data)->from_ = who;
+  }
+  krb5_context ctx_;
+  std::string from_;
+};
+
 // A MEMORY ccache holding only the TGT: the KDC is asked afresh and nothing is stored in
 // the user's ccache.
-krb5_error_code get_service_ticket(State& s, krb5_principal server, krb5_creds** out) {
+krb5_error_code get_service_ticket(State& s, krb5_principal server, krb5_creds** out, std::string& answered_by) {
   krb5_context ctx = s.krb.get();
+  const KdcAnswer answer(ctx);
   krb5_ccache mem = nullptr;
   if (const auto rc = krb5_cc_new_unique(ctx, "MEMORY", nullptr, &mem); rc != 0) return rc;
   auto rc = krb5_cc_initialize(ctx, mem, s.tgt->client);
@@ -46,6 +82,7 @@ krb5_error_code get_service_ticket(State& s, krb5_principal server, krb5_creds**
     rc = krb5_get_credentials(ctx, 0, mem, &in, out);
   }
   krb5_cc_destroy(ctx, mem);  // also closes it
+  answered_by = answer.from();
   return rc;
 }
 }  // namespace
@@ -78,10 +115,13 @@ Check check_target(State& s) {
   }
 
   krb5_creds* out = nullptr;
-  if (const auto rc = get_service_ticket(s, server.get(), &out); rc != 0) {
-    c.detail = "the KDC gave no ticket for " + canonical + ": " + s.krb.message(rc);
-    c.data["kdc_error"] = s.krb.message(rc);
-    set_problem(c, Status::fail, classify_krb5(rc));
+  std::string answered_by;
+  const auto tgs_rc = get_service_ticket(s, server.get(), &out, answered_by);
+  c.data["kdc"] = answered_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(answered_by);
+  if (tgs_rc != 0) {
+    c.detail = "the KDC gave no ticket for " + canonical + ": " + s.krb.message(tgs_rc);
+    c.data["kdc_error"] = s.krb.message(tgs_rc);
+    set_problem(c, Status::fail, classify_krb5(tgs_rc));
     if (c.cls == "gss_failure") set_problem(c, Status::fail, hint_for("service_principal_unknown"));
     return c;
   }
@@ -104,6 +144,7 @@ Check check_target(State& s) {
   c.detail = "the KDC knows " + issued + " and issues tickets with kvno " + std::to_string(kvno) + ", " +
              enctype_json(enctype)["name"].get<std::string>();
   if (issued != canonical) c.detail += " (asked for " + canonical + ")";
+  if (!answered_by.empty()) c.detail += " (answered by " + answered_by + ")";
   if (weak_enctype(enctype) || weak_enctype(out->keyblock.enctype)) {
     c.detail += "; the enctype is weak";
     set_problem(c, Status::warn, hint_for("weak_enctype"));

@@ -1,6 +1,7 @@
 #include "engine/established.hpp"
 
 #include "engine/negotiation.hpp"
+#include "report/ad_diagnostics.hpp"
 #include "gss/flags.hpp"
 #include "krb5/enctypes.hpp"
 
@@ -104,6 +105,7 @@ void review(Recorder& rec, const Review& asked) {
   auto warnings = view_warnings(doc);
   const auto fallback = explain_ntlm_fallback(doc, asked.initiator, asked.acceptor);
   if (fallback) warnings.push_back(*fallback);
+  report::ad::refine_warnings(doc, warnings);  // AD: RC4 tickets, delegation policy, SPN causes
   for (auto& w : warnings) rec.warning(std::move(w));
   if (asked.initiator != nullptr) enforce_required_mech(rec, *asked.initiator, fallback);
 }

@@ -94,6 +94,7 @@ void drive_server(Recorder& rec, Party& acceptor, transport::Channel& channel, c
 
 void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc) {
   rec.doc().requested_mech = init.mech;
+  rec.doc().target = init.target;
   auto acceptor = make_party<Acceptor>(rec, acc, Side::acceptor);
   auto initiator = acceptor ? make_party<Initiator>(rec, init, Side::initiator) : nullptr;
   if (!acceptor || !initiator) {
@@ -105,6 +106,7 @@ void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOption
 
 void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel& channel) {
   rec.doc().requested_mech = init.mech;
+  rec.doc().target = init.target;
   auto initiator = make_party<Initiator>(rec, init, Side::initiator);
   bool opened = false;
   if (initiator)

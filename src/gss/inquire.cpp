@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "krb5/enctypes.hpp"
+
 namespace authctx::gss {
 namespace {
 
@@ -68,11 +70,7 @@ std::optional<DisplayedName> displayed(gss_name_t raw) {
 }
 }  // namespace
 
-std::string enctype_name(std::int32_t enctype) {
-  char buf[128] = {};
-  if (krb5_enctype_to_name(enctype, FALSE, buf, sizeof buf) != 0) return "enctype-" + std::to_string(enctype);
-  return buf;
-}
+std::string enctype_name(std::int32_t enctype) { return krb5::enctype_name(enctype); }
 
 std::vector<NameAttribute> name_attributes(const Name& name) {
   std::vector<NameAttribute> out;

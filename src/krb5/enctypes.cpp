@@ -22,4 +22,10 @@ bool weak_enctype(std::int32_t enctype) {
   }
 }
 
+std::string enctype_name(std::int32_t enctype) {
+  char buf[128] = {};
+  if (krb5_enctype_to_name(enctype, FALSE, buf, sizeof buf) != 0) return "enctype-" + std::to_string(enctype);
+  return buf;
+}
+
 }  // namespace authctx::krb5

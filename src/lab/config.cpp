@@ -22,7 +22,10 @@ LabPaths::LabPaths(const std::filesystem::path& lab_dir)
       rcache_dir(lab_dir / "rcache"),
       kdc_log(lab_dir / "krb5kdc.log"),
       kadmin_log(lab_dir / "kadmin.log"),
-      state_file(lab_dir / "lab.json") {}
+      state_file(lab_dir / "lab.json"),
+      samba_dir(lab_dir / "samba"),
+      samba_log(lab_dir / "samba.log"),
+      admin_password_file(lab_dir / "admin.password") {}
 
 util::Environment lab_environment(const LabPaths& paths) {
   return {
@@ -35,20 +38,23 @@ util::Environment lab_environment(const LabPaths& paths) {
   };
 }
 
-std::string render_krb5_conf(const LabPaths& paths, std::uint16_t port) {
-  const std::string kdc = std::string(k_kdc_address) + ":" + std::to_string(port);
+std::string render_libdefaults(const LabPaths& paths, const std::string& realm) {
   // DNS and reverse DNS are off so that host/localhost is used verbatim: a resolver that
   // canonicalises "localhost" to the machine's name would ask for a principal we lack.
-  return "# Written by `authctx lab up`; this lab only.\n"
-         "[libdefaults]\n"
-         "    default_realm = " + std::string(k_realm) + "\n"
+  return "[libdefaults]\n"
+         "    default_realm = " + realm + "\n"
          "    dns_lookup_kdc = false\n"
          "    dns_lookup_realm = false\n"
          "    dns_canonicalize_hostname = false\n"
          "    rdns = false\n"
          "    udp_preference_limit = 1\n"
          "    forwardable = true\n"
-         "    default_keytab_name = FILE:" + paths.keytab.string() + "\n"
+         "    default_keytab_name = FILE:" + paths.keytab.string() + "\n";
+}
+
+std::string render_krb5_conf(const LabPaths& paths, std::uint16_t port) {
+  const std::string kdc = std::string(k_kdc_address) + ":" + std::to_string(port);
+  return "# Written by `authctx lab up`; this lab only.\n" + render_libdefaults(paths, k_realm) +
          "\n"
          "[realms]\n"
          "    " + std::string(k_realm) + " = {\n"
@@ -115,6 +121,19 @@ std::string random_password(std::size_t n) {
     out += k_alphabet[byte % k_alphabet.size()];
   }
   return out;
+}
+
+std::string random_complex_password(std::size_t n) {
+  for (;;) {
+    auto p = random_password(n);
+    bool upper = false, lower = false, digit = false;
+    for (const char c : p) {
+      upper = upper || (c >= 'A' && c <= 'Z');
+      lower = lower || (c >= 'a' && c <= 'z');
+      digit = digit || (c >= '0' && c <= '9');
+    }
+    if (upper && lower && digit) return p;
+  }
 }
 
 }  // namespace authctx::lab

@@ -24,6 +24,8 @@ struct LabPaths {
   std::filesystem::path dir;
   std::filesystem::path krb5_conf, kdc_conf, database, stash, acl, keytab, ccache, ntlm_user_file,
       password_file, rcache_dir, kdc_log, kadmin_log, state_file;
+  // The AD flavour (samba_config.hpp): the DC's tree, its log, Administrator's password.
+  std::filesystem::path samba_dir, samba_log, admin_password_file;
 
   explicit LabPaths(const std::filesystem::path& lab_dir);
 };
@@ -33,6 +35,8 @@ struct LabPaths {
 util::Environment lab_environment(const LabPaths& paths);
 
 std::string render_krb5_conf(const LabPaths& paths, std::uint16_t port);
+// The [libdefaults] section both flavours share (no DNS, TCP first, forwardable, the lab keytab).
+std::string render_libdefaults(const LabPaths& paths, const std::string& realm);
 std::string render_kdc_conf(const LabPaths& paths, std::uint16_t port);
 std::string render_ntlm_user_file(const std::string& password);
 
@@ -41,5 +45,8 @@ void write_config_files(const LabPaths& paths, std::uint16_t port);
 
 // n characters from [A-Za-z0-9], drawn from /dev/urandom without modulo bias.
 std::string random_password(std::size_t n = 16);
+// The same, redrawn until it has an upper-case letter, a lower-case letter and a digit, so
+// that Active Directory's complexity rule (three of the character classes) accepts it.
+std::string random_complex_password(std::size_t n = 16);
 
 }  // namespace authctx::lab

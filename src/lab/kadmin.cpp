@@ -50,8 +50,12 @@ util::RunResult kadmin_query(const Tools& tools, const util::Environment& env, c
 void create_realm(const Tools& tools, const LabPaths& paths, const util::Environment& env,
                   const std::string& alice_password) {
   // The master password only protects the stash inside the lab folder; nobody needs it later.
-  run_tool({tools.kdb5_util, "create", "-s", "-r", k_realm, "-P", random_password(24)}, env,
-           "create the Kerberos database (kdb5_util create)");
+  // It goes to kdb5_util's prompt on stdin (twice: entry and verification), never on its
+  // command line, where any local user could read it in /proc/PID/cmdline: MIT's POSIX
+  // prompter (krb5_prompter_posix) reads the standard input, which run() makes a pipe.
+  const std::string master = random_password(24);
+  run_tool({tools.kdb5_util, "create", "-s", "-r", k_realm}, env, "create the Kerberos database (kdb5_util create)",
+           master + "\n" + master + "\n");
   // One kadmin.local reading its requests from stdin instead of one process per request:
   // a lab comes up in about half the time.
   std::string script = "addprinc -pw " + alice_password + " +requires_preauth " + k_user + "\n";

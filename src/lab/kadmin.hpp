@@ -1,9 +1,10 @@
 // Creating the lab's Kerberos database with MIT's own tools, run directly (no shell), with the
 // lab's environment and a timeout each.
 //
-// create_realm(): `kdb5_util create -s` (random master password, stash file in the lab), user
-// alice with +requires_preauth (so tickets carry pre_authent, as with Active Directory),
-// host/localhost and HTTP/localhost with random keys, and both services in the lab keytab.
+// create_realm(): `kdb5_util create -s` (a random master password, given on its stdin and
+// never on a command line; stash file in the lab), user alice with +requires_preauth (so
+// tickets carry pre_authent, as with Active Directory), host/localhost and HTTP/localhost
+// with random keys, and both services in the lab keytab.
 // The first `ktadd` re-randomises host/localhost's keys (kvno 2) and the second uses
 // -norandkey, so the keytab matches the database. Failures throw util::setup_error with the
 // tool's own output.

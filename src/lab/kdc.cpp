@@ -41,23 +41,25 @@ void kill_and_reap(pid_t pid) {
 
 }  // namespace
 
+void locate_programs(const std::vector<Program>& programs, const std::string& needs, const std::string& install) {
+  std::vector<std::string> missing;
+  for (const auto& p : programs) {
+    if (auto found = util::find_program(p.name)) *p.out = *found;
+    else missing.push_back(std::string(p.name) + " (" + p.package + ")");
+  }
+  if (missing.empty()) return;
+  std::string list;
+  for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+  throw util::setup_error("lab_packages_missing", needs + ", and these are missing: " + list + ".",
+                          "Install them: apt-get install " + install);
+}
+
 Tools find_tools() {
   Tools t;
-  std::vector<std::string> missing;
-  auto need = [&](const char* name, const char* package, std::string& out) {
-    if (auto p = util::find_program(name)) out = *p;
-    else missing.push_back(std::string(name) + " (" + package + ")");
-  };
-  need("kdb5_util", "krb5-admin-server", t.kdb5_util);
-  need("kadmin.local", "krb5-admin-server", t.kadmin_local);
-  need("krb5kdc", "krb5-kdc", t.krb5kdc);
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw util::setup_error("lab_packages_missing",
-                            "The lab needs the MIT Kerberos KDC programs, and these are missing: " + list + ".",
-                            "Install them: apt-get install krb5-kdc krb5-admin-server");
-  }
+  locate_programs({{"kdb5_util", "krb5-admin-server", &t.kdb5_util},
+                   {"kadmin.local", "krb5-admin-server", &t.kadmin_local},
+                   {"krb5kdc", "krb5-kdc", &t.krb5kdc}},
+                  "The lab needs the MIT Kerberos KDC programs", "krb5-kdc krb5-admin-server");
   return t;
 }
 

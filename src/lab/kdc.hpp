@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "lab/config.hpp"
 #include "util/process.hpp"
@@ -24,6 +25,16 @@ struct Tools {
   std::string kdb5_util, kadmin_local, krb5kdc;
 };
 Tools find_tools();
+
+// Finds each program (util::find_program) into *out; if any is missing, throws
+// util::setup_error (lab_packages_missing) "NEEDS, and these are missing: name (package), ...",
+// with the hint "Install them: apt-get install INSTALL". Shared by both lab flavours.
+struct Program {
+  const char* name;
+  const char* package;
+  std::string* out;
+};
+void locate_programs(const std::vector<Program>& programs, const std::string& needs, const std::string& install);
 
 // Thrown by start_kdc when the KDC could not take the port (busy, shared): worth a retry.
 class PortConflict : public std::runtime_error {

@@ -1,4 +1,5 @@
-// authctx::lab: a throwaway MIT Kerberos realm (AUTHCTX.TEST) on loopback.
+// authctx::lab: a throwaway Kerberos realm on loopback: MIT's KDC (AUTHCTX.TEST, the
+// default) or a Samba Active Directory domain controller (AD.AUTHCTX.TEST, samba_lab.hpp).
 //
 // up() builds a lab in a folder (a new temporary one by default; a given folder must not
 // exist or be empty): configuration (config.hpp), database, alice and two services with their
@@ -9,6 +10,8 @@
 // then throws util::setup_error with a sentence saying what to do.
 // down() stops only that lab's KDC (verified by /proc before any signal) and removes the
 // folder; it refuses folders without a lab.json. ScopedLab ties a lab to a C++ scope.
+// The AD flavour works the same way from the outside (up, down, ScopedLab); samba_lab.hpp
+// says what differs inside.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -20,7 +23,9 @@ namespace authctx::lab {
 
 struct UpOptions {
   std::filesystem::path dir;           // empty: a new folder under $TMPDIR or /tmp
-  std::optional<std::uint16_t> port;   // empty: a free port
+  std::optional<std::uint16_t> port;   // MIT only; empty: a free port
+  Flavour kdc = Flavour::mit;
+  std::string address;                 // samba only; empty: a free 127.0.0.N
 };
 
 LabInfo up(const UpOptions& options);
@@ -29,8 +34,8 @@ struct DownResult {
   pid_t kdc_pid = 0;
   bool kdc_was_running = false;
 };
-// Stops the lab's KDC and removes its folder. Throws util::setup_error if dir is not a lab
-// or the KDC would not stop.
+// Stops the lab's KDC (or DC) and removes its folder. Throws util::setup_error if dir is not
+// a lab or the KDC would not stop.
 DownResult down(const std::filesystem::path& dir);
 
 // A lab that lives as long as this object (for `lab exec`, `lab demo` and tests).

@@ -13,6 +13,7 @@ extern "C" {
 #include <ctime>
 
 #include "krb5/handles.hpp"
+#include "report/ad_diagnostics.hpp"
 
 namespace authctx::report {
 namespace {
@@ -278,6 +279,7 @@ void classify(ErrorReport& report, const Document* doc) {
   auto c = classify(*report.gss, report.side, mech ? &*mech : nullptr);
   report.cls = std::move(c.cls);
   report.hint = std::move(c.hint);
+  ad::refine_error(report, doc);  // AD: duplicate SPN, IP address target, wrong account's key
 }
 
 }  // namespace authctx::report

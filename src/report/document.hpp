@@ -74,6 +74,7 @@ struct Document {
   bool established = false;
   gss::Oid mech;            // the mechanism that ran (for SPNEGO: the negotiated one)
   gss::Oid requested_mech;  // what the initiator asked for (spnego, krb5, ...)
+  std::string target;       // the initiator's --target as given (ad_diagnostics.hpp reads it)
   std::vector<Leg> legs;
   std::optional<ContextView> initiator;
   std::optional<ContextView> acceptor;

@@ -19,6 +19,7 @@ report::Document one_run(const ClientOptions& client, const engine::InitiatorOpt
                          const engine::SessionOptions& session, report::EventSink& sink) {
   auto doc = new_document("client");
   doc.requested_mech = init.mech;
+  doc.target = init.target;
   engine::Recorder rec(doc, sink, session);
   try {
     auto socket = net::connect_to(client.endpoint, client.timeout);

@@ -141,7 +141,8 @@ TEST_CASE("docs: the help tree lists the contract's subcommands", "[docs]") {
   std::set<std::string> paths;
   for (const auto& c : all_commands()) paths.insert(c.path);
   for (const char* expected : {"local", "client", "server", "decode", "mechs", "doctor", "lab", "lab up", "lab down",
-                               "lab env", "lab exec", "lab demo"})
+                               "lab env", "lab exec", "lab demo", "lab ad", "lab ad enctypes", "lab ad rekey",
+                               "lab ad spn", "lab ad delegation", "lab ad ldap-signing"})
     CHECK(paths.count(expected) == 1);
 }
 
@@ -200,7 +201,11 @@ TEST_CASE("docs: the bash completion completes subcommands, lab commands and opt
   for (const char* sub : {"local", "client", "server", "decode", "lab", "doctor", "mechs"}) CHECK(has(top, sub));
   CHECK(bash_complete("authctx local --mech ") == std::vector<std::string>{"krb5", "spnego", "ntlm", "iakerb"});
   CHECK(bash_complete("authctx --format json client --mech sp") == std::vector<std::string>{"spnego"});
-  CHECK(bash_complete("authctx lab ") == std::vector<std::string>{"up", "down", "env", "exec", "demo"});
+  CHECK(bash_complete("authctx lab ") == std::vector<std::string>{"up", "down", "env", "exec", "demo", "ad"});
+  CHECK(bash_complete("authctx lab ad ") ==
+        std::vector<std::string>{"enctypes", "rekey", "spn", "delegation", "ldap-signing"});
+  CHECK(bash_complete("authctx lab up --kdc ") == std::vector<std::string>{"mit", "samba"});
+  CHECK(bash_complete("authctx lab ad ldap-signing --mode r") == std::vector<std::string>{"require", "relax"});
   CHECK(bash_complete("authctx --format ") == std::vector<std::string>{"auto", "json", "jsonl", "text"});
   CHECK(bash_complete("authctx server --framing ") == std::vector<std::string>{"authctx", "gss-sample"});
   CHECK(bash_complete("authctx local --target-type p") == std::vector<std::string>{"principal"});

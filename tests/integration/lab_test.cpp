@@ -299,3 +299,25 @@ TEST_CASE("lab: up in a folder that cannot be created exits 5 and says what to d
   CHECK(r.err.find("writable") != std::string::npos);
   CHECK(r.json()["error"]["class"] == "lab_dir_unusable");
 }
+
+TEST_CASE("lab: the KDC master password never reaches kdb5_util's command line", "[lab]") {
+  // A kdb5_util first on PATH records its argv and its stdin's first line, then runs the real one.
+  TempDir bin;
+  const auto real = authctx::util::find_program("kdb5_util");
+  REQUIRE(real.has_value());
+  const auto log = bin.path + "/argv.log";
+  authctx::util::write_private_file(bin.path + "/kdb5_util",
+                                    "#!/bin/sh\nprintf 'argv: %s\\n' \"$*\" >> " + log + "\nexec " + *real + " \"$@\"\n");
+  ::chmod((bin.path + "/kdb5_util").c_str(), 0755);
+  TempDir parent;
+  const auto dir = new_lab_dir(parent);
+  const auto path = bin.path + ":" + std::string(std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin");
+  const auto up = run_authctx({"lab", "up", "--dir", dir, "--format", "json"}, {{"PATH", path}});
+  INFO(up.err);
+  REQUIRE(up.exit_code == 0);
+  const auto argv = authctx::util::read_file(log);
+  CHECK(argv.find("argv: create -s -r AUTHCTX.TEST\n") != std::string::npos);
+  CHECK(argv.find("-P") == std::string::npos);
+  CHECK(fs::exists(dir + "/stash"));  // the master key reached kdb5_util on its stdin
+  CHECK(run_authctx({"lab", "down", "--dir", dir}).exit_code == 0);
+}

@@ -59,12 +59,16 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path, ec);
 }
 
-Lab::Lab() {
+Lab::Lab() : Lab(std::vector<std::string>{}) {}
+
+Lab::Lab(const std::vector<std::string>& up_args) {
   TempDir parent;
   dir_ = parent.path;
   parent.path.clear();  // ownership moves to `lab down`
   std::filesystem::remove(dir_);
-  const auto r = run_authctx({"lab", "up", "--dir", dir_, "--format", "json"});
+  std::vector<std::string> args{"lab", "up", "--dir", dir_, "--format", "json"};
+  args.insert(args.end(), up_args.begin(), up_args.end());
+  const auto r = run_authctx(args, {}, {}, std::chrono::seconds(600));
   INFO("lab up stdout: " << r.out << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);
   info_ = r.json();

@@ -38,6 +38,8 @@ struct TempDir {
 class Lab {
  public:
   Lab();  // runs `authctx lab up --dir <tmp>`; fails the test if it does not come up
+  // The same with more `lab up` arguments, e.g. {"--kdc", "samba"}.
+  explicit Lab(const std::vector<std::string>& up_args);
   ~Lab();
   Lab(const Lab&) = delete;
   Lab& operator=(const Lab&) = delete;

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 const std::map<std::string, std::set<std::string>> k_links{
     {"util", {}},
     {"decode", {"util"}},
-    {"gss", {"util"}},
+    {"gss", {"krb5", "util"}},
     {"krb5", {}},
     {"json", {}},
     {"net", {"util"}},
