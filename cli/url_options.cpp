@@ -4,6 +4,7 @@
 #include "cli/handshake_result.hpp"
 #include "cli/transport_options.hpp"
 #include "gss/oid.hpp"
+#include "ldap/messages.hpp"
 #include "ldap/url.hpp"
 #include "run/ldap_client.hpp"
 #include "util/errors.hpp"
@@ -64,6 +65,9 @@ int run_ldap(const UrlArgs& a, const InitiatorArgs& initiator_args, const Networ
   // GSS-SPNEGO these flags are what a Microsoft server signs or seals by.
   if (options.layer != ldap::SaslLayer::none) init.req_flags |= GSS_C_INTEG_FLAG | GSS_C_SEQUENCE_FLAG;
   if (options.layer == ldap::SaslLayer::confidentiality) init.req_flags |= GSS_C_CONF_FLAG;
+  // GSS-SPNEGO servers sign or seal by the flags the AP-REQ asserts, and MIT asserts integ and
+  // conf unless told otherwise: assert only what the layer asks for (as Cyrus SASL does).
+  if (options.mechanism == ldap::k_mech_gss_spnego) init.suppress_ci_flags = true;
   engine::SessionOptions session;
   session.messages = 0;
   session.show_secrets = globals.show_secrets;

@@ -49,6 +49,11 @@ Initiator::Initiator(const InitiatorOptions& options) : options_(options) {
     cred_ = gss::Cred::acquire_from(user ? &user : nullptr, gss::CredUsage::initiate, mechs, store);
   }
   if (!options_.neg_mechs.empty() && cred_) cred_.set_neg_mechs(options_.neg_mechs);
+  if (options_.suppress_ci_flags) {
+    // The option lives on a credential: take the default one explicitly when none was made.
+    if (!cred_) cred_ = gss::Cred::acquire_from(nullptr, gss::CredUsage::initiate, mechs, {});
+    cred_.suppress_ci_flags();
+  }
 }
 
 gss::StepResult Initiator::step(std::span<const std::uint8_t> input) {

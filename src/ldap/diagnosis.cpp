@@ -39,8 +39,9 @@ Verdict judge_bind_result(const LdapResult& r, const BindSituation& s) {
         v.hint = "the server requires signing or sealing: use --sasl-layer integrity or --sasl-layer "
                  "confidentiality (or ldaps:// or --starttls)";
       else
-        v.hint = "the server requires signing or sealing: request it with --integ or --conf (GSS-SPNEGO signs or "
-                 "seals per the GSS-API flags), or use ldaps:// or --starttls";
+        v.hint = "the server requires signing or sealing: use --sasl-layer integrity or --sasl-layer confidentiality "
+                 "(with GSS-SPNEGO they assert the GSS-API integ and conf flags the server signs or seals by), or "
+                 "ldaps:// or --starttls";
       return v;
     case result::confidentiality_required:
       v.cls = "ldap_confidentiality_required";
