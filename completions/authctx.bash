@@ -9,11 +9,13 @@ _authctx_initiator_opts="--target --target-type --mech --neg-mechs --require-mec
   --password-file --password-stdin"
 _authctx_acceptor_opts="--keytab --acceptor-name --accept-mechs"
 _authctx_transport_opts="--framing --timeout --max-token-size --files --stdio --negotiate-prefix"
+_authctx_url_opts="--url --resolve --cacert --insecure --starttls --sasl-layer --sasl-maxbuf --authzid"
 
 _authctx_opts_for() {
   case "$1" in
     local) echo "--help --channel-bindings --messages --record $_authctx_initiator_opts $_authctx_acceptor_opts" ;;
-    client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts $_authctx_transport_opts" ;;
+    client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts $_authctx_transport_opts
+      $_authctx_url_opts" ;;
     server) echo "--help --listen --once --max-connections --no-report --store-delegated --channel-bindings --record
       $_authctx_acceptor_opts $_authctx_transport_opts" ;;
     decode) echo "--help --in" ;;
@@ -42,7 +44,8 @@ _authctx_takes_value() {
       --client-keytab | --user | --password-file | --keytab | --acceptor-name | --accept-mechs | --framing | \
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
       --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
-      --enctypes | --add | --remove | --sensitive | --trusted | --mode) return 0 ;;
+      --enctypes | --add | --remove | --sensitive | --trusted | --mode | --url | --resolve | --cacert | --sasl-layer | \
+      --sasl-maxbuf | --authzid) return 0 ;;
   esac
   return 1
 }
@@ -92,7 +95,12 @@ _authctx() {
     --enctypes) mapfile -t COMPREPLY < <(compgen -W "aes rc4 aes256 aes128 rc4,aes default" -- "$cur"); return 0 ;;
     --sensitive | --trusted) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur"); return 0 ;;
     --mode) mapfile -t COMPREPLY < <(compgen -W "require relax" -- "$cur"); return 0 ;;
-    --output | --keytab | --client-keytab | --password-file | --record)
+    --sasl-layer) mapfile -t COMPREPLY < <(compgen -W "none integrity confidentiality" -- "$cur"); return 0 ;;
+    --url)
+      mapfile -t COMPREPLY < <(compgen -W "ldap:// ldaps://" -- "$cur")
+      compopt -o nospace 2>/dev/null
+      return 0 ;;
+    --output | --keytab | --client-keytab | --password-file | --record | --cacert)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
     --dir | --files) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     --ccache | --store-delegated)
@@ -101,7 +109,8 @@ _authctx() {
       compopt -o nospace 2>/dev/null
       return 0 ;;
     --target | --acceptor-name | --user | --connect | --listen | --timeout | --max-token-size | --count | \
-      --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove) return 0 ;;
+      --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove | --resolve | \
+      --sasl-maxbuf | --authzid) return 0 ;;
   esac
 
   if [ -z "$cmd" ]; then

@@ -45,7 +45,7 @@ complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -l verb
 
 # Subcommands.
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a local -d 'Initiator and acceptor in one process'
-complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a client -d 'The initiator over TCP, --files or --stdio'
+complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a client -d 'The initiator over TCP, --files, --stdio or --url'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a server -d 'The acceptor over TCP, --files or --stdio'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a decode -d 'Decode tokens offline'
 complete -c authctx -n "not __fish_seen_subcommand_from $__authctx_cmds" -a replay -d 'Feed a recorded exchange to a fresh acceptor'
@@ -110,6 +110,14 @@ for c in client server
 end
 complete -c authctx -n '__authctx_using client' -l connect -x -d 'Server address HOST:PORT'
 complete -c authctx -n '__authctx_using client' -l count -x -d 'Run N handshakes'
+complete -c authctx -n '__authctx_using client' -l url -x -a 'ldap:// ldaps://' -d 'Bind to a directory: ldap://HOST or ldaps://HOST'
+complete -c authctx -n '__authctx_using client' -l resolve -x -d 'Connect to ADDRESS for HOST:PORT'
+complete -c authctx -n '__authctx_using client' -l cacert -r -F -d 'CA certificates (PEM) for TLS'
+complete -c authctx -n '__authctx_using client' -l insecure -d 'Do not verify the TLS certificate'
+complete -c authctx -n '__authctx_using client' -l starttls -d 'Upgrade ldap:// to TLS before binding'
+complete -c authctx -n '__authctx_using client' -l sasl-layer -x -a 'none integrity confidentiality' -d 'GSSAPI security layer'
+complete -c authctx -n '__authctx_using client' -l sasl-maxbuf -x -d 'Largest SASL buffer accepted'
+complete -c authctx -n '__authctx_using client' -l authzid -x -d 'Authorization identity to ask for'
 complete -c authctx -n '__authctx_using server' -l listen -x -d 'Address to listen on, HOST:PORT'
 complete -c authctx -n '__authctx_using server' -l once -d 'Serve one connection, then exit'
 complete -c authctx -n '__authctx_using server' -l max-connections -x -d 'Connections served at once'

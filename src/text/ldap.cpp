@@ -89,6 +89,8 @@ void exchanges(std::ostringstream& o, const Json& app, const Style& st) {
     if (!has(ex, "responses")) continue;
     for (const auto& r : ex["responses"]) {
       std::string s = field(r, "operation") + " " + field(r, "length") + " B" + buffers(r);
+      // Under a layer, a response with no buffer of its own came in the previous one.
+      if (has(ex, "sasl_buffers") && !has(r, "sasl_buffers")) s += " in the same SASL buffer";
       const auto res = result_text(r);
       if (!res.empty()) s += "  " + res;
       o << "       ◀ " << s << "\n";
