@@ -104,8 +104,9 @@ void add_url_options(CLI::App* cmd, UrlArgs& a) {
       ->check(CLI::Range(std::uint32_t{0}, std::uint32_t{0xffffff}))
       ->capture_default_str()
       ->group(g);
-  cmd->add_option("--authzid", a.authzid, "Authorization identity to ask for in the GSSAPI layer message (u:NAME, "
-                                          "dn:DN)")
+  cmd->add_option("--authzid", a.authzid,
+                  "Authorization identity to ask for in the GSSAPI layer message (u:NAME, "
+                  "dn:DN)")
       ->option_text("ID")
       ->group(g);
 }

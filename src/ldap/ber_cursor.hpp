@@ -23,13 +23,19 @@ namespace authctx::ldap::detail {
 
 // BER identifier octets used by LDAP (X.690 §8.1.2; RFC 4511 §5.1 uses only one-octet tags).
 namespace tag {
-inline constexpr std::uint32_t boolean = 0x01, integer = 0x02, octet_string = 0x04, enumerated = 0x0a,
-                               sequence = 0x30, set = 0x31;
+enum Universal : std::uint32_t {
+  boolean = 0x01,
+  integer = 0x02,
+  octet_string = 0x04,
+  enumerated = 0x0a,
+  sequence = 0x30,
+  set = 0x31,
+};
 inline constexpr std::uint32_t application(std::uint32_t n, bool constructed) {
-  return 0x40u | (constructed ? 0x20u : 0u) | n;
+  return 0x40U | (constructed ? 0x20U : 0U) | n;
 }
 inline constexpr std::uint32_t context(std::uint32_t n, bool constructed) {
-  return 0x80u | (constructed ? 0x20u : 0u) | n;
+  return 0x80U | (constructed ? 0x20U : 0U) | n;
 }
 }  // namespace tag
 

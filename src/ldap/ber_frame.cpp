@@ -21,8 +21,7 @@ std::string guess_peer(ByteView prefix) {
   // The stream has read only two octets when it judges, so two are enough to name a peer.
   if (b == 'H' && prefix.size() >= 2 && prefix[1] == 'T')
     return "the server answered in HTTP: the URL points at a web server, not a directory";
-  if (b == 'S' && prefix.size() >= 2 && prefix[1] == 'S')
-    return "the server is an SSH server, not a directory";
+  if (b == 'S' && prefix.size() >= 2 && prefix[1] == 'S') return "the server is an SSH server, not a directory";
   if (b == 0x00)
     return "the first octet is 0: if a SASL security layer is active this is a 4-byte buffer length, which the "
            "client has not negotiated";
@@ -142,9 +141,9 @@ std::optional<Diagnostic> check_structure(ByteView message, std::size_t max_dept
   if (auto problem = read_header(message, 0, message.size(), h)) return problem;
   if (!h.constructed) return Diagnostic{0, "an LDAPMessage must be a constructed SEQUENCE"};
   if (h.header_length + h.content_length != message.size())
-    return Diagnostic{h.header_length + h.content_length,
-                      std::to_string(message.size() - h.header_length - h.content_length) +
-                          " trailing bytes after the LDAPMessage"};
+    return Diagnostic{
+        h.header_length + h.content_length,
+        std::to_string(message.size() - h.header_length - h.content_length) + " trailing bytes after the LDAPMessage"};
   stack.back() = {h.header_length, message.size()};
   while (!stack.empty()) {
     auto& top = stack.back();

@@ -24,12 +24,12 @@ namespace authctx::ldap {
 struct MessageProbe {
   enum class Status { need_more, complete, error };
   Status status = Status::need_more;
-  std::size_t need = 2;             // need_more: total header bytes required so far
-  std::size_t header_length = 0;    // complete: identifier and length octets
-  std::size_t content_length = 0;   // complete: the SEQUENCE's contents
+  std::size_t need = 2;            // need_more: total header bytes required so far
+  std::size_t header_length = 0;   // complete: identifier and length octets
+  std::size_t content_length = 0;  // complete: the SEQUENCE's contents
   std::size_t total() const { return header_length + content_length; }
-  Diagnostic error;                 // error
-  std::string hint;                 // error: what the peer probably is
+  Diagnostic error;  // error
+  std::string hint;  // error: what the peer probably is
 };
 
 MessageProbe probe_message(ByteView prefix, std::size_t max_message);

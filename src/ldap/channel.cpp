@@ -15,8 +15,8 @@ StreamLimits limits_of(const ChannelOptions& o) { return StreamLimits{o.max_mess
 // The peer's error object for a refused bind, as report::remote_report reads it.
 Json refusal_body(const Exchange& ex, const ChannelOptions& o) {
   const auto& res = ex.result();
-  const auto v = judge_bind_result(res, {o.mechanism, sasl_layer_name(o.layer), o.url.tls() || o.starttls,
-                                         !o.authzid.empty()});
+  const auto v =
+      judge_bind_result(res, {o.mechanism, sasl_layer_name(o.layer), o.url.tls() || o.starttls, !o.authzid.empty()});
   return Json{{"stage", "ldap_bind"},
               {"message", v.message},
               {"class", v.cls},
@@ -52,8 +52,8 @@ ClientChannel::~ClientChannel() {
 const transport::ChannelTraits& ClientChannel::traits() const {
   // No per-message plan (the LDAP phase is the proof), and no verdict frame: the bind's
   // outcome is read in after_established.
-  static const transport::ChannelTraits t{transport::MessagePlan::none, false, false};
-  return t;
+  static const transport::ChannelTraits k_traits{transport::MessagePlan::none, false, false};
+  return k_traits;
 }
 
 void ClientChannel::open() {

@@ -19,9 +19,8 @@ Json result_json(const LdapResult& r) {
 }
 
 Json request_meta(const Exchange& ex, std::string_view mechanism) {
-  Json j{{"message_id", ex.message_id},
-         {"operation", op_kind_name(ex.request_kind)},
-         {"length", ex.request.bytes.size()}};
+  Json j{
+      {"message_id", ex.message_id}, {"operation", op_kind_name(ex.request_kind)}, {"length", ex.request.bytes.size()}};
   if (!mechanism.empty()) j["mechanism"] = mechanism;
   if (!ex.request.sasl_buffers.empty()) j["sasl_buffers"] = ex.request.sasl_buffers;
   return Json{{"ldap", j}};
@@ -46,9 +45,8 @@ Json exchange_json(const Exchange& ex) {
     if (!r.sasl_buffers.empty()) one["sasl_buffers"] = r.sasl_buffers;
     responses.push_back(std::move(one));
   }
-  Json j{{"message_id", ex.message_id},
-         {"operation", op_kind_name(ex.request_kind)},
-         {"length", ex.request.bytes.size()}};
+  Json j{
+      {"message_id", ex.message_id}, {"operation", op_kind_name(ex.request_kind)}, {"length", ex.request.bytes.size()}};
   if (!ex.request.sasl_buffers.empty()) j["sasl_buffers"] = ex.request.sasl_buffers;
   j["responses"] = std::move(responses);
   return j;

@@ -27,19 +27,19 @@ class Phase {
   Phase(Session& s, const ChannelOptions& o, transport::Protection& p) : s_(s), o_(o), protection_(p) {}
 
   PhaseResult run() {
-    PhaseResult out;
+    std::optional<PhaseError> error;
     try {
       finish_bind();
       prove();
     } catch (const PhaseFailure& f) {
-      out.error = f.error;
+      error = f.error;
     } catch (const transport::ProtectionError& e) {
-      out.error = PhaseError{"sasl_security_layer", "sasl_protection_failed", e.what(),
-                             "the GSS-API context could not protect or verify an LDAP message: a bug on one side, "
-                             "or the server chose other keys (see the legs)",
-                             false};
+      error = PhaseError{"sasl_security_layer", "sasl_protection_failed", e.what(),
+                         "the GSS-API context could not protect or verify an LDAP message: a bug on one side, "
+                         "or the server chose other keys (see the legs)",
+                         false};
     } catch (const util::Error& e) {
-      out.error = PhaseError{"ldap", e.error_class(), e.what(), e.hint(), e.kind() == util::ErrorKind::transport};
+      error = PhaseError{"ldap", e.error_class(), e.what(), e.hint(), e.kind() == util::ErrorKind::transport};
     }
     // RFC 4511 §4.3, best effort and under the layer; then the stream drops the protection,
     // whose GSS-API context belongs to the engine and will not outlive this call.
@@ -51,9 +51,7 @@ class Phase {
       app_["protection"]["wrapped_tokens_received"] =
           Json{{"sealed", s_.protection->unwrapped_sealed}, {"signed_only", s_.protection->unwrapped_signed}};
     }
-    out.result = app_;
-    out.notices = std::move(notices_);
-    return out;
+    return PhaseResult{std::move(app_), std::move(notices_), std::move(error)};
   }
 
  private:
@@ -72,15 +70,15 @@ class Phase {
     bind_["message_id"] = ex.message_id;
     if (r.code == result::success || r.code == result::sasl_bind_in_progress) return;
     fail("ldap_bind",
-         judge_bind_result(r, {o_.mechanism, sasl_layer_name(o_.layer), s_.conn.tls_info().has_value(),
-                               !o_.authzid.empty()}),
+         judge_bind_result(
+             r, {o_.mechanism, sasl_layer_name(o_.layer), s_.conn.tls_info().has_value(), !o_.authzid.empty()}),
          false);
   }
 
   static const Bytes& creds_of(const Exchange& ex) {
-    static const Bytes none;
+    static const Bytes k_none;
     const auto& b = std::get<BindResponse>(ex.final_message().op);
-    return b.server_sasl_creds ? *b.server_sasl_creds : none;
+    return b.server_sasl_creds ? *b.server_sasl_creds : k_none;
   }
 
   void finish_bind() {
@@ -157,11 +155,10 @@ class Phase {
       s_.protection = std::make_unique<ProtectionAdapter>(protection_, review.layer == SaslLayer::confidentiality);
       s_.stream.protect(*s_.protection, offer.max_buffer, review.max_buffer);
     }
-    app_["protection"] = review.layer == SaslLayer::none
-                             ? Json{{"layer", "none"}}
-                             : Json{{"layer", sasl_layer_name(review.layer)},
-                                    {"send_max_buffer", offer.max_buffer},
-                                    {"receive_max_buffer", review.max_buffer}};
+    app_["protection"] = review.layer == SaslLayer::none ? Json{{"layer", "none"}}
+                                                         : Json{{"layer", sasl_layer_name(review.layer)},
+                                                                {"send_max_buffer", offer.max_buffer},
+                                                                {"receive_max_buffer", review.max_buffer}};
   }
 
   // GSS-SPNEGO (Microsoft): no layer message; signing or sealing follows the GSS-API flags.
@@ -170,8 +167,7 @@ class Phase {
       current = bind_once(Bytes{});
       check_refusal(current);
     }
-    app_["security_layer"] = Json{{"negotiation", "gss_flags"},
-                                  {"requested", sasl_layer_name(o_.layer)}};
+    app_["security_layer"] = Json{{"negotiation", "gss_flags"}, {"requested", sasl_layer_name(o_.layer)}};
     if (o_.layer != SaslLayer::none) {
       s_.protection = std::make_unique<ProtectionAdapter>(protection_, o_.layer == SaslLayer::confidentiality);
       // No maximum is negotiated; what we accept is bounded by the message limit.
@@ -215,9 +211,8 @@ class Phase {
   const ChannelOptions& o_;
   transport::Protection& protection_;
   // Keys in reading order; each is filled as the phase gets there.
-  Json app_{{"protocol", "ldap"},        {"bind", nullptr},   {"security_layer", nullptr},
-            {"protection", nullptr},     {"root_dse", nullptr}, {"whoami", nullptr},
-            {"authorization_identity", nullptr}};
+  Json app_{{"protocol", "ldap"},  {"bind", nullptr},   {"security_layer", nullptr},        {"protection", nullptr},
+            {"root_dse", nullptr}, {"whoami", nullptr}, {"authorization_identity", nullptr}};
   Json bind_ = nullptr;
   Json exchanges_ = Json::array();
   std::vector<Notice> notices_;

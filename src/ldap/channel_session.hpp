@@ -24,8 +24,8 @@ class ProtectionAdapter final : public Protection {
   Bytes unwrap(ByteView token) override;
   std::size_t max_plaintext(std::size_t max_wrapped) override;
   bool conf() const { return conf_; }
-  int unwrapped_sealed = 0;    // tokens that came sealed
-  int unwrapped_signed = 0;    // tokens that came signed only
+  int unwrapped_sealed = 0;  // tokens that came sealed
+  int unwrapped_signed = 0;  // tokens that came signed only
 
  private:
   transport::Protection& inner_;
@@ -38,11 +38,11 @@ class Session {
   Connection conn;
   MessageStream stream;
   Operations ops;
-  std::optional<Exchange> pending;          // a BindRequest sent whose response is unread
-  std::optional<Exchange> last_bind;        // the last BindRequest whose response was read
-  bool last_response_consumed = false;      // the engine took last_bind's credentials
-  std::optional<Json> starttls;             // the StartTLS exchange, when --starttls
-  std::string tls_started_by;               // "ldaps" or "starttls"
+  std::optional<Exchange> pending;      // a BindRequest sent whose response is unread
+  std::optional<Exchange> last_bind;    // the last BindRequest whose response was read
+  bool last_response_consumed = false;  // the engine took last_bind's credentials
+  std::optional<Json> starttls;         // the StartTLS exchange, when --starttls
+  std::string tls_started_by;           // "ldaps" or "starttls"
   std::unique_ptr<ProtectionAdapter> protection;
 };
 

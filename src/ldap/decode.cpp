@@ -68,8 +68,10 @@ SearchRequest read_search_request(BerCursor& c, Budget& budget) {
   SearchRequest r;
   if (auto b = c.octets(tag::octet_string, "baseObject")) r.base = std::move(*b);
   if (auto s = c.integer(tag::enumerated, "scope")) {
-    if (*s < 0 || *s > 2) c.fail("scope: " + std::to_string(*s) + " is not 0, 1 or 2");
-    else r.scope = static_cast<SearchScope>(*s);
+    if (*s < 0 || *s > 2)
+      c.fail("scope: " + std::to_string(*s) + " is not 0, 1 or 2");
+    else
+      r.scope = static_cast<SearchScope>(*s);
   }
   c.integer(tag::enumerated, "derefAliases");
   if (auto n = c.integer(tag::integer, "sizeLimit")) r.size_limit = *n;

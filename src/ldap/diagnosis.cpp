@@ -36,12 +36,14 @@ Verdict judge_bind_result(const LdapResult& r, const BindSituation& s) {
         v.hint = "the server wants stronger protection than the " + std::string(s.requested_layer) +
                  " layer: use --sasl-layer confidentiality, ldaps:// or --starttls";
       else if (s.mechanism == k_mech_gssapi)
-        v.hint = "the server requires signing or sealing: use --sasl-layer integrity or --sasl-layer "
-                 "confidentiality (or ldaps:// or --starttls)";
+        v.hint =
+            "the server requires signing or sealing: use --sasl-layer integrity or --sasl-layer "
+            "confidentiality (or ldaps:// or --starttls)";
       else
-        v.hint = "the server requires signing or sealing: use --sasl-layer integrity or --sasl-layer confidentiality "
-                 "(with GSS-SPNEGO they assert the GSS-API integ and conf flags the server signs or seals by), or "
-                 "ldaps:// or --starttls";
+        v.hint =
+            "the server requires signing or sealing: use --sasl-layer integrity or --sasl-layer confidentiality "
+            "(with GSS-SPNEGO they assert the GSS-API integ and conf flags the server signs or seals by), or "
+            "ldaps:// or --starttls";
       return v;
     case result::confidentiality_required:
       v.cls = "ldap_confidentiality_required";
@@ -55,8 +57,9 @@ Verdict judge_bind_result(const LdapResult& r, const BindSituation& s) {
       return v;
     case result::invalid_credentials:
       v.cls = "ldap_invalid_credentials";
-      v.hint = "the server could not accept the token (its diagnostic says why): check the service principal "
-               "ldap/HOST, the server's keytab and the clocks";
+      v.hint =
+          "the server could not accept the token (its diagnostic says why): check the service principal "
+          "ldap/HOST, the server's keytab and the clocks";
       return v;
     case result::inappropriate_authentication:
       v.cls = "ldap_inappropriate_authentication";
@@ -65,27 +68,30 @@ Verdict judge_bind_result(const LdapResult& r, const BindSituation& s) {
     case result::insufficient_access_rights:
       if (s.authzid) {
         v.cls = "ldap_authzid_refused";
-        v.hint = "the server does not let the authenticated identity act as --authzid (slapd: authz-policy and "
-                 "authzTo/authzFrom); bind without --authzid to see your own identity";
+        v.hint =
+            "the server does not let the authenticated identity act as --authzid (slapd: authz-policy and "
+            "authzTo/authzFrom); bind without --authzid to see your own identity";
         return v;
       }
       break;
     case result::unavailable:
-    case 51:  // busy
+    case result::busy:
       v.cls = "ldap_server_unavailable";
       v.hint = "the directory is not serving binds now: try again, or another domain controller";
       return v;
     case result::unwilling_to_perform:
       v.cls = "ldap_unwilling_to_perform";
-      v.hint = "the server refused by policy (its diagnostic says which); Active Directory does this for binds "
-               "it considers weak";
+      v.hint =
+          "the server refused by policy (its diagnostic says which); Active Directory does this for binds "
+          "it considers weak";
       return v;
     default: break;
   }
   if (contains(r.diagnostic_message, "invalid layer") || contains(r.diagnostic_message, "security layer")) {
     v.cls = "sasl_layer_refused";
-    v.hint = "the server refused the security layer chosen: pick one it offers with --sasl-layer (the "
-             "negotiation shows what it offered)";
+    v.hint =
+        "the server refused the security layer chosen: pick one it offers with --sasl-layer (the "
+        "negotiation shows what it offered)";
     return v;
   }
   if (s.authzid && (contains(r.diagnostic_message, "authoriz") || r.code == 123)) {
@@ -123,8 +129,8 @@ TargetAdvice default_target(std::string_view host, bool host_is_address, std::ui
     a.warning_class = "ldap_target_is_address";
     a.warning = "the URL names an address, so the service principal is ldap/" + std::string(host) +
                 ", which a KDC rarely holds (\"Server not found in Kerberos database\")";
-    a.hint = "connect by the server's DNS name and send it to the address with --resolve NAME:" +
-             std::to_string(port) + ":" + std::string(host) + " (or give --target ldap@NAME)";
+    a.hint = "connect by the server's DNS name and send it to the address with --resolve NAME:" + std::to_string(port) +
+             ":" + std::string(host) + " (or give --target ldap@NAME)";
   }
   return a;
 }

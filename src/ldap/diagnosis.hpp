@@ -24,10 +24,10 @@ struct Verdict {
 };
 
 struct BindSituation {
-  std::string_view mechanism;       // "GSSAPI" or "GSS-SPNEGO"
-  std::string_view requested_layer; // "none", "integrity", "confidentiality"
-  bool tls = false;                 // ldaps:// or StartTLS is active
-  bool authzid = false;             // --authzid was given
+  std::string_view mechanism;        // "GSSAPI" or "GSS-SPNEGO"
+  std::string_view requested_layer;  // "none", "integrity", "confidentiality"
+  bool tls = false;                  // ldaps:// or StartTLS is active
+  bool authzid = false;              // --authzid was given
 };
 
 Verdict judge_bind_result(const LdapResult& result, const BindSituation& situation);

@@ -89,7 +89,7 @@ Bytes encode_search(std::int32_t id, const SearchRequest& request) {
         static_cast<ber_int_t>(request.size_limit), static_cast<ber_int_t>(request.time_limit),
         static_cast<ber_int_t>(request.types_only ? 1 : 0));
   b.octets(tag::context(7, false), request.present_attribute.empty() ? std::string_view("objectClass")
-                                                                      : std::string_view(request.present_attribute));
+                                                                     : std::string_view(request.present_attribute));
   b.put("{");
   for (const auto& a : request.attributes) b.octets(tag::octet_string, a);
   b.put("}}}");

@@ -55,9 +55,7 @@ OpKind Message::kind() const {
                         [](const SearchResultReference&) { return OpKind::search_result_reference; },
                         [](const ExtendedRequest&) { return OpKind::extended_request; },
                         [](const ExtendedResponse&) { return OpKind::extended_response; },
-                        [](const OtherOp& o) {
-                          return o.tag == 0x79 ? OpKind::intermediate_response : OpKind::other;
-                        },
+                        [](const OtherOp& o) { return o.tag == 0x79 ? OpKind::intermediate_response : OpKind::other; },
                     },
                     op);
 }
@@ -79,10 +77,21 @@ std::vector<std::string> root_dse_attributes() {
   // supportedSASLMechanisms, supportedLDAPVersion, vendorName) and the attributes Active
   // Directory adds ([MS-ADTS] §3.1.1.3.2: defaultNamingContext, dnsHostName,
   // supportedSASLMechanisms, ldapServiceName, serverName, domainFunctionality).
-  return {"supportedSASLMechanisms", "supportedLDAPVersion", "namingContexts", "defaultNamingContext",
-          "dnsHostName",             "ldapServiceName",      "serverName",     "supportedControl",
-          "supportedExtension",      "supportedFeatures",    "vendorName",     "vendorVersion",
-          "domainFunctionality",     "forestFunctionality",  "currentTime"};
+  return {"supportedSASLMechanisms",
+          "supportedLDAPVersion",
+          "namingContexts",
+          "defaultNamingContext",
+          "dnsHostName",
+          "ldapServiceName",
+          "serverName",
+          "supportedControl",
+          "supportedExtension",
+          "supportedFeatures",
+          "vendorName",
+          "vendorVersion",
+          "domainFunctionality",
+          "forestFunctionality",
+          "currentTime"};
 }
 
 SearchRequest root_dse_search() {

@@ -134,8 +134,8 @@ struct Message {
 };
 
 struct DecodeLimits {
-  std::size_t max_depth = 16;         // nesting depth of BER constructed values
-  std::size_t max_values = 100000;    // attribute values, referrals, attribute types in total
+  std::size_t max_depth = 16;       // nesting depth of BER constructed values
+  std::size_t max_values = 100000;  // attribute values, referrals, attribute types in total
 };
 
 struct DecodedMessage {

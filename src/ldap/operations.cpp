@@ -24,14 +24,15 @@ void Operations::finish(Exchange& ex, OpKind final_kind) {
   const auto kind = ex.request_kind;
   while (true) {
     if (ex.responses.size() >= max_responses_)
-      throw transport_error("too_many_responses",
-                            "the server sent more than " + std::to_string(max_responses_) + " responses to message " +
-                                std::to_string(id),
-                            "a root DSE search returns one entry; the server is misbehaving");
+      throw transport_error(
+          "too_many_responses",
+          "the server sent more than " + std::to_string(max_responses_) + " responses to message " + std::to_string(id),
+          "a root DSE search returns one entry; the server is misbehaving");
     auto r = stream_.receive();
     if (!r.decoded.message || !r.decoded.ok()) {
       const auto& d = r.decoded.diagnostics.front();
-      throw transport_error("malformed_message", at_byte("the server sent a malformed LDAP message: " + d.message, d.offset),
+      throw transport_error("malformed_message",
+                            at_byte("the server sent a malformed LDAP message: " + d.message, d.offset),
                             "the server does not encode LDAP as RFC 4511 §5.1 requires");
     }
     const Message& m = *r.decoded.message;
@@ -52,10 +53,10 @@ void Operations::finish(Exchange& ex, OpKind final_kind) {
     const bool intermediate = final_kind == OpKind::search_result_done &&
                               (k == OpKind::search_result_entry || k == OpKind::search_result_reference);
     if (k != final_kind && !intermediate && k != OpKind::intermediate_response)
-      throw transport_error("unexpected_response",
-                            "the server answered a " + std::string(op_kind_name(kind)) + " with a " +
-                                std::string(op_kind_name(k)),
-                            "the server does not follow RFC 4511 §4");
+      throw transport_error(
+          "unexpected_response",
+          "the server answered a " + std::string(op_kind_name(kind)) + " with a " + std::string(op_kind_name(k)),
+          "the server does not follow RFC 4511 §4");
     ex.responses.push_back(std::move(r));
     if (k == final_kind) return;
   }

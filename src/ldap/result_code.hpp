@@ -6,19 +6,23 @@
 
 namespace authctx::ldap {
 
+// The codes the bind check looks at by name (an unscoped enum: results are compared as ints).
 namespace result {
-inline constexpr int success = 0;
-inline constexpr int protocol_error = 2;
-inline constexpr int auth_method_not_supported = 7;
-inline constexpr int stronger_auth_required = 8;
-inline constexpr int confidentiality_required = 13;
-inline constexpr int sasl_bind_in_progress = 14;
-inline constexpr int inappropriate_authentication = 48;
-inline constexpr int invalid_credentials = 49;
-inline constexpr int insufficient_access_rights = 50;
-inline constexpr int unavailable = 52;
-inline constexpr int unwilling_to_perform = 53;
-inline constexpr int other = 80;
+enum Code : int {
+  success = 0,
+  protocol_error = 2,
+  auth_method_not_supported = 7,
+  stronger_auth_required = 8,
+  confidentiality_required = 13,
+  sasl_bind_in_progress = 14,
+  inappropriate_authentication = 48,
+  invalid_credentials = 49,
+  insufficient_access_rights = 50,
+  busy = 51,
+  unavailable = 52,
+  unwilling_to_perform = 53,
+  other = 80,
+};
 }  // namespace result
 
 // "success", "strongerAuthRequired", ... (the ASN.1 identifiers of RFC 4511), or "unknown".

@@ -63,8 +63,8 @@ LayerOffer decode_layer_offer(ByteView unwrapped) {
   o.mask = unwrapped[0];
   o.max_buffer = be24(unwrapped, 1);
   if (unwrapped.size() != 4)
-    o.diagnostics.push_back({4, std::to_string(unwrapped.size() - 4) +
-                                    " bytes after the 4-byte security-layer message (RFC 4752 §3.1)"});
+    o.diagnostics.push_back(
+        {4, std::to_string(unwrapped.size() - 4) + " bytes after the 4-byte security-layer message (RFC 4752 §3.1)"});
   if ((o.mask & k_known_bits) == 0)
     o.diagnostics.push_back({0, "the server offers no security layer at all (bit mask 0x00)"});
   if ((o.mask & ~k_known_bits) != 0)
@@ -115,9 +115,8 @@ LayerReview review_layer_choice(const LayerOffer& offer, SaslLayer requested, st
   const bool protection_offered = offer.offers(SaslLayer::integrity) || offer.offers(SaslLayer::confidentiality);
   if (protection_offered && offer.max_buffer == 0)
     r.warnings.push_back({"sasl_zero_max_buffer",
-                          "the server offers " + std::string(offer.offers(SaslLayer::confidentiality)
-                                                                  ? "confidentiality"
-                                                                  : "integrity") +
+                          "the server offers " +
+                              std::string(offer.offers(SaslLayer::confidentiality) ? "confidentiality" : "integrity") +
                               " with a maximum buffer of 0 bytes: no protected message can reach it",
                           "clients then fail with \"encoded packet size too big\"; fix the server's SASL "
                           "maxbufsize (Cyrus sasl-maxbufsize, OpenLDAP olcSaslSecProps maxbufsize)"});
@@ -160,8 +159,8 @@ Bytes frame_sasl_buffer(ByteView wrapped) {
 SaslBufferProbe probe_sasl_buffer(ByteView prefix, std::uint32_t max_buffer) {
   SaslBufferProbe p;
   if (prefix.size() < 4) return p;
-  const std::uint32_t n = (std::uint32_t{prefix[0]} << 24) | (std::uint32_t{prefix[1]} << 16) |
-                          (std::uint32_t{prefix[2]} << 8) | prefix[3];
+  const std::uint32_t n =
+      (std::uint32_t{prefix[0]} << 24) | (std::uint32_t{prefix[1]} << 16) | (std::uint32_t{prefix[2]} << 8) | prefix[3];
   if (n > max_buffer) {
     p.status = SaslBufferProbe::Status::error;
     p.error = {0, "the server sent a SASL buffer of " + std::to_string(n) + " bytes, over the negotiated maximum of " +

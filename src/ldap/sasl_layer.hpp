@@ -34,7 +34,7 @@ std::optional<SaslLayer> sasl_layer_from_name(std::string_view name);
 inline constexpr std::uint32_t k_max_sasl_buffer = 0xffffff;  // 24 bits (RFC 4752 §3.1)
 
 struct LayerOffer {
-  std::uint8_t mask = 0;           // as sent, unknown bits included
+  std::uint8_t mask = 0;  // as sent, unknown bits included
   std::uint32_t max_buffer = 0;
   std::vector<Diagnostic> diagnostics;
   bool offers(SaslLayer l) const { return (mask & static_cast<std::uint8_t>(l)) != 0; }

@@ -41,11 +41,11 @@ Sent MessageStream::send(ByteView message) {
   std::size_t chunk = message.size();
   if (peer_max_buffer_) chunk = *peer_max_buffer_ == 0 ? 0 : protection_->max_plaintext(*peer_max_buffer_);
   if (chunk == 0)
-    throw transport_error("wrap_too_large",
-                          "no protected message fits the server's maximum buffer of " +
-                              std::to_string(*peer_max_buffer_) + " bytes",
-                          "the server advertised a maximum buffer too small for any wrap token: fix its SASL "
-                          "maxbufsize");
+    throw transport_error(
+        "wrap_too_large",
+        "no protected message fits the server's maximum buffer of " + std::to_string(*peer_max_buffer_) + " bytes",
+        "the server advertised a maximum buffer too small for any wrap token: fix its SASL "
+        "maxbufsize");
   Bytes wire;
   for (std::size_t at = 0; at < message.size(); at += chunk) {
     const auto piece = message.subspan(at, std::min(chunk, message.size() - at));
@@ -100,10 +100,10 @@ Received MessageStream::receive() {
   if (probe.status == MessageProbe::Status::error) {
     const bool first_octet = probe.error.offset == 0;
     const bool too_large = probe.error.message.find("over the limit") != std::string::npos;
-    throw transport_error(too_large ? "message_too_large" : (first_octet ? "not_ldap" : "malformed_message"),
-                          at_byte((first_ ? "the server's first reply: " : "a reply: ") + probe.error.message,
-                                  probe.error.offset),
-                          probe.hint);
+    throw transport_error(
+        too_large ? "message_too_large" : (first_octet ? "not_ldap" : "malformed_message"),
+        at_byte((first_ ? "the server's first reply: " : "a reply: ") + probe.error.message, probe.error.offset),
+        probe.hint);
   }
   first_ = false;
   while (source.size() < probe.total()) {

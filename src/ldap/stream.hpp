@@ -61,7 +61,10 @@ class MessageStream {
   void protect(Protection& protection, std::optional<std::uint32_t> peer_max_buffer, std::uint32_t own_max_buffer);
   bool is_protected() const { return protection_ != nullptr; }
   // Stops using the protection (the stream is done: nothing more is sent or read).
-  void unprotect() { protection_ = nullptr; closed_ = true; }
+  void unprotect() {
+    protection_ = nullptr;
+    closed_ = true;
+  }
   bool closed() const { return closed_; }
   std::size_t buffered() const { return raw_.size() + plain_.size(); }
   Connection& connection() { return conn_; }

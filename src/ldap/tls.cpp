@@ -61,8 +61,9 @@ class OpenSslSession final : public TlsSession {
     SSL_CTX_set_min_proto_version(ctx_.get(), TLS1_2_VERSION);
     if (!options.insecure) {
       SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
-      const int ok = options.ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx_.get())
-                                             : SSL_CTX_load_verify_locations(ctx_.get(), options.ca_file.c_str(), nullptr);
+      const int ok = options.ca_file.empty()
+                         ? SSL_CTX_set_default_verify_paths(ctx_.get())
+                         : SSL_CTX_load_verify_locations(ctx_.get(), options.ca_file.c_str(), nullptr);
       if (ok != 1)
         throw setup_error("tls_ca_unreadable", "cannot load the CA certificates from '" + options.ca_file + "'",
                           "give --cacert a PEM file");
@@ -106,14 +107,13 @@ class OpenSslSession final : public TlsSession {
       }
       const long verify = SSL_get_verify_result(ssl_.get());
       if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH)
-        throw transport_error("tls_name_mismatch",
-                              "the server's certificate does not name " + options_.server_name,
+        throw transport_error("tls_name_mismatch", "the server's certificate does not name " + options_.server_name,
                               "connect by the name in the certificate (use --resolve to pick the address)");
       if (verify != X509_V_OK)
-        throw transport_error("tls_certificate_untrusted",
-                              std::string("the server's certificate is not trusted: ") +
-                                  X509_verify_cert_error_string(verify),
-                              "give its CA with --cacert FILE (or --insecure to look anyway)");
+        throw transport_error(
+            "tls_certificate_untrusted",
+            std::string("the server's certificate is not trusted: ") + X509_verify_cert_error_string(verify),
+            "give its CA with --cacert FILE (or --insecure to look anyway)");
       throw transport_error("tls_handshake_failed", "the TLS handshake failed: " + openssl_errors(),
                             "the server may not speak TLS on this port: ldap:// is plain (add --starttls), "
                             "ldaps:// is TLS from the start");

@@ -25,7 +25,8 @@ std::optional<std::uint16_t> parse_port(const std::string& s) {
 
 bool valid_host_name(const std::string& h) {
   if (h.empty() || h.size() > 253) return false;
-  return std::all_of(h.begin(), h.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; });
+  return std::all_of(h.begin(), h.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; });
 }
 
 // Splits "host[:port]" or "[v6][:port]"; throws with the whole text in the message.

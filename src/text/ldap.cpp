@@ -16,7 +16,8 @@ std::string result_text(const Json& r) {
   std::string s = field(r, "result_name") + " (" + field(r, "result_code") + ")";
   if (has(r, "diagnostic_message") && !r["diagnostic_message"].get<std::string>().empty())
     s += " \"" + peer_field(r, "diagnostic_message") + "\"";
-  if (has(r, "matched_dn") && !r["matched_dn"].get<std::string>().empty()) s += " matched " + peer_field(r, "matched_dn");
+  if (has(r, "matched_dn") && !r["matched_dn"].get<std::string>().empty())
+    s += " matched " + peer_field(r, "matched_dn");
   return s;
 }
 
@@ -35,8 +36,8 @@ void security_layer(std::ostringstream& o, const Json& app) {
   if (!has(app, "security_layer")) return;
   const auto& sl = app["security_layer"];
   if (field(sl, "negotiation") == "gss_flags") {
-    line(o, "security layer", "GSS-SPNEGO: no layer message; sign or seal per the GSS-API flags (" +
-                                  field(sl, "requested") + " requested)");
+    line(o, "security layer",
+         "GSS-SPNEGO: no layer message; sign or seal per the GSS-API flags (" + field(sl, "requested") + " requested)");
   } else if (has(sl, "offer")) {
     const auto& of = sl["offer"];
     std::string offer = join(of["layers"], ", ", "nothing") + "; max buffer " + field(of, "max_buffer") + " B (" +
@@ -136,9 +137,10 @@ void ldap_block(std::ostringstream& o, const Json& doc, const Style& st) {
   line(o, "server", where);
   if (has(t, "tls")) {
     const auto& tls = t["tls"];
-    line(o, "tls", field(tls, "started_by") + ": " + field(tls, "version") + " " + field(tls, "cipher") + "; " +
-                       peer_field(tls, "peer_subject") + "; " +
-                       (tls.value("verified", false) ? "verified" : "NOT verified: " + field(tls, "verify_result")));
+    line(o, "tls",
+         field(tls, "started_by") + ": " + field(tls, "version") + " " + field(tls, "cipher") + "; " +
+             peer_field(tls, "peer_subject") + "; " +
+             (tls.value("verified", false) ? "verified" : "NOT verified: " + field(tls, "verify_result")));
   } else {
     line(o, "tls", "none");
   }
@@ -146,10 +148,10 @@ void ldap_block(std::ostringstream& o, const Json& doc, const Style& st) {
   security_layer(o, app);
   root_dse(o, app);
   if (has(app, "authorization_identity") || has(app, "whoami")) {
-    std::string id = has(app, "authorization_identity") ? escape_controls(field(app, "authorization_identity"))
-                                                         : "-";
+    std::string id = has(app, "authorization_identity") ? escape_controls(field(app, "authorization_identity")) : "-";
     if (id.empty()) id = "(anonymous)";
-    if (has(app, "whoami") && !app["whoami"].value("sent", true)) id += " (no WhoAmI: " + field(app["whoami"], "reason") + ")";
+    if (has(app, "whoami") && !app["whoami"].value("sent", true))
+      id += " (no WhoAmI: " + field(app["whoami"], "reason") + ")";
     line(o, "bound as", id);
   }
   exchanges(o, app, st);

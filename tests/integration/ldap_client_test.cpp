@@ -99,8 +99,7 @@ TEST_CASE("ldap client: GSSAPI with --sasl-layer integrity signs without sealing
   CHECK_FALSE(has(doc["initiator"]["flags"]["requested"], "conf"));
 }
 
-TEST_CASE("ldap client: GSSAPI with --sasl-layer none and an authzid leaves the search in the clear",
-          "[ldap][slapd]") {
+TEST_CASE("ldap client: GSSAPI with --sasl-layer none and an authzid leaves the search in the clear", "[ldap][slapd]") {
   require_ldap_peers();
   SlapdOnLab s;
   const auto r = s.client({"--sasl-layer", "none", "--sasl-maxbuf", "4096", "--authzid", k_alice});
@@ -155,8 +154,8 @@ TEST_CASE("ldap client: none against a server that requires a layer is refused a
 TEST_CASE("ldap client: an address in the URL is classified with the --resolve fix", "[ldap][slapd]") {
   require_ldap_peers();
   SlapdOnLab s;
-  const auto r = s.lab.run({"client", "--url", "ldap://127.0.0.1:" + std::to_string(s.slapd->port()), "--format",
-                            "json"});
+  const auto r =
+      s.lab.run({"client", "--url", "ldap://127.0.0.1:" + std::to_string(s.slapd->port()), "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = r.json();
   CHECK(doc["error"]["class"] == "service_principal_unknown");
@@ -171,7 +170,7 @@ TEST_CASE("ldap client: ldapwhoami binds as the same identity with the same stre
   SlapdOnLab s;
   const auto ours = s.client({}).json();
   authctx::util::RunOptions run;
-  run.argv = {*authctx::util::find_program("ldapwhoami"), "-N", "-Y", "GSSAPI", "-H",
+  run.argv = {*authctx::util::find_program("ldapwhoami"),           "-N", "-Y", "GSSAPI", "-H",
               "ldap://localhost:" + std::to_string(s.slapd->port())};
   run.env = authctx::util::current_environment(s.lab.env());
   const auto theirs = authctx::util::run(run);

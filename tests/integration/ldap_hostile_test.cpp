@@ -23,9 +23,15 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 Run against(const Lab& lab, int port, std::vector<std::string> extra = {}, const std::string& timeout = "5") {
-  std::vector<std::string> args{"client", "--url", "ldap://localhost:" + std::to_string(port), "--resolve",
-                                "localhost:" + std::to_string(port) + ":127.0.0.1", "--format", "json",
-                                "--timeout", timeout};
+  std::vector<std::string> args{"client",
+                                "--url",
+                                "ldap://localhost:" + std::to_string(port),
+                                "--resolve",
+                                "localhost:" + std::to_string(port) + ":127.0.0.1",
+                                "--format",
+                                "json",
+                                "--timeout",
+                                timeout};
   args.insert(args.end(), extra.begin(), extra.end());
   return lab.run(args);
 }

@@ -21,7 +21,8 @@ struct SlapdOnLab {
     slapd = std::make_unique<Slapd>(options);
   }
   std::string url(bool tls = false) const {
-    return std::string(tls ? "ldaps" : "ldap") + "://localhost:" + std::to_string(tls ? slapd->tls_port() : slapd->port());
+    return std::string(tls ? "ldaps" : "ldap") +
+           "://localhost:" + std::to_string(tls ? slapd->tls_port() : slapd->port());
   }
   std::string resolve(bool tls = false) const {
     return "localhost:" + std::to_string(tls ? slapd->tls_port() : slapd->port()) + ":127.0.0.1";

@@ -21,7 +21,7 @@ namespace {
 const std::string k_dc = "dc1.ad.authctx.test";
 
 Run bind(const AdLab& lab, std::vector<std::string> extra) {
-  std::vector<std::string> args{"client", "--url", "ldap://" + k_dc, "--resolve", k_dc + ":389:" + lab.address(),
+  std::vector<std::string> args{"client",   "--url", "ldap://" + k_dc, "--resolve", k_dc + ":389:" + lab.address(),
                                 "--format", "json"};
   args.insert(args.end(), extra.begin(), extra.end());
   return lab.run(args);
@@ -120,11 +120,11 @@ TEST_CASE("samba ldap: ldapsearch reads the same root DSE through a sealed GSSAP
   // the DC's address (as lab_samba's signing test does).
   authctx::test::TempDir tmp;
   authctx::util::write_private_file(tmp.path + "/hosts", lab.address() + " " + k_dc + "\n");
-  const auto theirs = authctx::test::run_tool(
-      lab, {"unshare", "-m", "sh", "-c",
-            "mount --bind \"$0\" /etc/hosts && exec ldapsearch -LLL -H ldap://" + k_dc +
-                " -Y GSSAPI -b '' -s base defaultNamingContext dnsHostName",
-            tmp.path + "/hosts"});
+  const auto theirs =
+      authctx::test::run_tool(lab, {"unshare", "-m", "sh", "-c",
+                                    "mount --bind \"$0\" /etc/hosts && exec ldapsearch -LLL -H ldap://" + k_dc +
+                                        " -Y GSSAPI -b '' -s base defaultNamingContext dnsHostName",
+                                    tmp.path + "/hosts"});
   INFO(theirs.err);
   REQUIRE(theirs.exit_code == 0);
   CHECK(contains(theirs.err, "SASL SSF: 256"));

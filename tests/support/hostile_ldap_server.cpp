@@ -58,8 +58,8 @@ class Peer {
   Bytes read_sasl_buffer() {
     Bytes len;
     read_exact(len, 4);
-    const std::uint32_t n = (std::uint32_t{len[0]} << 24) | (std::uint32_t{len[1]} << 16) |
-                            (std::uint32_t{len[2]} << 8) | len[3];
+    const std::uint32_t n =
+        (std::uint32_t{len[0]} << 24) | (std::uint32_t{len[1]} << 16) | (std::uint32_t{len[2]} << 8) | len[3];
     if (n > (1u << 20)) throw Stopped{};
     Bytes token;
     read_exact(token, n);

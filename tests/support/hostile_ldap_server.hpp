@@ -15,19 +15,19 @@
 namespace authctx::test {
 
 enum class HostileScript {
-  not_ldap,                 // answers the first request with an HTTP response
-  silent,                   // reads the BindRequest and never answers
-  slow_partial,             // sends the first 3 bytes of a BindResponse, then nothing
-  endless_bind_in_progress, // answers every BindRequest with saslBindInProgress and a token
-  oversized_message,        // announces a 2 GiB LDAPMessage
-  indefinite_length,        // a BindResponse with an indefinite length inside
-  notice_of_disconnection,  // answers the bind with a Notice of Disconnection (unavailable)
-  wrong_message_id,         // answers message N as message N+5
-  malformed_layer,          // (GSS) completes the context, then wraps a 3-byte layer message
-  zero_max_buffer,          // (GSS) offers integrity and confidentiality with max buffer 0
-  oversized_wrapped_buffer, // (GSS) binds with a layer, then answers the search with a SASL
-                            // buffer one byte over the client's maximum
-  reject_none,              // (GSS) offers all layers, refuses "none" like AD (strongerAuthRequired)
+  not_ldap,                  // answers the first request with an HTTP response
+  silent,                    // reads the BindRequest and never answers
+  slow_partial,              // sends the first 3 bytes of a BindResponse, then nothing
+  endless_bind_in_progress,  // answers every BindRequest with saslBindInProgress and a token
+  oversized_message,         // announces a 2 GiB LDAPMessage
+  indefinite_length,         // a BindResponse with an indefinite length inside
+  notice_of_disconnection,   // answers the bind with a Notice of Disconnection (unavailable)
+  wrong_message_id,          // answers message N as message N+5
+  malformed_layer,           // (GSS) completes the context, then wraps a 3-byte layer message
+  zero_max_buffer,           // (GSS) offers integrity and confidentiality with max buffer 0
+  oversized_wrapped_buffer,  // (GSS) binds with a layer, then answers the search with a SASL
+                             // buffer one byte over the client's maximum
+  reject_none,               // (GSS) offers all layers, refuses "none" like AD (strongerAuthRequired)
 };
 
 class HostileLdapServer {

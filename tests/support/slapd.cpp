@@ -29,7 +29,8 @@ util::RunResult run_checked(const std::vector<std::string>& argv, const util::En
   o.env = util::current_environment(env);
   o.timeout = std::chrono::seconds(30);
   auto r = util::run(o);
-  if (r.exit_code != 0) throw std::runtime_error(what + " failed (" + std::to_string(r.exit_code) + "): " + r.out + r.err);
+  if (r.exit_code != 0)
+    throw std::runtime_error(what + " failed (" + std::to_string(r.exit_code) + "): " + r.out + r.err);
   return r;
 }
 
@@ -129,13 +130,21 @@ Slapd::Slapd(const SlapdOptions& options) {
         "include /etc/ldap/schema/inetorgperson.schema\n"
         "modulepath /usr/lib/ldap\n"
         "moduleload back_mdb\n"
-        "pidfile " + dir_ + "/slapd.pid\n"
-        "argsfile " + dir_ + "/slapd.args\n"
+        "pidfile " +
+        dir_ +
+        "/slapd.pid\n"
+        "argsfile " +
+        dir_ +
+        "/slapd.args\n"
         "sasl-host localhost\n"
-        "sasl-realm " + options.realm + "\n"
+        "sasl-realm " +
+        options.realm +
+        "\n"
         // Cyrus names GSSAPI identities uid=alice,cn=gssapi,cn=auth (the default realm is
         // left out) and GSS-SPNEGO ones uid=alice,cn=authctx.test,cn=gss-spnego,cn=auth.
-        "authz-regexp \"^uid=([^,]+),(cn=" + suffix_realm + ",)?cn=[^,]+,cn=auth$\" "
+        "authz-regexp \"^uid=([^,]+),(cn=" +
+        suffix_realm +
+        ",)?cn=[^,]+,cn=auth$\" "
         "\"uid=$1,ou=people,dc=authctx,dc=test\"\n";
     if (!options.sasl_secprops.empty()) conf += "sasl-secprops " + options.sasl_secprops + "\n";
     if (options.tls) {
@@ -145,12 +154,15 @@ Slapd::Slapd(const SlapdOptions& options) {
                   {}, "openssl req");
       conf += "TLSCertificateFile " + dir_ + "/cert.pem\nTLSCertificateKeyFile " + dir_ + "/key.pem\n";
     }
-    conf += "database mdb\n"
-            "maxsize 10485760\n"
-            "suffix \"dc=authctx,dc=test\"\n"
-            "rootdn \"cn=admin,dc=authctx,dc=test\"\n"
-            "directory " + dir_ + "/db\n"
-            "access to * by * read\n";
+    conf +=
+        "database mdb\n"
+        "maxsize 10485760\n"
+        "suffix \"dc=authctx,dc=test\"\n"
+        "rootdn \"cn=admin,dc=authctx,dc=test\"\n"
+        "directory " +
+        dir_ +
+        "/db\n"
+        "access to * by * read\n";
     write_file(dir_ + "/slapd.conf", conf);
     write_file(dir_ + "/base.ldif",
                "dn: dc=authctx,dc=test\nobjectClass: dcObject\nobjectClass: organization\no: authctx\ndc: authctx\n\n"

@@ -24,10 +24,10 @@
 namespace authctx::test {
 
 struct SlapdOptions {
-  util::Environment lab_env;       // the lab's environment (KRB5_CONFIG, KRB5_KDC_PROFILE, ...)
+  util::Environment lab_env;  // the lab's environment (KRB5_CONFIG, KRB5_KDC_PROFILE, ...)
   std::string realm = "AUTHCTX.TEST";
-  bool tls = false;                // also listen for ldaps:// and accept StartTLS
-  std::string sasl_secprops;       // e.g. "minssf=1" (requires sign or seal), "maxbufsize=0"
+  bool tls = false;           // also listen for ldaps:// and accept StartTLS
+  std::string sasl_secprops;  // e.g. "minssf=1" (requires sign or seal), "maxbufsize=0"
 };
 
 class Slapd {

@@ -32,8 +32,12 @@ std::vector<Bytes> samples() {
   x.value = ascii("u:alice");
   LdapResult ref;
   ref.referrals = {"ldap://a/", "ldap://b/"};
-  return {encode_bind_response(1, br), encode_search_entry(2, e), encode_search_done(2, ref),
-          encode_extended_response(0, x), encode_sasl_bind(1, "GSSAPI", Bytes(30, 1)), encode_search(3, root_dse_search()),
+  return {encode_bind_response(1, br),
+          encode_search_entry(2, e),
+          encode_search_done(2, ref),
+          encode_extended_response(0, x),
+          encode_sasl_bind(1, "GSSAPI", Bytes(30, 1)),
+          encode_search(3, root_dse_search()),
           encode_unbind(4)};
 }
 }  // namespace

@@ -18,8 +18,9 @@ LdapResult result_of(int code, std::string diagnostic = {}) {
 TEST_CASE("ldap diagnosis: Sign or Seal are required names the layer fix", "[ldap][diagnosis]") {
   const auto v = judge_bind_result(result_of(8, "SASL:[GSSAPI]: Sign or Seal are required."), {"GSSAPI", "none"});
   CHECK(v.cls == "ldap_signing_required");
-  CHECK(v.message == "the server refused the GSSAPI bind: strongerAuthRequired (8): SASL:[GSSAPI]: Sign or Seal are "
-                     "required.");
+  CHECK(v.message ==
+        "the server refused the GSSAPI bind: strongerAuthRequired (8): SASL:[GSSAPI]: Sign or Seal are "
+        "required.");
   CHECK(v.hint.find("--sasl-layer integrity") != std::string::npos);
   const auto spnego = judge_bind_result(result_of(8), {"GSS-SPNEGO", "none"});
   CHECK(spnego.hint.find("integ and conf flags") != std::string::npos);
@@ -36,8 +37,8 @@ TEST_CASE("ldap diagnosis: each refusal has its class", "[ldap][diagnosis]") {
   CHECK(judge_bind_result(result_of(48), gssapi).cls == "ldap_inappropriate_authentication");
   CHECK(judge_bind_result(result_of(52), gssapi).cls == "ldap_server_unavailable");
   CHECK(judge_bind_result(result_of(53), gssapi).cls == "ldap_unwilling_to_perform");
-  CHECK(judge_bind_result(result_of(80, "SASL(-1): generic failure: protocol violation: client requested invalid layer"),
-                          gssapi)
+  CHECK(judge_bind_result(
+            result_of(80, "SASL(-1): generic failure: protocol violation: client requested invalid layer"), gssapi)
             .cls == "sasl_layer_refused");
   CHECK(judge_bind_result(result_of(50), {"GSSAPI", "none", false, true}).cls == "ldap_authzid_refused");
   CHECK(judge_bind_result(result_of(50), gssapi).cls == "ldap_bind_failed");

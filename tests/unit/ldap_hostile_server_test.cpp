@@ -13,8 +13,8 @@
 #include "ldap/operations.hpp"
 #include "ldap/result_code.hpp"
 #include "support/gss_sasl.hpp"
-#include "support/hostile_ldap_server.hpp"
 #include "support/harness.hpp"
+#include "support/hostile_ldap_server.hpp"
 #include "support/slapd.hpp"
 
 namespace lab = authctx::lab;
@@ -52,9 +52,7 @@ struct GssLab {
   ScopedEnv env;
   authctx::test::TempDir dir;
   std::string keytab;
-  GssLab()
-      : env(authctx::test::gss_environment(realm.info().env())),
-        keytab(dir.path + "/ldap.keytab") {
+  GssLab() : env(authctx::test::gss_environment(realm.info().env())), keytab(dir.path + "/ldap.keytab") {
     authctx::test::add_ldap_service(realm.info().env(), keytab);
   }
 };
@@ -137,8 +135,7 @@ TEST_CASE("ldap hostile: a 3-byte security-layer message is diagnosed at offset 
   CHECK_FALSE(o.bound());
 }
 
-TEST_CASE("ldap hostile: a zero maximum buffer with protection warns and nothing can be sent",
-          "[ldap][hostile][gss]") {
+TEST_CASE("ldap hostile: a zero maximum buffer with protection warns and nothing can be sent", "[ldap][hostile][gss]") {
   require_kdc();
   GssLab lab;
   HostileLdapServer server(HostileScript::zero_max_buffer, lab.keytab);

@@ -20,9 +20,9 @@ Message decode_ok(const Bytes& b) {
 
 TEST_CASE("ldap: a SASL BindRequest without credentials has the RFC 4511 encoding", "[ldap][messages]") {
   const auto b = encode_sasl_bind(1, "GSSAPI", std::nullopt);
-  const auto expected = concat(bytes_of({0x30, 0x14, 0x02, 0x01, 0x01, 0x60, 0x0f, 0x02, 0x01, 0x03, 0x04, 0x00, 0xa3,
-                                         0x08, 0x04, 0x06}),
-                               ascii("GSSAPI"));
+  const auto expected =
+      concat(bytes_of({0x30, 0x14, 0x02, 0x01, 0x01, 0x60, 0x0f, 0x02, 0x01, 0x03, 0x04, 0x00, 0xa3, 0x08, 0x04, 0x06}),
+             ascii("GSSAPI"));
   CHECK(b == expected);
 }
 
@@ -85,9 +85,8 @@ TEST_CASE("ldap: the root DSE search asks for base scope with (objectClass=*)", 
 TEST_CASE("ldap: a SearchResultEntry round-trips its attributes and values", "[ldap][messages]") {
   SearchResultEntry e;
   e.object_name = "";
-  e.attributes = {{"supportedSASLMechanisms", {"GSSAPI", "GSS-SPNEGO"}},
-                  {"dnsHostName", {"dc1.ad.authctx.test"}},
-                  {"empty", {}}};
+  e.attributes = {
+      {"supportedSASLMechanisms", {"GSSAPI", "GSS-SPNEGO"}}, {"dnsHostName", {"dc1.ad.authctx.test"}}, {"empty", {}}};
   const auto m = decode_ok(encode_search_entry(5, e));
   CHECK(m.kind() == OpKind::search_result_entry);
   const auto& got = std::get<SearchResultEntry>(m.op);
@@ -146,7 +145,8 @@ TEST_CASE("ldap: UnbindRequest is an APPLICATION 2 NULL", "[ldap][messages]") {
 
 TEST_CASE("ldap: an operation it does not know keeps its tag", "[ldap][messages]") {
   // A DelResponse [APPLICATION 11] with success.
-  const auto m = decode_ok(bytes_of({0x30, 0x0c, 0x02, 0x01, 0x09, 0x6b, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00}));
+  const auto m =
+      decode_ok(bytes_of({0x30, 0x0c, 0x02, 0x01, 0x09, 0x6b, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00}));
   CHECK(m.kind() == OpKind::other);
   CHECK(std::get<OtherOp>(m.op).tag == 0x6b);
 }

@@ -36,8 +36,7 @@ struct SlapdLab {
   lab::ScopedLab realm;
   ScopedEnv env;
   std::unique_ptr<Slapd> slapd;
-  explicit SlapdLab(SlapdOptions options = {})
-      : env(authctx::test::gss_environment(realm.info().env())) {
+  explicit SlapdLab(SlapdOptions options = {}) : env(authctx::test::gss_environment(realm.info().env())) {
     options.lab_env = realm.info().env();
     slapd = std::make_unique<Slapd>(options);
     WARN("slapd started in " << slapd->startup_ms() << " ms");
@@ -210,7 +209,11 @@ TEST_CASE("ldap slapd: ldapwhoami reports the same identity as the library", "[l
   REQUIRE(s.bind({}).bound());
   const auto ours = whoami(s);
   authctx::util::RunOptions run;
-  run.argv = {*authctx::util::find_program("ldapwhoami"), "-N", "-Y", "GSSAPI", "-H",
+  run.argv = {*authctx::util::find_program("ldapwhoami"),
+              "-N",
+              "-Y",
+              "GSSAPI",
+              "-H",
               "ldap://localhost:" + std::to_string(lab.slapd->port())};
   run.env = authctx::util::current_environment(lab.realm.info().env());
   const auto r = authctx::util::run(run);
