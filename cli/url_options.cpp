@@ -80,8 +80,8 @@ int run_ldap(const UrlArgs& a, const InitiatorArgs& initiator_args, const Networ
 
 void add_url_options(CLI::App* cmd, UrlArgs& a) {
   a.url_option = cmd->add_option("--url", a.url,
-                                 "Bind to a directory: ldap://HOST[:PORT] or ldaps://HOST[:PORT] (SASL GSSAPI or "
-                                 "GSS-SPNEGO)")
+                                 "Bind to a directory: ldap://HOST[:PORT] or ldaps://HOST[:PORT] (SASL GSSAPI, or "
+                                 "GSS-SPNEGO with --mech spnego)")
                      ->option_text("URL")
                      ->group("Connection");
   const std::string g = "URL transports";
@@ -100,9 +100,10 @@ void add_url_options(CLI::App* cmd, UrlArgs& a) {
       ->check(CLI::IsMember({"none", "integrity", "confidentiality"}))
       ->option_text("none|integrity|confidentiality")
       ->group(g);
-  cmd->add_option("--sasl-maxbuf", a.sasl_maxbuf, "Largest SASL buffer the client accepts (RFC 4752, 24 bits)")
+  cmd->add_option("--sasl-maxbuf", a.sasl_maxbuf,
+                  "Largest SASL buffer the client accepts, 0-16777215 (RFC 4752; default 65536)")
       ->check(CLI::Range(std::uint32_t{0}, std::uint32_t{0xffffff}))
-      ->capture_default_str()
+      ->option_text("BYTES")
       ->group(g);
   cmd->add_option("--authzid", a.authzid,
                   "Authorization identity to ask for in the GSSAPI layer message (u:NAME, "
