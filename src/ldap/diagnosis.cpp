@@ -32,7 +32,12 @@ Verdict judge_bind_result(const LdapResult& r, const BindSituation& s) {
       // "The server requires binds to turn on integrity checking if SSL\TLS are not already
       // active on the connection" (LDAP server signing requirements).
       v.cls = "ldap_signing_required";
-      if (s.mechanism == k_mech_gssapi && s.requested_layer != "none")
+      if (s.tls)
+        v.hint =
+            "the server wants signing or sealing and does not count TLS (Samba with `ldap server require "
+            "strong auth = yes` refuses SASL binds inside TLS): bind over ldap:// without --starttls with "
+            "--sasl-layer integrity or confidentiality";
+      else if (s.mechanism == k_mech_gssapi && s.requested_layer != "none")
         v.hint = "the server wants stronger protection than the " + std::string(s.requested_layer) +
                  " layer: use --sasl-layer confidentiality, ldaps:// or --starttls";
       else if (s.mechanism == k_mech_gssapi)
@@ -80,6 +85,15 @@ Verdict judge_bind_result(const LdapResult& r, const BindSituation& s) {
       v.hint = "the directory is not serving binds now: try again, or another domain controller";
       return v;
     case result::unwilling_to_perform:
+      if (s.tls && contains(r.diagnostic_message, "TLS")) {
+        // Samba: "Sign or Seal are not allowed if TLS is used"; Windows: 00002029 "Cannot bind
+        // using sign/seal on a connection on which TLS or SSL is in effect".
+        v.cls = "sasl_layer_over_tls_refused";
+        v.hint =
+            "the server refuses signing or sealing inside TLS: use --sasl-layer none with ldaps:// or "
+            "--starttls";
+        return v;
+      }
       v.cls = "ldap_unwilling_to_perform";
       v.hint =
           "the server refused by policy (its diagnostic says which); Active Directory does this for binds "

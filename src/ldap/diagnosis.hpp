@@ -5,7 +5,8 @@
 //
 // Classes: ldap_signing_required (strongerAuthRequired, e.g. Active Directory's "Sign or
 // Seal are required" or "requires binds to turn on integrity checking"),
-// ldap_confidentiality_required, ldap_mechanism_not_supported, ldap_invalid_credentials,
+// ldap_confidentiality_required, sasl_layer_over_tls_refused (a layer inside TLS, which AD
+// and Samba refuse), ldap_mechanism_not_supported, ldap_invalid_credentials,
 // ldap_inappropriate_authentication, sasl_layer_refused, ldap_authzid_refused,
 // ldap_server_unavailable, ldap_unwilling_to_perform, sasl_bind_loop, ldap_operation_failed,
 // and ldap_bind_failed for anything else.

@@ -28,6 +28,18 @@ TEST_CASE("ldap diagnosis: Sign or Seal are required names the layer fix", "[lda
   CHECK(with_layer.hint.find("--sasl-layer confidentiality") != std::string::npos);
 }
 
+TEST_CASE("ldap diagnosis: inside TLS a layer refused and none refused have their own fix", "[ldap][diagnosis]") {
+  const auto layer = judge_bind_result(result_of(53, "SASL:[GSSAPI]: Sign or Seal are not allowed if TLS is used"),
+                                       {"GSSAPI", "confidentiality", true});
+  CHECK(layer.cls == "sasl_layer_over_tls_refused");
+  CHECK(layer.hint.find("--sasl-layer none") != std::string::npos);
+  const auto none =
+      judge_bind_result(result_of(8, "SASL:[GSSAPI]: Sign or Seal are required."), {"GSSAPI", "none", true});
+  CHECK(none.cls == "ldap_signing_required");
+  CHECK(none.hint.find("without --starttls") != std::string::npos);
+  CHECK(judge_bind_result(result_of(53, "no"), {"GSSAPI", "none", true}).cls == "ldap_unwilling_to_perform");
+}
+
 TEST_CASE("ldap diagnosis: each refusal has its class", "[ldap][diagnosis]") {
   const BindSituation gssapi{"GSSAPI", "confidentiality"};
   CHECK(judge_bind_result(result_of(13), gssapi).cls == "ldap_confidentiality_required");
