@@ -8,6 +8,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
+#include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
 #include "cli/url_options.hpp"
 #include "run/client.hpp"
@@ -27,6 +28,7 @@ struct ClientArgs {
   std::string record;
   int count = 1;
   int messages = 1;
+  PolicyArgs policy;
 };
 
 engine::SessionOptions session_options(const ClientArgs& args, const GlobalOptions& globals) {
@@ -36,7 +38,7 @@ engine::SessionOptions session_options(const ClientArgs& args, const GlobalOptio
   return session;
 }
 
-int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport) {
+int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport, PolicyRun& policy) {
   if (args.count > 1) throw util::usage_error("--count needs --connect: --files and --stdio run one handshake");
   if (transport == Transport::stdio && args.initiator.password_stdin)
     throw util::usage_error("--password-stdin cannot be used with --stdio (standard input carries tokens)",
@@ -46,13 +48,13 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
   const auto init = to_initiator_options(args.initiator);
   const auto session = session_options(args, globals);
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), args.record));
   if (transport == Transport::files) {
     const transport::FilesOptions files{args.transport.files, args.network.timeout(), args.network.max_token_size};
-    return handshake_exit_code(run::run_files_client(files, init, session, *sink));
+    return policy.exit_code(handshake_exit_code(run::run_files_client(files, init, session, *sink)));
   }
   const auto stdio = stdio_options(args.transport, args.network, streams);
-  return handshake_exit_code(run::run_stdio_client(stdio, init, session, *sink));
+  return policy.exit_code(handshake_exit_code(run::run_stdio_client(stdio, init, session, *sink)));
 }
 
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
@@ -61,7 +63,8 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
     return run_url_client(args.url, args.initiator, args.network, globals, args.record);
   }
   const auto transport = chosen_transport(args.transport, "--connect");
-  if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
+  PolicyRun policy(args.policy, globals, "client");
+  if (transport != Transport::tcp) return run_other_transport(args, globals, transport, policy);
   if (!args.record.empty() && args.count > 1)
     throw util::usage_error("--record writes one handshake's document: use it without --count");
   run::ClientOptions client;
@@ -72,10 +75,10 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   client.max_token_size = args.network.max_token_size;
   const auto init = to_initiator_options(args.initiator);
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "client"), args.record);
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), args.record));
   const auto outcome = run::run_client(client, init, session_options(args, globals), *sink);
   if (outcome.first_error) return error_exit_code(*outcome.first_error, args.count > 1);
-  return outcome.all_established ? k_exit_ok : k_exit_auth_failed;
+  return policy.exit_code(outcome.all_established ? k_exit_ok : k_exit_auth_failed);
 }
 }  // namespace
 
@@ -92,6 +95,7 @@ void setup_client(CLI::App& app, App& shared) {
       ->excludes(cmd->get_option("--files"))
       ->excludes(cmd->get_option("--stdio"));
   add_record_option(cmd, args->record);
+  add_policy_options(cmd, args->policy);
   cmd->add_option("--count", args->count, "Run N handshakes, one connection each, and report a summary")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include "cli/context_options.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
+#include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
 #include "run/local.hpp"
 
@@ -17,9 +18,11 @@ struct LocalOptions {
   std::string channel_bindings;
   std::string record;
   int messages = 1;
+  PolicyArgs policy;
 };
 
 int run_local(const LocalOptions& opts, const GlobalOptions& globals) {
+  PolicyRun policy(opts.policy, globals, "local");
   auto init_args = opts.initiator;
   auto acc_args = opts.acceptor;
   init_args.channel_bindings = opts.channel_bindings;
@@ -30,9 +33,9 @@ int run_local(const LocalOptions& opts, const GlobalOptions& globals) {
   session.messages = opts.messages;
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "local"), opts.record);
+  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "local"), opts.record));
   const auto doc = run::run_local(init, acc, session, *sink);
-  return handshake_exit_code(doc);
+  return policy.exit_code(handshake_exit_code(doc));
 }
 }  // namespace
 
@@ -46,6 +49,7 @@ void setup_local(CLI::App& app, App& shared) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   add_record_option(cmd, opts->record);
+  add_policy_options(cmd, opts->policy);
   cmd->callback([opts, &shared] {
     shared.command = "local";
     shared.action = [opts, &shared] { return run_local(*opts, shared.globals); };

@@ -8,6 +8,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/network_options.hpp"
+#include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
 #include "run/files.hpp"
 #include "run/server.hpp"
@@ -26,6 +27,7 @@ struct ServerArgs {
   int max_connections = 16;
   bool no_report = false;
   std::string store_delegated;
+  PolicyArgs policy;
 };
 
 engine::AcceptorOptions acceptor_options(const ServerArgs& args) {
@@ -41,30 +43,32 @@ engine::SessionOptions session_options(const ServerArgs& args, const GlobalOptio
   return session;
 }
 
-int run_other_transport(const ServerArgs& args, const GlobalOptions& globals, Transport transport) {
+int run_other_transport(const ServerArgs& args, const GlobalOptions& globals, Transport transport, PolicyRun& policy) {
   // Over --stdio, stdout carries tokens: our own stdout moves to stderr before anything is written.
   const auto streams = transport == Transport::stdio ? take_stdout_for_tokens() : StdioStreams{};
   const auto acc = acceptor_options(args);
   const auto session = session_options(args, globals);
   auto out = open_output(globals);
   if (transport == Transport::stdio) {
-    auto sink = with_recording(make_sink(globals, *out, "server"), args.record);
+    auto sink = policy.wrap(with_recording(make_sink(globals, *out, "server"), args.record));
     const auto stdio = stdio_options(args.transport, args.network, streams);
-    return handshake_exit_code(run::run_stdio_server(stdio, acc, session, *sink));
+    return policy.exit_code(handshake_exit_code(run::run_stdio_server(stdio, acc, session, *sink)));
   }
-  auto sink = make_server_sink(globals, *out, args.record);
+  auto sink = policy.wrap(make_server_sink(globals, *out, args.record));
   const run::FilesServerOptions server{{args.transport.files, args.network.timeout(), args.network.max_token_size},
                                        args.once};
   const auto outcome = run::run_files_server(server, acc, session, *sink, [&] {
     std::cerr << "authctx: waiting for clients in " << args.transport.files << " (--files)" << std::endl;
     sink->event("listening", json::Json{{"files", args.transport.files}});
   });
-  return server_exit_code(args.once, outcome.established, outcome.last_error);
+  const int code = server_exit_code(args.once, outcome.established, outcome.last_error);
+  return args.once ? policy.exit_code(code) : code;  // a long-running server reports per connection
 }
 
 int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   const auto transport = chosen_transport(args.transport, "--listen");
-  if (transport != Transport::tcp) return run_other_transport(args, globals, transport);
+  PolicyRun policy(args.policy, globals, "server");
+  if (transport != Transport::tcp) return run_other_transport(args, globals, transport, policy);
   run::ServerOptions server;
   for (const auto& l : args.listen) server.listen.push_back(net::parse_endpoint(l));
   server.framing = args.network.framing;
@@ -74,7 +78,7 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   server.max_token_size = args.network.max_token_size;
   const auto acc = acceptor_options(args);
   auto out = open_output(globals);
-  auto sink = make_server_sink(globals, *out, args.record);
+  auto sink = policy.wrap(make_server_sink(globals, *out, args.record));
   const auto framing = args.network.framing == transport::Framing::gss_sample ? "gss-sample" : "authctx";
   const auto outcome =
       run::run_server(server, acc, session_options(args, globals), *sink, [&](const std::vector<net::Endpoint>& bound) {
@@ -83,7 +87,8 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
           sink->event("listening", json::Json{{"address", ep.text()}, {"port", ep.port}, {"framing", framing}});
         }
       });
-  return server_exit_code(args.once, outcome.established, outcome.last_error);
+  const int code = server_exit_code(args.once, outcome.established, outcome.last_error);
+  return args.once ? policy.exit_code(code) : code;  // a long-running server reports per connection
 }
 }  // namespace
 
@@ -98,6 +103,7 @@ void setup_server(CLI::App& app, App& shared) {
   args->transport.timeout = cmd->get_option("--timeout");
   add_transport_options(cmd, args->transport, "--listen");
   add_record_option(cmd, args->record);
+  add_policy_options(cmd, args->policy);
   cmd->add_flag("--once", args->once, "Serve one connection, then exit with its result")->group("Connection");
   cmd->add_option("--max-connections", args->max_connections, "Connections served at once; more wait in the backlog")
       ->check(CLI::Range(1, 1024))

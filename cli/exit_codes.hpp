@@ -9,5 +9,6 @@ enum ExitCode : int {
   k_exit_transport = 3,
   k_exit_undecodable = 4,
   k_exit_setup = 5,
+  k_exit_expectation_failed = 6,  // established, but an --expect expectation failed
 };
 }  // namespace authctx::cli

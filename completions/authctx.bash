@@ -8,16 +8,19 @@ _authctx_initiator_opts="--target --target-type --mech --neg-mechs --require-mec
   --delegate-policy --no-replay --sequence --conf --integ --anon --dce-style --ccache --client-keytab --user
   --password-file --password-stdin"
 _authctx_acceptor_opts="--keytab --acceptor-name --accept-mechs"
+_authctx_policy_opts="--expect --expect-file --junit"
+_authctx_expectations="mech=krb5 mech=ntlm no-ntlm enctype>=aes128 enctype>=aes256 ticket-enctype>=aes128 flags>=mutual,integ,conf ticket-flags>= channel-bound delegated no-delegation pac pac>=logon-info lifetime>= legs<= user= target= no-warnings"
 _authctx_transport_opts="--framing --timeout --max-token-size --files --stdio --negotiate-prefix"
 _authctx_url_opts="--url --resolve --cacert --insecure --starttls --sasl-layer --sasl-maxbuf --authzid"
 
 _authctx_opts_for() {
   case "$1" in
-    local) echo "--help --channel-bindings --messages --record $_authctx_initiator_opts $_authctx_acceptor_opts" ;;
+    local) echo "--help --channel-bindings --messages --record $_authctx_initiator_opts $_authctx_acceptor_opts
+      $_authctx_policy_opts" ;;
     client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts $_authctx_transport_opts
-      $_authctx_url_opts" ;;
+      $_authctx_url_opts $_authctx_policy_opts" ;;
     server) echo "--help --listen --once --max-connections --no-report --store-delegated --channel-bindings --record
-      $_authctx_acceptor_opts $_authctx_transport_opts" ;;
+      $_authctx_acceptor_opts $_authctx_transport_opts $_authctx_policy_opts" ;;
     decode) echo "--help --in" ;;
     replay) echo "--help $_authctx_acceptor_opts" ;;
     doctor) echo "--help --target --target-type --keytab --ccache" ;;
@@ -45,7 +48,7 @@ _authctx_takes_value() {
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
       --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
       --enctypes | --add | --remove | --sensitive | --trusted | --mode | --url | --resolve | --cacert | --sasl-layer | \
-      --sasl-maxbuf | --authzid) return 0 ;;
+      --sasl-maxbuf | --authzid | --expect | --expect-file | --junit) return 0 ;;
   esac
   return 1
 }
@@ -90,6 +93,10 @@ _authctx() {
     --framing) mapfile -t COMPREPLY < <(compgen -W "authctx gss-sample" -- "$cur"); return 0 ;;
     --target-type) mapfile -t COMPREPLY < <(compgen -W "hostbased principal user" -- "$cur"); return 0 ;;
     --in) mapfile -t COMPREPLY < <(compgen -W "auto raw base64 hex header" -- "$cur"); return 0 ;;
+    --expect)
+      mapfile -t COMPREPLY < <(compgen -W "$_authctx_expectations" -- "$cur")
+      compopt -o nospace 2>/dev/null
+      return 0 ;;
     --kdc) mapfile -t COMPREPLY < <(compgen -W "mit samba" -- "$cur"); return 0 ;;
     --account) mapfile -t COMPREPLY < <(compgen -W "alice hostsvc websvc Administrator dc1\$" -- "$cur"); return 0 ;;
     --enctypes) mapfile -t COMPREPLY < <(compgen -W "aes rc4 aes256 aes128 rc4,aes default" -- "$cur"); return 0 ;;
@@ -100,7 +107,7 @@ _authctx() {
       mapfile -t COMPREPLY < <(compgen -W "ldap:// ldaps://" -- "$cur")
       compopt -o nospace 2>/dev/null
       return 0 ;;
-    --output | --keytab | --client-keytab | --password-file | --record | --cacert)
+    --output | --keytab | --client-keytab | --password-file | --record | --cacert | --expect-file | --junit)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
     --dir | --files) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     --ccache | --store-delegated)

@@ -98,6 +98,14 @@ for c in local client
     complete -c authctx -n "__authctx_using $c" -l messages -x -d 'Per-message round trips'
 end
 
+# Policy options: local, client, server.
+for c in local client server
+    set -l n "__authctx_using $c"
+    complete -c authctx -n $n -l expect -x -a "mech=krb5 mech=ntlm no-ntlm 'enctype>=aes128' 'enctype>=aes256' 'ticket-enctype>=aes128' 'flags>=mutual,integ,conf' 'ticket-flags>=' channel-bound delegated no-delegation pac 'pac>=logon-info' 'lifetime>=' 'legs<=' user= target= no-warnings" -d 'Check EXPR (exit 6 when it fails)'
+    complete -c authctx -n $n -l expect-file -r -F -d 'Read expectations from FILE'
+    complete -c authctx -n $n -l junit -r -F -d 'Write a JUnit XML report to FILE'
+end
+
 # Transport options: client, server.
 for c in client server
     set -l n "__authctx_using $c"

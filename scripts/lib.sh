@@ -21,6 +21,8 @@ AUTHCTX_PACKAGES+=(samba-ad-dc samba-ad-provision samba-dsdb-modules winbind ldb
 # LDAP SASL binds (`client --url ldap://`): liblber and OpenSSL to build; slapd (with the Cyrus
 # SASL GSSAPI module and ldapwhoami above) and the openssl program (a throwaway certificate) as test peers.
 AUTHCTX_PACKAGES+=(libldap-dev libssl-dev openssl slapd)
+# --junit tests: xmllint checks the report; python3-junitparser reads it back as a CI reporter does.
+AUTHCTX_PACKAGES+=(libxml2-utils python3-junitparser)
 
 authctx_install_missing() {
   local missing=()

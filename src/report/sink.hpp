@@ -20,6 +20,12 @@ class EventSink {
   virtual void event(std::string_view name, const Json& body) = 0;
   // The finished document of one handshake (or summary).
   virtual void document(const Json& doc) = 0;
+  // Each run of `client --count N` (N > 1), whose output is one summary document: ignored
+  // unless a sink wants every run (the --expect/--junit policy sink in cli/ does).
+  virtual void run_document(int run, const Document& doc) {
+    (void)run;
+    (void)doc;
+  }
 };
 
 // Writes documents as JSON: pretty-printed when `pretty`, else one document per line.

@@ -60,6 +60,7 @@ ClientOutcome run_client(const ClientOptions& client, const engine::InitiatorOpt
     // Each run's events carry its number (jsonl); its own document stays out of the output.
     TaggedSink run_sink(sink, "run", run, true);
     const auto doc = one_run(client, init, session, run_sink);
+    sink.run_document(run, doc);
     times.push_back(doc.elapsed_ms);
     if (doc.established && !doc.error) {
       ++established;

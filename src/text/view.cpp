@@ -128,6 +128,29 @@ void messages_block(std::ostringstream& o, const Json& messages, const Style& st
   }
 }
 
+// --expect results: a mark, the expression, and what the document showed.
+void expectations_block(std::ostringstream& o, const Json& expectations, const Style& st) {
+  if (!expectations.is_array() || expectations.empty()) return;
+  o << "\n" << st.heading("Expectations") << "\n";
+  for (const auto& e : expectations) {
+    const bool ok = e.value("ok", false);
+    const bool evaluated = e.value("evaluated", true);
+    const Json a = e.value("actual", Json());
+    const std::string actual = a.is_array()     ? text::join(a, " ", "(none)")
+                               : a.is_boolean() ? (a.get<bool>() ? "yes" : "no")
+                               : a.is_null()    ? "none"
+                                                : str(a);
+    o << "  " << (ok ? st.good("✔") : evaluated ? st.bad("✘") : st.dim("-")) << " " << text::pad(field(e, "expr"), 28);
+    if (!evaluated)
+      o << " " << st.dim("not evaluated");
+    else if (ok)
+      o << " " << actual;
+    else
+      o << " " << st.bad("expected " + field(e, "expected") + ", actual " + actual);
+    o << "\n";
+  }
+}
+
 void warnings_block(std::ostringstream& o, const Json& warnings, const Style& st) {
   if (!warnings.is_array() || warnings.empty()) return;
   o << "\n" << st.heading("Warnings") << "\n";
@@ -191,6 +214,7 @@ std::string render_text(const Json& doc, const TextOptions& options) {
   contexts_block(o, doc, st);
   ldap_block(o, doc, st);
   messages_block(o, doc.value("messages", Json()), st);
+  expectations_block(o, doc.value("expectations", Json()), st);
   warnings_block(o, doc.value("warnings", Json()), st);
   trace_block(o, doc.value("trace", Json()), st);
   text::error_block(o, doc.value("error", Json()), st);

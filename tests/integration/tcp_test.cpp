@@ -353,7 +353,7 @@ TEST_CASE("tcp: 8 clients in parallel, 25 handshakes each, all established", "[t
   std::vector<std::future<authctx::test::Run>> clients;
   for (int i = 0; i < 8; ++i)
     clients.push_back(std::async(std::launch::async, [&] {
-      return lab.run({"client", "--connect", addr(port), "--count", "25", "--messages", "0", "--format", "json"});
+      return lab.run_in_thread({"client", "--connect", addr(port), "--count", "25", "--messages", "0", "--format", "json"});
     }));
   for (auto& c : clients) {
     const auto r = c.get();

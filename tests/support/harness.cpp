@@ -34,6 +34,18 @@ nlohmann::json Run::json() const {
   return doc;
 }
 
+Run run_authctx_in_thread(const std::vector<std::string>& args, const util::Environment& env,
+                          const std::string& stdin_data, std::chrono::milliseconds timeout) {
+  util::RunOptions opts;
+  opts.argv.push_back(AUTHCTX_BINARY);
+  opts.argv.insert(opts.argv.end(), args.begin(), args.end());
+  opts.env = util::current_environment(env);
+  opts.stdin_data = stdin_data;
+  opts.timeout = timeout;
+  const auto r = util::run(opts);
+  return Run{r.timed_out ? -2 : r.exit_code, r.out, r.timed_out ? r.err + "\n(timed out)" : r.err};
+}
+
 Run run_authctx(const std::vector<std::string>& args, const util::Environment& env, const std::string& stdin_data,
                 std::chrono::milliseconds timeout) {
   util::RunOptions opts;
@@ -90,6 +102,12 @@ Run Lab::run(const std::vector<std::string>& args, const util::Environment& extr
   auto env = env_;
   for (const auto& [k, v] : extra) env[k] = v;
   return run_authctx(args, env, stdin_data);
+}
+
+Run Lab::run_in_thread(const std::vector<std::string>& args, const util::Environment& extra) const {
+  auto env = env_;
+  for (const auto& [k, v] : extra) env[k] = v;
+  return run_authctx_in_thread(args, env);
 }
 
 util::RunResult Lab::kadmin(const std::string& query) const {

@@ -26,6 +26,13 @@ struct Run {
 Run run_authctx(const std::vector<std::string>& args, const util::Environment& env = {},
                 const std::string& stdin_data = {}, std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// The same without any Catch2 macro, for std::async workers (Catch2 2's assertions and INFO
+// are not thread-safe: two threads using them at once corrupt its state and abort the test).
+// A run that timed out has exit_code -2; check it in the test's own thread.
+Run run_authctx_in_thread(const std::vector<std::string>& args, const util::Environment& env = {},
+                          const std::string& stdin_data = {},
+                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
 // A fresh temporary folder, removed (recursively) on destruction.
 struct TempDir {
   std::string path;
@@ -52,6 +59,8 @@ class Lab {
   // Runs authctx with the lab's environment plus extra overrides.
   Run run(const std::vector<std::string>& args, const util::Environment& extra = {},
           const std::string& stdin_data = {}) const;
+  // run() for std::async workers (see run_authctx_in_thread).
+  Run run_in_thread(const std::vector<std::string>& args, const util::Environment& extra = {}) const;
   // Runs kadmin.local -q QUERY in the lab.
   util::RunResult kadmin(const std::string& query) const;
 

@@ -33,7 +33,8 @@ const std::map<std::string, std::set<std::string>> k_links{
     {"run", {"engine", "ldap", "transport", "report", "net", "json", "util"}},
     {"lab", {"util", "krb5"}},
     {"doctor", {"report", "net", "krb5", "gss", "json", "util"}},
-    {"cli", {"run", "engine", "ldap", "text", "report", "lab", "doctor", "decode", "gss", "json", "util"}},
+    {"policy", {"decode", "json", "util"}},
+    {"cli", {"run", "engine", "ldap", "text", "report", "lab", "doctor", "policy", "decode", "gss", "json", "util"}},
 };
 
 // System headers that only some folders may include (a library's headers stay in the files
