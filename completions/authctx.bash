@@ -21,7 +21,7 @@ _authctx_opts_for() {
       $_authctx_url_opts $_authctx_policy_opts" ;;
     server) echo "--help --listen --once --max-connections --no-report --store-delegated --channel-bindings --record
       $_authctx_acceptor_opts $_authctx_transport_opts $_authctx_policy_opts" ;;
-    decode) echo "--help --in" ;;
+    decode) echo "--help --in --keytab --password-file --principal --salt --key" ;;
     replay) echo "--help $_authctx_acceptor_opts" ;;
     doctor) echo "--help --target --target-type --keytab --ccache" ;;
     mechs) echo "--help" ;;
@@ -48,7 +48,7 @@ _authctx_takes_value() {
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
       --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
       --enctypes | --add | --remove | --sensitive | --trusted | --mode | --url | --resolve | --cacert | --sasl-layer | \
-      --sasl-maxbuf | --authzid | --expect | --expect-file | --junit) return 0 ;;
+      --sasl-maxbuf | --authzid | --principal | --salt | --key | --expect | --expect-file | --junit) return 0 ;;
   esac
   return 1
 }

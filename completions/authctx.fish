@@ -134,6 +134,11 @@ complete -c authctx -n '__authctx_using server' -l store-delegated -r -F -d 'Sto
 
 # decode, replay, doctor.
 complete -c authctx -n '__authctx_using decode' -l in -x -a 'auto raw base64 hex header' -d 'Input form'
+complete -c authctx -n '__authctx_using decode' -l keytab -r -F -d 'Decrypt with the keys in this keytab'
+complete -c authctx -n '__authctx_using decode' -l password-file -r -F -d 'Decrypt with keys from this password file'
+complete -c authctx -n '__authctx_using decode' -l principal -x -d 'The account the password belongs to'
+complete -c authctx -n '__authctx_using decode' -l salt -x -d 'Salt instead of the one --principal implies'
+complete -c authctx -n '__authctx_using decode' -l key -x -d 'Decrypt with this key, ENCTYPE:HEX'
 complete -c authctx -n '__authctx_using decode' -F
 complete -c authctx -n '__authctx_using replay' -F
 complete -c authctx -n '__authctx_using doctor' -l target -x -d 'Also check this service'

@@ -23,6 +23,8 @@ AUTHCTX_PACKAGES+=(samba-ad-dc samba-ad-provision samba-dsdb-modules winbind ldb
 AUTHCTX_PACKAGES+=(libldap-dev libssl-dev openssl slapd)
 # --junit tests: xmllint checks the report; python3-junitparser reads it back as a CI reporter does.
 AUTHCTX_PACKAGES+=(libxml2-utils python3-junitparser)
+# tshark (and text2pcap): cross-check `decode --keytab` against Wireshark's Kerberos decryption.
+AUTHCTX_PACKAGES+=(tshark)
 
 authctx_install_missing() {
   local missing=()

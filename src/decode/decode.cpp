@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "decode/decoders.hpp"
+#include "decode/pac.hpp"
 #include "util/base64.hpp"
 
 namespace authctx::decode {
@@ -57,6 +58,9 @@ Value decode_any(Bytes data, std::size_t base, const Ctx& ctx, Mech hint) {
   if (b0 == 0x60) return decode_initial_context_token(data, base, ctx);
   if (b0 == 0xa0 || b0 == 0xa1) return decode_spnego(data, base, ctx);
   if (looks_like_krb5_message(data)) return decode_krb5_message(data, base, ctx);
+  // Before the krb5 GSS token IDs: a PAC with one to three buffers starts 01 00, 02 00 or
+  // 03 00 like an AP-REQ, AP-REP or KRB-ERROR token, but its buffer list must also fit.
+  if (looks_like_pac(data)) return decode_pac(data, *ctx.options, base);
   if (looks_like_krb5_gss_token(data)) return decode_krb5_gss_token(data, base, ctx, hint);
   // A bare IAKERB-HEADER (SEQUENCE { [1] realm ...}) followed by a Kerberos message.
   if (b0 == 0x30 && data.size() > 2 && (hint == Mech::iakerb || data[2] == 0xa1 || (data.size() > 4 && data[1] > 0x80))) {

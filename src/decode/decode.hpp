@@ -9,13 +9,16 @@
 //   01 00, 04 04, ...   a raw krb5 GSS token (RFC 4121 §4.1 token IDs)
 //   0x6e, 0x7e, ...     a raw RFC 4120 message ([APPLICATION n]: AP-REQ, KRB-ERROR, ...)
 //   0x30 ...            a bare IAKERB-HEADER followed by a Kerberos message
+//   n 0 0 0 0 0 0 0     an MS-PAC PACTYPE (pac.hpp), when its buffer list fits
 // Anything else is {"type":"unknown","reason":...,"length":N}.
 //
 // Contract: never throws (other than std::bad_alloc), never reads outside the span, bounds
 // nesting depth, and on malformed input returns what it decoded before the problem plus a
 // "diagnostics" array whose offsets count from the first byte of the span given here.
 // Kerberos cipher bytes are never included, only their lengths; NTLM responses, MICs and
-// session keys appear only when Options::show_secrets is set.
+// session keys appear only when Options::show_secrets is set. With Options::decryptor,
+// the plaintext of what it opens is decoded under "decrypted"; offsets of diagnostics inside
+// a "decrypted" node count from the first byte of that plaintext, not of the token.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -24,8 +27,13 @@
 
 namespace authctx::decode {
 
+class Decryptor;  // decryptor.hpp
+
 struct Options {
   bool show_secrets = false;  // include NTLM response/MIC/session-key bytes as hex
+  // When set, Kerberos encrypted parts are opened through it and their plaintext decoded
+  // ("decrypted", next to the part); see decryptor.hpp. Not owned.
+  Decryptor* decryptor = nullptr;
 };
 
 Value decode_token(std::span<const std::uint8_t> token, const Options& options = {});

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "decode/decode.hpp"
+#include "decode/decryptor.hpp"
 #include "decode/der_reader.hpp"
 #include "decode/diagnostics.hpp"
 #include "decode/oids.hpp"
@@ -23,7 +24,9 @@ inline constexpr int kMaxTokenDepth = 12;
 struct Ctx {
   const Options* options;
   int depth = 0;
-  Ctx deeper() const { return Ctx{options, depth + 1}; }
+  bool in_tgs_req = false;  // an AP-REQ inside PA-TGS-REQ: its authenticator uses key usage 7
+  Ctx deeper() const { return Ctx{options, depth + 1, false}; }
+  Decryptor* decryptor() const { return options->decryptor; }
 };
 
 // {"type": type, "length": n}

@@ -2,7 +2,8 @@
 //   10 AS-REQ, 12 TGS-REQ (KDC-REQ, §5.4.1)   11 AS-REP, 13 TGS-REP (KDC-REP, §5.4.2)
 //   14 AP-REQ (§5.5.1)   15 AP-REP (§5.5.2)   20 KRB-SAFE, 21 KRB-PRIV, 22 KRB-CRED (§5.6–5.8)
 //   30 KRB-ERROR (§5.9.1)
-// Encrypted parts are described (enctype, kvno, cipher length), never decrypted or copied.
+// Encrypted parts are described (enctype, kvno, cipher length) and never copied; with
+// Options::decryptor they are opened and their plaintext decoded (krb5_enc_parts.hpp).
 #include "decode/krb5_types.hpp"
 #include "decode/tables.hpp"
 
@@ -34,14 +35,25 @@ void decode_ap_req(DerReader& s, Value& node, const Ctx& ctx) {
     if (auto bits = der_read_flags32(f, "ap-options")) node.set("ap_options", bit_string_names(*bits, ap_option_names()));
   }
   if (s.field(3, f, "ticket", true)) node.set("ticket", read_ticket(f, ctx));
-  if (s.field(4, f, "authenticator", true)) node.set("authenticator", read_encrypted_data(f, "authenticator"));
+  if (s.field(4, f, "authenticator", true)) {
+    // Opened with the ticket's session key, which decrypting the ticket just taught the
+    // decryptor (RFC 4120 §5.5.1; key usage 7 inside PA-TGS-REQ, §5.4.1).
+    EncryptedData enc = read_encrypted_data_parts(f, "authenticator");
+    open_encrypted(enc, ctx.in_tgs_req ? KeyUsage::tgs_authenticator : KeyUsage::ap_authenticator, {}, ctx,
+                   decode_authenticator);
+    node.set("authenticator", std::move(enc.node));
+  }
 }
 
-void decode_ap_rep(DerReader& s, Value& node) {
+void decode_ap_rep(DerReader& s, Value& node, const Ctx& ctx) {
   // AP-REP ::= [APPLICATION 15] SEQUENCE { pvno [0], msg-type [1], enc-part [2] EncryptedData }
   read_pvno_msg_type(s, node, 0, 15);
   DerReader f = s;
-  if (s.field(2, f, "enc-part", true)) node.set("enc_part", read_encrypted_data(f, "enc-part"));
+  if (s.field(2, f, "enc-part", true)) {
+    EncryptedData enc = read_encrypted_data_parts(f, "enc-part");
+    open_encrypted(enc, KeyUsage::ap_rep, {}, ctx, decode_enc_ap_rep_part);
+    node.set("enc_part", std::move(enc.node));
+  }
 }
 
 void decode_e_data(const Tlv& data, Value& out, const Ctx& ctx) {
@@ -168,7 +180,15 @@ void decode_kdc_rep(DerReader& s, Value& node, std::int64_t msg_type, const Ctx&
   read_string_field(s, 3, node, "crealm", true);
   if (s.field(4, f, "cname", true)) read_principal(f, node, "cname");
   if (s.field(5, f, "ticket", true)) node.set("ticket", read_ticket(f, ctx));
-  if (s.field(6, f, "enc-part", true)) node.set("enc_part", read_encrypted_data(f, "enc-part"));
+  if (s.field(6, f, "enc-part", true)) {
+    // AS-REP: in the client's long-term key (§5.4.2, usage 3); TGS-REP: in the TGT session
+    // key (usage 8) or the TGS-REQ authenticator's subkey (usage 9).
+    EncryptedData enc = read_encrypted_data_parts(f, "enc-part");
+    const bool as_rep = msg_type == 11;
+    const std::string client = as_rep ? node["cname"].as_string() + "@" + node["crealm"].as_string() : std::string();
+    open_encrypted(enc, as_rep ? KeyUsage::as_rep : KeyUsage::tgs_rep_session, client, ctx, decode_enc_kdc_rep_part);
+    node.set("enc_part", std::move(enc.node));
+  }
 }
 
 std::string_view type_for_tag(std::uint32_t tag) {
@@ -233,11 +253,15 @@ Value decode_krb5_message(Bytes data, std::size_t base, const Ctx& ctx, std::str
       case 11:
       case 13: decode_kdc_rep(s, node, tag, ctx); break;
       case 14: decode_ap_req(s, node, ctx); break;
-      case 15: decode_ap_rep(s, node); break;
+      case 15: decode_ap_rep(s, node, ctx); break;
+      case 22:
+        read_pvno_msg_type(s, node, 0, 22);
+        decode_krb_cred_body(s, node, ctx);
+        break;
       case 30: decode_krb_error(s, node, ctx); break;
-      default: read_pvno_msg_type(s, node, 0, tag); break;  // KRB-SAFE/PRIV/CRED: header only
+      default: read_pvno_msg_type(s, node, 0, tag); break;  // KRB-SAFE/PRIV: header only
     }
-    if (tag == 10 || tag == 12 || tag == 14 || tag == 15 || tag == 11 || tag == 13 || tag == 30) {
+    if (tag != 20 && tag != 21) {
       s.expect_end("Kerberos message");
     }
   }

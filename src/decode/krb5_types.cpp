@@ -68,25 +68,38 @@ void read_principal(DerReader& r, Value& out, std::string_view key) {
   if (have_type) out.set(key_name(key) + "_type", name_type_value(name_type));
 }
 
-Value read_encrypted_data(DerReader& r, std::string_view what) {
+EncryptedData read_encrypted_data_parts(DerReader& r, std::string_view what) {
   // §5.2.9 EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING }
-  Value v = Value::object();
+  EncryptedData out;
+  Value& v = out.node;
+  v = Value::object();
   Tlv seq;
-  if (!r.expect(TagClass::universal, der_tag::sequence, seq, what)) return v;
+  if (!r.expect(TagClass::universal, der_tag::sequence, seq, what)) return out;
   DerReader s = r.sub(seq);
   DerReader f = s;
+  bool have_etype = false;
   if (s.field(0, f, "etype", true)) {
-    if (auto e = der_read_integer(f, "etype")) v.set("etype", enctype_value(*e));
+    if (auto e = der_read_integer(f, "etype")) {
+      v.set("etype", enctype_value(*e));
+      out.etype = static_cast<std::int32_t>(*e);
+      have_etype = true;
+    }
   }
-  read_int_field(s, 1, v, "kvno", false);
+  if (read_int_field(s, 1, v, "kvno", false)) out.kvno = v["kvno"].as_int();
   if (s.field(2, f, "cipher", true)) {
-    if (auto c = der_read_octets(f, "cipher")) v.set("cipher_length", c->contents.size());
+    if (auto c = der_read_octets(f, "cipher")) {
+      v.set("cipher_length", c->contents.size());
+      out.cipher = c->contents;
+      out.ok = have_etype;
+    }
   }
   s.expect_end(what);
-  return v;
+  return out;
 }
 
-Value read_ticket(DerReader& r, const Ctx& /*ctx*/) {
+Value read_encrypted_data(DerReader& r, std::string_view what) { return read_encrypted_data_parts(r, what).node; }
+
+Value read_ticket(DerReader& r, const Ctx& ctx) {
   // §5.3 Ticket ::= [APPLICATION 1] SEQUENCE { tkt-vno [0] INTEGER (5), realm [1] Realm,
   //                                            sname [2] PrincipalName, enc-part [3] EncryptedData }
   Value t = Value::object();
@@ -100,7 +113,12 @@ Value read_ticket(DerReader& r, const Ctx& /*ctx*/) {
   read_string_field(s, 1, t, "realm", true);
   DerReader f = s;
   if (s.field(2, f, "sname", true)) read_principal(f, t, "sname");
-  if (s.field(3, f, "enc-part", true)) t.set("enc_part", read_encrypted_data(f, "Ticket enc-part"));
+  if (s.field(3, f, "enc-part", true)) {
+    EncryptedData enc = read_encrypted_data_parts(f, "Ticket enc-part");
+    const std::string server = t["sname"].as_string() + "@" + t["realm"].as_string();
+    open_encrypted(enc, KeyUsage::ticket, server, ctx, decode_enc_ticket_part);
+    t.set("enc_part", std::move(enc.node));
+  }
   s.expect_end("Ticket");
   return t;
 }
@@ -148,7 +166,11 @@ void decode_padata_value(std::int64_t type, const Tlv& value, Value& out, DerRea
   DerReader r = parent.sub(value);
   switch (type) {
     case 1:  // PA-TGS-REQ: an AP-REQ (§5.4.1, §7.5.2)
-      out.set("ap_req", decode_krb5_message(value.contents, value.contents_offset, ctx.deeper()));
+    {
+      Ctx inner = ctx.deeper();
+      inner.in_tgs_req = true;
+      out.set("ap_req", decode_krb5_message(value.contents, value.contents_offset, inner));
+    }
       break;
     case 2:  // PA-ENC-TIMESTAMP: EncryptedData (§5.2.7.2)
     case 138:  // PA-ENCRYPTED-CHALLENGE: EncryptedData (RFC 6113 §5.4.6)

@@ -7,16 +7,34 @@
 // understood into `out` and leaves problems in the reader's diagnostics. Principal names
 // are written as two keys: `<key>` ("host/localhost", components joined by '/') and
 // `<key>_type` ({"id": 3, "name": "NT-SRV-HST"}). Cipher bytes are never copied; only
-// their length is.
+// their length is. read_ticket() opens the ticket's enc-part when Options::decryptor can.
 #pragma once
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "decode/decoders.hpp"
+#include "decode/krb5_enc_parts.hpp"
 
 namespace authctx::decode {
 
 void read_principal(DerReader& r, Value& out, std::string_view key);
+
+// An EncryptedData's node ({"etype", "kvno", "cipher_length"}) and what opening it needs.
+struct EncryptedData {
+  Value node;
+  bool ok = false;  // etype and cipher were read
+  std::int32_t etype = 0;
+  std::optional<std::int64_t> kvno;
+  Bytes cipher;
+};
+EncryptedData read_encrypted_data_parts(DerReader& r, std::string_view what);
 Value read_encrypted_data(DerReader& r, std::string_view what);
+// When ctx has a decryptor: asks it to open `enc` (key usage, and for tickets the server
+// "sname@realm"), then sets enc.node["decryption"] and, on success, enc.node["decrypted"]
+// to decode_plain(plaintext). An etype-0 KRB-CRED part is plaintext already (RFC 6448).
+void open_encrypted(EncryptedData& enc, KeyUsage usage, const std::string& server, const Ctx& ctx,
+                    PlainDecoder decode_plain);
 Value read_ticket(DerReader& r, const Ctx& ctx);
 Value read_padata_list(DerReader& r, const Ctx& ctx);
 Value read_etype_list(DerReader& r);

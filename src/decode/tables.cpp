@@ -88,6 +88,59 @@ constexpr NamedNumber kPadataTypes[] = {
     {167, "PA-PAC-OPTIONS"},
 };
 
+// RFC 3961 §8 checksum types, RFC 4757 (hmac-md5), RFC 8009 and RFC 4121 §4.1.1 (the GSS
+// authenticator checksum); names as MIT's krb5.conf spells them.
+constexpr NamedNumber kChecksumTypes[] = {
+    {1, "crc32"},
+    {2, "rsa-md4"},
+    {3, "rsa-md4-des"},
+    {4, "des-mac"},
+    {5, "des-mac-k"},
+    {6, "rsa-md4-des-k"},
+    {7, "rsa-md5"},
+    {8, "rsa-md5-des"},
+    {9, "rsa-md5-des3"},
+    {10, "sha1"},
+    {12, "hmac-sha1-des3-kd"},
+    {13, "hmac-sha1-des3"},
+    {14, "sha1"},
+    {15, "hmac-sha1-96-aes128"},
+    {16, "hmac-sha1-96-aes256"},
+    {17, "cmac-camellia128"},
+    {18, "cmac-camellia256"},
+    {19, "hmac-sha256-128-aes128"},
+    {20, "hmac-sha384-192-aes256"},
+    {0x8003, "gss-krb5"},
+    {-138, "hmac-md5-rc4"},
+};
+
+// RFC 4120 §7.5.4 and the IANA "Kerberos Authorization Data Types" registry; MS-KILE §2.2.
+constexpr NamedNumber kAdTypes[] = {
+    {1, "AD-IF-RELEVANT"},
+    {2, "AD-INTENDED-FOR-SERVER"},
+    {3, "AD-INTENDED-FOR-APPLICATION-CLASS"},
+    {4, "AD-KDC-ISSUED"},
+    {5, "AD-AND-OR"},
+    {6, "AD-MANDATORY-TICKET-EXTENSIONS"},
+    {7, "AD-IN-TICKET-EXTENSIONS"},
+    {8, "AD-MANDATORY-FOR-KDC"},
+    {9, "AD-INITIAL-VERIFIED-CAS"},
+    {64, "OSF-DCE"},
+    {65, "SESAME"},
+    {66, "AD-OSF-DCE-PKI-CERTID"},
+    {70, "AD-AUTHENTICATION-STRENGTH"},
+    {71, "AD-FX-FAST-ARMOR"},
+    {72, "AD-FX-FAST-USED"},
+    {96, "AD-CAMMAC"},
+    {97, "AD-AUTHENTICATION-INDICATOR"},
+    {128, "AD-WIN2K-PAC"},
+    {129, "AD-GSS-API-ETYPE-NEGO"},
+    {141, "KERB-AUTH-DATA-TOKEN-RESTRICTIONS"},
+    {142, "KERB-LOCAL"},
+    {143, "AD-AUTH-DATA-AP-OPTIONS"},
+    {144, "KERB-AUTH-DATA-CLIENT-TARGET"},
+};
+
 // RFC 4120 §7.5.7.
 constexpr NamedNumber kMsgTypes[] = {
     {10, "KRB_AS_REQ"}, {11, "KRB_AS_REP"},   {12, "KRB_TGS_REQ"},  {13, "KRB_TGS_REP"},
@@ -106,11 +159,11 @@ constexpr std::string_view kKdcOptions[32] = {
 // RFC 4120 §5.5.1 APOptions.
 constexpr std::string_view kApOptions[32] = {"reserved", "use-session-key", "mutual-required"};
 
-// RFC 4120 §5.3 TicketFlags.
+// RFC 4120 §5.3 TicketFlags; 15 enc-pa-rep (RFC 6806 §11), 16 anonymous (RFC 6112 §5.4).
 constexpr std::string_view kTicketFlags[32] = {
     "reserved", "forwardable", "forwarded", "proxiable", "proxy", "may-postdate", "postdated",
     "invalid", "renewable", "initial", "pre-authent", "hw-authent", "transited-policy-checked",
-    "ok-as-delegate", "", "name-canonicalize", "anonymous",
+    "ok-as-delegate", "", "enc-pa-rep", "anonymous",
 };
 
 // RFC 4178 §4.2.1 ContextFlags, named like the GSS_C_*_FLAG names the contract uses.
@@ -143,6 +196,8 @@ Value name_type_value(std::int64_t id) { return named(kNameTypes, id, "id"); }
 Value krb_error_value(std::int64_t code) { return named(kErrors, code, "code"); }
 Value padata_type_value(std::int64_t id) { return named(kPadataTypes, id, "id"); }
 Value krb_msg_type_value(std::int64_t id) { return named(kMsgTypes, id, "id"); }
+Value checksum_type_value(std::int64_t id) { return named(kChecksumTypes, id, "id"); }
+Value ad_type_value(std::int64_t id) { return named(kAdTypes, id, "id"); }
 
 Value bit_string_names(std::uint32_t bits, std::span<const std::string_view> names) {
   Value out = Value::array();

@@ -5,6 +5,8 @@
 //   error codes        {"code": 37, "name": "KRB_AP_ERR_SKEW"}              (RFC 4120 §7.5.9)
 //   padata types       {"id": 19, "name": "PA-ETYPE-INFO2"}                 (RFC 4120 §7.5.2, IANA)
 //   message types      {"id": 14, "name": "KRB_AP_REQ"}                     (RFC 4120 §7.5.7)
+//   checksum types     {"id": 16, "name": "hmac-sha1-96-aes256"}            (RFC 3961 §8, RFC 4121)
+//   auth-data types    {"id": 128, "name": "AD-WIN2K-PAC"}                  (RFC 4120 §7.5.4, IANA)
 //   KDC/AP options     "forwardable", "mutual-required", ...                (RFC 4120 §5.4.1, §5.5.1)
 //   SPNEGO reqFlags    "deleg", "mutual", ... (the contract's GSS flag names; RFC 4178 §4.2.1)
 // Unknown numbers keep their id and get no "name"; unknown flag bits appear as "bit_N".
@@ -36,6 +38,8 @@ Value name_type_value(std::int64_t id);
 Value krb_error_value(std::int64_t code);
 Value padata_type_value(std::int64_t id);
 Value krb_msg_type_value(std::int64_t id);
+Value checksum_type_value(std::int64_t id);
+Value ad_type_value(std::int64_t id);
 
 // Names of the set bits of a KerberosFlags-style BIT STRING read by der_read_flags32, where
 // names[i] is bit i (bit 0 = most significant bit of the first octet).

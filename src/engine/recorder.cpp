@@ -2,6 +2,7 @@
 
 #include "engine/trace.hpp"
 #include "report/classify.hpp"
+#include "report/ticket_view.hpp"
 
 namespace authctx::engine {
 
@@ -52,6 +53,8 @@ void Recorder::notices(std::vector<transport::Notice> notices) {
 }
 
 void Recorder::context(Side side, report::ContextView view) {
+  // A local acceptor that can read its keytab shows what it decrypted of the AP-REQ.
+  if (side == Side::acceptor && !view.ticket) view.ticket = report::acceptor_ticket_view(doc_);
   auto& slot = side == Side::initiator ? doc_.initiator : doc_.acceptor;
   slot = std::move(view);
   if (doc_.mech.empty() || side == Side::initiator) doc_.mech = slot->info.mech;

@@ -35,7 +35,15 @@ std::unique_ptr<P> make_party(Recorder& rec, const Options& options, Side side) 
 void run_application_phase(Recorder& rec, transport::Channel& channel, Party& party) {
   if (auto result = channel.after_established(party.protection())) rec.application(std::move(*result));
 }
+
 }  // namespace
+
+report::AcceptorKeys acceptor_keys(const AcceptorOptions& acc) {
+  report::AcceptorKeys keys;
+  keys.keytab = acc.keytab;
+  if (acc.channel_bindings) keys.bindings = acc.channel_bindings->application_data;
+  return keys;
+}
 
 void drive_local(Recorder& rec, Party& initiator, Party& acceptor, const Review& asked) {
   LocalEnd ie(initiator, rec, false);
@@ -95,6 +103,7 @@ void drive_server(Recorder& rec, Party& acceptor, transport::Channel& channel, c
 void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc) {
   rec.doc().requested_mech = init.mech;
   rec.doc().target = init.target;
+  rec.doc().acceptor_keys = acceptor_keys(acc);
   auto acceptor = make_party<Acceptor>(rec, acc, Side::acceptor);
   auto initiator = acceptor ? make_party<Initiator>(rec, init, Side::initiator) : nullptr;
   if (!acceptor || !initiator) {
@@ -122,6 +131,7 @@ void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel&
 }
 
 void run_server(Recorder& rec, const AcceptorOptions& acc, transport::Channel& channel) {
+  rec.doc().acceptor_keys = acceptor_keys(acc);
   std::unique_ptr<Acceptor> acceptor;
   transport_guarded(rec, [&] {
     channel.open();

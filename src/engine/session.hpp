@@ -20,6 +20,11 @@
 
 namespace authctx::engine {
 
+// What lets the document look inside the tickets an acceptor with these options receives
+// (its keytab and expected bindings: report/ticket_view.hpp); the run_* functions and
+// replay put it in the document.
+report::AcceptorKeys acceptor_keys(const AcceptorOptions& acc);
+
 void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc);
 void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel& channel);
 void run_server(Recorder& rec, const AcceptorOptions& acc, transport::Channel& channel);

@@ -14,6 +14,7 @@ extern "C" {
 
 #include "krb5/handles.hpp"
 #include "report/ad_diagnostics.hpp"
+#include "report/ticket_view.hpp"
 
 namespace authctx::report {
 namespace {
@@ -280,6 +281,8 @@ void classify(ErrorReport& report, const Document* doc) {
   report.cls = std::move(c.cls);
   report.hint = std::move(c.hint);
   ad::refine_error(report, doc);  // AD: duplicate SPN, IP address target, wrong account's key
+  // An acceptor that can read its keytab says what the ticket needed and what was sent.
+  if (doc != nullptr) refine_acceptor_error(report, *doc);
 }
 
 }  // namespace authctx::report

@@ -1,6 +1,7 @@
 #include "report/document.hpp"
 
 #include "decode/decode.hpp"
+#include "decode/pac.hpp"
 #include "gss/flags.hpp"
 #include "report/decoded_json.hpp"
 #include "util/base64.hpp"
@@ -72,6 +73,23 @@ Json name_json(const std::optional<gss::DisplayedName>& name) {
   return name->text;
 }
 
+// MIT exposes the PAC as urn:mspac: attributes (src/lib/krb5/krb/pac.c): the whole PAC
+// under "urn:mspac:" and each buffer under its name or number. Each buffer is decoded into
+// named fields (MS-PAC); the whole PAC only into its buffer list, the buffers being there
+// already. The credentials buffer stays redacted unless show_secrets.
+std::optional<Json> decoded_pac_attribute(const gss::NameAttribute& a, bool show_secrets) {
+  if (a.values.empty() || a.name.rfind("urn:mspac:", 0) != 0) return std::nullopt;
+  decode::Options d;
+  d.show_secrets = show_secrets;
+  if (const auto type = decode::pac_buffer_type_for_attribute(a.name))
+    return to_json(decode::decode_pac_buffer(*type, a.values.front(), d));
+  if (a.name != "urn:mspac:") return std::nullopt;
+  Json pac = to_json(decode::decode_pac(a.values.front(), d));
+  if (pac.contains("buffers"))
+    for (auto& b : pac["buffers"]) b.erase("decoded");
+  return pac;
+}
+
 Json attributes_json(const std::vector<gss::NameAttribute>& attrs, bool show_secrets) {
   auto out = Json::array();
   for (const auto& a : attrs) {
@@ -85,6 +103,7 @@ Json attributes_json(const std::vector<gss::NameAttribute>& attrs, bool show_sec
       for (const auto& v : a.values) values.push_back(util::base64_encode(v));
       j["values_base64"] = values;
     }
+    if (auto decoded = decoded_pac_attribute(a, show_secrets)) j["decoded"] = std::move(*decoded);
     out.push_back(std::move(j));
   }
   return out;
@@ -131,6 +150,7 @@ Json context_json(const ContextView& view, const JsonOptions& options) {
   j["sasl_ssf"] = info.sasl_ssf ? Json(*info.sasl_ssf) : Json(nullptr);
   j["name_attributes"] = attributes_json(info.name_attributes, options.show_secrets);
   j["delegated_credentials"] = view.delegated ? *view.delegated : Json(nullptr);
+  if (view.ticket) j["ticket"] = *view.ticket;
   return j;
 }
 

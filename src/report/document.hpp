@@ -67,14 +67,24 @@ struct ContextView {
   gss::ContextInfo info;
   std::optional<std::uint32_t> requested_flags;  // known for the initiator
   std::optional<Json> delegated;                 // acceptor: the delegated credential
+  std::optional<Json> ticket;                    // acceptor: what its keytab opened of the AP-REQ (ticket_view.hpp)
+};
+
+// What a local acceptor was given that lets authctx look inside the tickets it receives:
+// its keytab (empty: KRB5_KTNAME or the library default) and the channel bindings it
+// expects (their application data; none when not given).
+struct AcceptorKeys {
+  std::string keytab;
+  std::optional<util::Bytes> bindings;
 };
 
 struct Document {
   std::string command;
   bool established = false;
-  gss::Oid mech;            // the mechanism that ran (for SPNEGO: the negotiated one)
-  gss::Oid requested_mech;  // what the initiator asked for (spnego, krb5, ...)
-  std::string target;       // the initiator's --target as given (ad_diagnostics.hpp reads it)
+  gss::Oid mech;                              // the mechanism that ran (for SPNEGO: the negotiated one)
+  gss::Oid requested_mech;                    // what the initiator asked for (spnego, krb5, ...)
+  std::string target;                         // the initiator's --target as given (ad_diagnostics.hpp reads it)
+  std::optional<AcceptorKeys> acceptor_keys;  // a local acceptor's keytab and bindings (ticket_view.hpp)
   std::vector<Leg> legs;
   std::optional<ContextView> initiator;
   std::optional<ContextView> acceptor;

@@ -89,6 +89,7 @@ Json error_json(const ErrorReport& e) {
   j["class"] = e.cls;
   j["hint"] = e.hint;
   if (e.clock_offset_seconds) j["clock_offset_seconds"] = *e.clock_offset_seconds;
+  if (e.ticket) j["ticket"] = *e.ticket;
   return j;
 }
 

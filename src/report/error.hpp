@@ -2,7 +2,8 @@
 // one JSON form (error_json), used for handshake failures, transport failures, the peer's
 // own reports and the CLI's error documents alike:
 //   {"stage", "side", "major": {code, routine, calling, supplementary, text}|null,
-//    "minor": {code, text}|null, "mech", "message", "class", "hint"}
+//    "minor": {code, text}|null, "mech", "message", "class", "hint"}, and for an acceptor's
+//    Kerberos failure "ticket" (ticket_view.hpp) when its keytab could be read
 // A peer's error object is kept as it arrived, with "side" and "reported_by_peer" added.
 #pragma once
 #include <cstdint>
@@ -31,6 +32,7 @@ struct ErrorReport {
   bool transport = false;                            // a transport failure (exit 3), not an authentication one
   std::optional<Json> remote;                        // the peer's own error object, as it sent it
   std::optional<std::int64_t> clock_offset_seconds;  // clock_skew: peer's clock minus ours
+  std::optional<Json> ticket;  // an acceptor's failure: what its keytab opened of the AP-REQ (ticket_view.hpp)
 };
 
 // A GSS-API failure on this side (classified later: classify.hpp).

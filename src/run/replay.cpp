@@ -5,6 +5,7 @@
 #include "engine/established.hpp"
 #include "engine/party.hpp"
 #include "engine/recorder.hpp"
+#include "engine/session.hpp"
 #include "run/document.hpp"
 #include "util/base64.hpp"
 #include "util/errors.hpp"
@@ -93,6 +94,7 @@ report::Document run_replay(const std::filesystem::path& path, const engine::Acc
                             const engine::SessionOptions& session, report::EventSink& sink) {
   const auto transcript = load_transcript(path);
   auto doc = new_document("replay", "transcript:" + path.string());
+  doc.acceptor_keys = engine::acceptor_keys(acc);
   engine::Recorder rec(doc, sink, session);
   std::size_t fed = 0;
   try {

@@ -34,6 +34,7 @@ void token_block(std::ostream& o, const Json& t, std::size_t n, const TextOption
   if (has(t, "error"))
     o << "   " << st.bad("error: " + (has(t["error"], "message") ? field(t["error"], "message") : str(t["error"])))
       << "\n";
+  decrypted_lines(o, t.value("decoded", Json()), st);
   // Decoding problems are the point of decoding a suspicious token: always shown, with offsets.
   decode_problems(o, t.value("decoded", Json()), st);
   if (opt.verbose && has(t, "decoded")) o << outline(t["decoded"], "     ");
@@ -44,7 +45,14 @@ std::string decode_view(const Json& doc, const TextOptions& opt, const Style& st
   const auto& tokens = doc["tokens"];
   const bool clean = !has(doc, "error");
   o << title(doc, st) << "  " << tokens.size() << (tokens.size() == 1 ? " token" : " tokens") << "  "
-    << (clean ? st.good("✔ decoded") : st.bad("✘ not fully decodable")) << "\n";
+    << (clean ? st.good("✔ decoded") : st.bad("✘ not fully decodable"));
+  if (has(doc, "decryption")) {
+    const auto& d = doc["decryption"];
+    const auto opened = d.value("opened", 0);
+    const auto failed = d.value("failed", 0);
+    o << "  opened " << opened << " of " << opened + failed << " encrypted parts";
+  }
+  o << "\n";
   std::size_t n = 0;
   for (const auto& t : tokens) token_block(o, t, ++n, opt, st);
   error_block(o, doc.value("error", Json()), st);

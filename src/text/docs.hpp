@@ -18,6 +18,10 @@ std::optional<std::string> render_other(const Json& doc, const TextOptions& opti
 // The error object: class and stage first, the message in bold, major/minor, the next step.
 void error_block(std::ostringstream& o, const Json& error, const Style& st);
 
+// What `decode` with keys opened in one token's tree (decrypted.cpp): a line per encrypted
+// part, with the PAC's user and groups under a ticket, or the key a part needed.
+void decrypted_lines(std::ostream& o, const Json& decoded, const Style& st);
+
 // `client --count N` summary: runs, established/failed, min/median/p95/max milliseconds.
 void summary_block(std::ostringstream& o, const Json& summary, const Style& st);
 

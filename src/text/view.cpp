@@ -88,6 +88,43 @@ std::string attributes(const Json& c) {
   return s;
 }
 
+// The acceptor's look inside the ticket (its "ticket" object): the ticket as sent, what its
+// keytab found inside, the PAC's user, and the bindings hash sent against the one expected.
+std::string ticket(const Json& c) {
+  if (!has(c, "ticket")) return "-";
+  const auto& t = c["ticket"];
+  return field(t, "server") + " kvno " + field(t, "kvno") + " " + text::short_enctype(t["enctype"]);
+}
+
+std::string ticket_client(const Json& c) {
+  if (!has(c, "ticket")) return "-";
+  const auto& t = c["ticket"];
+  if (!has(t, "client")) return "not decrypted (" + field(t["decryption"], "class") + ")";
+  std::string s = field(t, "client");
+  if (has(t, "session_key")) s += " (session key " + text::short_enctype(t["session_key"]["enctype"]) + ")";
+  return s;
+}
+
+std::string pac(const Json& c) {
+  if (!has(c, "ticket") || !has(c["ticket"], "pac")) return "-";
+  const auto& p = c["ticket"]["pac"];
+  std::string s = has(p, "user") ? field(p, "user") : field(p, "client_name");
+  if (has(p, "user_sid")) s += " " + field(p, "user_sid");
+  if (has(p, "group_sids")) s += ", " + std::to_string(p["group_sids"].size()) + " group SIDs";
+  if (has(p, "upn")) s += ", UPN " + field(p, "upn");
+  return s;
+}
+
+std::string bindings(const Json& c) {
+  if (!has(c, "ticket") || !has(c["ticket"], "authenticator") || !has(c["ticket"]["authenticator"], "bindings"))
+    return "-";
+  const auto& b = c["ticket"]["authenticator"]["bindings"];
+  const std::string sent = has(b, "sent") ? field(b, "sent") : std::string("none");
+  if (!has(b, "expected")) return "sent " + sent;
+  if (b.value("match", false)) return sent + " ✔ as expected";
+  return "✘ sent " + sent + " expected " + field(b, "expected");
+}
+
 void contexts_block(std::ostringstream& o, const Json& doc, const Style& st) {
   const Json none = Json::object();
   const Json& i = has(doc, "initiator") ? doc["initiator"] : none;
@@ -107,6 +144,10 @@ void contexts_block(std::ostringstream& o, const Json& doc, const Style& st) {
   both("session key", session_key);
   both("ticket flags", [](const Json& c) { return has(c, "ticket_flags") ? text::join(c["ticket_flags"]) : "-"; });
   both("name attributes", attributes);
+  both("ticket", ticket);
+  both("ticket client", ticket_client);
+  both("PAC", pac);
+  both("bindings", bindings);
   both("delegated creds", [](const Json& c) {
     if (!has(c, "delegated_credentials")) return std::string("-");
     const auto& d = c["delegated_credentials"];

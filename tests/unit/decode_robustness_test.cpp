@@ -11,26 +11,9 @@ using authctx::decode::decode_token;
 using authctx::decode::has_diagnostics;
 using authctx::decode::Value;
 
+using authctx::test::offsets_within;
+
 namespace {
-// Every diagnostic offset in the tree is at most `limit` (the input length).
-bool offsets_within(const Value& v, std::size_t limit) {
-  if (v.is_object()) {
-    for (const auto& m : v.members()) {
-      if (m.key == "diagnostics") {
-        for (const auto& d : m.value.items()) {
-          if (d["offset"].as_uint() > limit) return false;
-        }
-      } else if (!offsets_within(m.value, limit)) {
-        return false;
-      }
-    }
-  } else if (v.is_array()) {
-    for (const auto& item : v.items()) {
-      if (!offsets_within(item, limit)) return false;
-    }
-  }
-  return true;
-}
 
 // Empty when v is a well-formed decoder result for an input of len bytes, else the problem.
 std::string problem(const Value& v, std::size_t len, bool parse_json) {

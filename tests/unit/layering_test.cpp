@@ -23,18 +23,20 @@ const std::map<std::string, std::set<std::string>> k_links{
     {"decode", {"util"}},
     {"gss", {"krb5", "util"}},
     {"krb5", {}},
+    {"inspect", {"decode", "krb5", "util"}},
     {"json", {}},
     {"net", {"util"}},
     {"transport", {"net", "json", "util"}},
     {"ldap", {"transport", "util"}},
-    {"report", {"gss", "krb5", "decode", "json", "util"}},
+    {"report", {"gss", "krb5", "inspect", "decode", "json", "util"}},
     {"text", {"json"}},
     {"engine", {"report", "transport", "gss", "krb5", "json", "util"}},
     {"run", {"engine", "ldap", "transport", "report", "net", "json", "util"}},
     {"lab", {"util", "krb5"}},
     {"doctor", {"report", "net", "krb5", "gss", "json", "util"}},
     {"policy", {"decode", "json", "util"}},
-    {"cli", {"run", "engine", "ldap", "text", "report", "lab", "doctor", "policy", "decode", "gss", "json", "util"}},
+    {"cli", {"run", "engine", "ldap", "text", "report", "lab", "doctor", "policy", "inspect", "decode", "gss", "json",
+             "util"}},
 };
 
 // System headers that only some folders may include (a library's headers stay in the files
