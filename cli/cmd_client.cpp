@@ -60,7 +60,8 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   if (url_given(args.url)) {
     if (args.count > 1) throw util::usage_error("--count is not available with --url: one bind per run");
-    return run_url_client(args.url, args.initiator, args.network, globals, args.record);
+    PolicyRun policy(args.policy, globals, "client");
+    return run_url_client(args.url, args.initiator, args.network, globals, args.record, policy);
   }
   const auto transport = chosen_transport(args.transport, "--connect");
   PolicyRun policy(args.policy, globals, "client");
@@ -84,7 +85,8 @@ int run_client(const ClientArgs& args, const GlobalOptions& globals) {
 
 void setup_client(CLI::App& app, App& shared) {
   auto args = std::make_shared<ClientArgs>();
-  auto* cmd = app.add_subcommand("client", "The initiator over TCP (--connect HOST:PORT), --files DIR, --stdio or --url ldap://HOST");
+  auto* cmd = app.add_subcommand(
+      "client", "The initiator over TCP (--connect HOST:PORT), --files DIR, --stdio or --url ldap://HOST");
   args->transport.tcp =
       cmd->add_option("--connect", args->connect, "Server address: HOST:PORT or [IPV6]:PORT")->group("Connection");
   add_network_options(cmd, args->network, false);

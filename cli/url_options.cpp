@@ -1,12 +1,8 @@
 #include "cli/url_options.hpp"
 
-#include "cli/exit_codes.hpp"
-#include "cli/handshake_result.hpp"
-#include "cli/transport_options.hpp"
-#include "gss/oid.hpp"
-#include "ldap/messages.hpp"
-#include "ldap/url.hpp"
-#include "run/ldap_client.hpp"
+#include <cctype>
+
+#include "cli/url_schemes.hpp"
 #include "util/errors.hpp"
 
 namespace authctx::cli {
@@ -19,61 +15,23 @@ std::string scheme_of(const std::string& url) {
   return s;
 }
 
-ldap::ChannelOptions ldap_options(const UrlArgs& a, const NetworkArgs& network, const gss::Oid& mech) {
-  ldap::ChannelOptions o;
-  o.url = ldap::parse_url(a.url);
-  for (const auto& r : a.resolve) o.resolve.push_back(ldap::parse_resolve(r));
-  if (a.starttls && o.url.tls())
-    throw util::usage_error("--starttls is for ldap:// URLs: ldaps:// is TLS from the start");
-  o.starttls = a.starttls;
-  o.ca_file = a.cacert;
-  o.insecure = a.insecure;
-  if ((!a.cacert.empty() || a.insecure) && !o.url.tls() && !a.starttls)
-    throw util::usage_error("--cacert and --insecure need TLS: use ldaps:// or --starttls");
-  if (mech == gss::krb5_oid())
-    o.mechanism = "GSSAPI";
-  else if (mech == gss::spnego_oid())
-    o.mechanism = "GSS-SPNEGO";
-  else
-    throw util::usage_error("an LDAP bind takes --mech krb5 (SASL GSSAPI) or --mech spnego (SASL GSS-SPNEGO)");
-  const bool tls = o.url.tls() || o.starttls;
-  if (a.sasl_layer.empty()) {
-    // Inside TLS the layer would protect twice, and Active Directory refuses sign or seal there.
-    o.layer = tls ? ldap::SaslLayer::none : ldap::SaslLayer::confidentiality;
-  } else {
-    o.layer = *ldap::sasl_layer_from_name(a.sasl_layer);
-  }
-  o.max_buffer = a.sasl_maxbuf;
-  o.authzid = a.authzid;
-  o.timeout = network.timeout();
-  o.max_message = network.max_token_size;
-  return o;
+// The family of a scheme: the key of UrlArgs::scheme_options, or empty when unknown.
+std::string family_of(const std::string& scheme) {
+  if (scheme == "ldap" || scheme == "ldaps") return "ldap";
+  return {};
 }
 
-int run_ldap(const UrlArgs& a, const InitiatorArgs& initiator_args, const NetworkArgs& network,
-             const GlobalOptions& globals, const std::string& record) {
-  auto init_args = initiator_args;
-  // GSSAPI is LDAP's SASL Kerberos mechanism (RFC 4752): the default unless --mech says otherwise.
-  if (a.mech_option == nullptr || a.mech_option->count() == 0) init_args.mech = "krb5";
-  auto init = to_initiator_options(init_args);
-  const auto options = ldap_options(a, network, init.mech);
-  if (a.target_option == nullptr || a.target_option->count() == 0) {
-    init.target = "ldap@" + options.url.host;
-    init.target_type = gss::TargetType::hostbased;
+std::string schemes_of(const std::string& family) {
+  if (family == "ldap") return "ldap:// and ldaps://";
+  return family;
+}
+
+// An option of one family given with a URL of another cannot do anything: say so.
+void refuse_foreign_options(const UrlArgs& a, const std::string& family) {
+  for (const auto& [opt, owner] : a.scheme_options) {
+    if (opt->count() > 0 && owner != family)
+      throw util::usage_error(opt->get_name() + " is for " + schemes_of(owner) + " URLs, not '" + a.url + "'");
   }
-  // RFC 4752 §3.1: the layer needs integrity (and confidentiality) from the context; for
-  // GSS-SPNEGO these flags are what a Microsoft server signs or seals by.
-  if (options.layer != ldap::SaslLayer::none) init.req_flags |= GSS_C_INTEG_FLAG | GSS_C_SEQUENCE_FLAG;
-  if (options.layer == ldap::SaslLayer::confidentiality) init.req_flags |= GSS_C_CONF_FLAG;
-  // GSS-SPNEGO servers sign or seal by the flags the AP-REQ asserts, and MIT asserts integ and
-  // conf unless told otherwise: assert only what the layer asks for (as Cyrus SASL does).
-  if (options.mechanism == ldap::k_mech_gss_spnego) init.suppress_ci_flags = true;
-  engine::SessionOptions session;
-  session.messages = 0;
-  session.show_secrets = globals.show_secrets;
-  auto out = open_output(globals);
-  auto sink = with_recording(make_sink(globals, *out, "client"), record);
-  return handshake_exit_code(run::run_ldap_client(options, init, session, *sink));
 }
 
 }  // namespace
@@ -93,33 +51,20 @@ void add_url_options(CLI::App* cmd, UrlArgs& a) {
       ->group(g);
   cmd->add_flag("--insecure", a.insecure, "Do not verify the server's TLS certificate (said in the document)")
       ->group(g);
-  cmd->add_flag("--starttls", a.starttls, "ldap://: upgrade to TLS with StartTLS before binding")->group(g);
-  cmd->add_option("--sasl-layer", a.sasl_layer,
-                  "GSSAPI security layer to choose: none, integrity or confidentiality (default: confidentiality; "
-                  "none over TLS)")
-      ->check(CLI::IsMember({"none", "integrity", "confidentiality"}))
-      ->option_text("none|integrity|confidentiality")
-      ->group(g);
-  cmd->add_option("--sasl-maxbuf", a.sasl_maxbuf,
-                  "Largest SASL buffer the client accepts, 0-16777215 (RFC 4752; default 65536)")
-      ->check(CLI::Range(std::uint32_t{0}, std::uint32_t{0xffffff}))
-      ->option_text("BYTES")
-      ->group(g);
-  cmd->add_option("--authzid", a.authzid,
-                  "Authorization identity to ask for in the GSSAPI layer message (u:NAME, "
-                  "dn:DN)")
-      ->option_text("ID")
-      ->group(g);
+  add_ldap_url_options(cmd, a, g);
 }
 
 bool url_given(const UrlArgs& a) { return a.url_option != nullptr && a.url_option->count() > 0; }
 
 int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
-                   const GlobalOptions& globals, const std::string& record) {
+                   const GlobalOptions& globals, const std::string& record, PolicyRun& policy) {
   const auto scheme = scheme_of(url.url);
-  if (scheme == "ldap" || scheme == "ldaps") return run_ldap(url, initiator, network, globals, record);
-  throw util::usage_error("--url takes ldap:// or ldaps:// here, not '" + url.url + "'",
-                          "e.g. --url ldap://dc1.example.com");
+  const auto family = family_of(scheme);
+  if (family.empty())
+    throw util::usage_error("--url takes ldap:// or ldaps:// here, not '" + url.url + "'",
+                            "e.g. --url ldap://dc1.example.com");
+  refuse_foreign_options(url, family);
+  return run_ldap_url(url, initiator, network, globals, record, policy);
 }
 
 }  // namespace authctx::cli

@@ -7,6 +7,7 @@
 
 #include "integration/ldap_support.hpp"
 #include "util/base64.hpp"
+#include "util/files.hpp"
 
 using authctx::test::contains;
 using authctx::test::has;
@@ -252,6 +253,46 @@ TEST_CASE("ldap client: the text view shows each leg's LDAP message and the laye
   CHECK(contains(r.out, "bound as            " + k_alice));
 }
 
+TEST_CASE("ldap client: --expect and --junit judge the bind as they judge any handshake", "[ldap][slapd][policy]") {
+  require_ldap_peers();
+  SlapdOptions options;
+  options.sasl_secprops = "minssf=1";
+  SlapdOnLab s(options);
+  authctx::test::TempDir tmp;
+  const auto report = tmp.path + "/ldap.xml";
+  SECTION("every expectation holds on a sealed GSSAPI bind") {
+    const auto r = s.client({"--expect", "mech=krb5", "--expect", "flags>=mutual,integ,conf", "--expect",
+                             "target=ldap/localhost@AUTHCTX.TEST", "--expect", "user=alice@AUTHCTX.TEST", "--expect",
+                             "legs<=2", "--junit", report});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto doc = r.json();
+    REQUIRE(doc["expectations"].size() == 5);
+    for (const auto& e : doc["expectations"]) CHECK(e["ok"] == true);
+    CHECK(doc["application"]["authorization_identity"] == k_alice);
+    const auto xml = authctx::util::read_file(report);
+    CHECK(contains(xml, "expect flags&gt;=mutual,integ,conf"));
+    CHECK_FALSE(contains(xml, "<failure"));
+  }
+  SECTION("an unmet expectation on an established bind exits 6") {
+    const auto r = s.client({"--expect", "mech=spnego", "--junit", report});
+    REQUIRE(r.exit_code == 6);
+    const auto doc = r.json();
+    CHECK(doc["error"]["class"] == "expectation_failed");
+    CHECK(doc["expectations"][0]["actual"] == "krb5");
+    CHECK(contains(authctx::util::read_file(report), "<failure"));
+  }
+  SECTION("a bind refused after the context keeps exit 1 and fails the JUnit report") {
+    const auto r = s.client({"--sasl-layer", "none", "--expect", "mech=krb5", "--junit", report});
+    REQUIRE(r.exit_code == 1);
+    const auto doc = r.json();
+    CHECK(doc["error"]["class"] == "sasl_layer_refused");
+    CHECK(doc["expectations"][0]["ok"] == true);  // the context was krb5; the bind failed after it
+    const auto xml = authctx::util::read_file(report);
+    CHECK(contains(xml, "<failure type=\"sasl_layer_refused\" message=\"established, then failed: "));
+  }
+}
+
 TEST_CASE("ldap client: URL options that cannot work together are usage errors", "[ldap]") {
   const auto run = [](std::vector<std::string> args) { return authctx::test::run_authctx(args); };
   CHECK(run({"client", "--url", "ldaps://dc1", "--starttls"}).exit_code == 2);
@@ -265,4 +306,6 @@ TEST_CASE("ldap client: URL options that cannot work together are usage errors",
   const auto bad = run({"client", "--url", "ldap://dc1", "--resolve", "dc1:389:notanaddress", "--format", "json"});
   CHECK(bad.exit_code == 2);
   CHECK(contains(bad.err, "not a numeric address"));
+  const auto foreign = run({"client", "--url", "ldap://dc1", "--expect", "bogus"});
+  CHECK(foreign.exit_code == 2);
 }

@@ -1,0 +1,18 @@
+// Internal to cli/: what each URL scheme family adds to `client --url` (url_options.hpp).
+// A family adds its own options to a group (registering each in UrlArgs::scheme_options
+// so a URL of another scheme refuses them) and runs a URL of its schemes to an exit code.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "cli/url_options.hpp"
+
+namespace authctx::cli {
+
+// ldap://, ldaps:// (cli/url_ldap.cpp): --starttls, --sasl-layer, --sasl-maxbuf, --authzid.
+void add_ldap_url_options(CLI::App* cmd, UrlArgs& args, const std::string& group);
+int run_ldap_url(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
+                 const GlobalOptions& globals, const std::string& record, PolicyRun& policy);
+
+}  // namespace authctx::cli
