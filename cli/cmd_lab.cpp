@@ -17,10 +17,10 @@
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
-#include "util/errors.hpp"
 #include "lab/exec.hpp"
 #include "lab/lab.hpp"
 #include "lab/ports.hpp"
+#include "util/errors.hpp"
 #include "util/process.hpp"
 
 namespace authctx::cli {

@@ -8,8 +8,8 @@
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
-#include "util/errors.hpp"
 #include "lab/ad_knobs.hpp"
+#include "util/errors.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -59,7 +59,8 @@ void setup_lab_ad(CLI::App* lab_cmd, App& shared) {
       "enctypes", "Set an account's msDS-SupportedEncryptionTypes (none set: the DC issues RC4 service tickets)");
   add_dir(enctypes, *o);
   add_account(enctypes, *o);
-  enctypes->add_option("--enctypes", o->enctypes, "Comma-separated rc4, aes128, aes256 (or aes); default removes the value")
+  enctypes
+      ->add_option("--enctypes", o->enctypes, "Comma-separated rc4, aes128, aes256 (or aes); default removes the value")
       ->required()
       ->option_text("LIST|default");
   enctypes->callback([o, &shared] {
@@ -78,7 +79,8 @@ void setup_lab_ad(CLI::App* lab_cmd, App& shared) {
     shared.action = [o, &shared] { return print(shared, o->dir, lab::rekey(o->dir, o->account, o->update_keytab)); };
   });
 
-  auto* spn = ad->add_subcommand("spn", "Add an SPN to an account (even one another account holds: a duplicate) or remove it");
+  auto* spn =
+      ad->add_subcommand("spn", "Add an SPN to an account (even one another account holds: a duplicate) or remove it");
   add_dir(spn, *o);
   add_account(spn, *o);
   auto* add = spn->add_option("--add", o->add_spn, "The SPN to add, e.g. HTTP/localhost")->option_text("SPN");
@@ -95,7 +97,8 @@ void setup_lab_ad(CLI::App* lab_cmd, App& shared) {
     };
   });
 
-  auto* delegation = ad->add_subcommand("delegation", "Mark an account sensitive (never delegated) or trusted for delegation");
+  auto* delegation =
+      ad->add_subcommand("delegation", "Mark an account sensitive (never delegated) or trusted for delegation");
   add_dir(delegation, *o);
   add_account(delegation, *o);
   add_switch(delegation, "--sensitive", o->sensitive,
@@ -114,9 +117,10 @@ void setup_lab_ad(CLI::App* lab_cmd, App& shared) {
   auto* signing = ad->add_subcommand("ldap-signing", "Require or relax LDAP signing (restarts the domain controller)");
   add_dir(signing, *o);
   const std::map<std::string, std::string> modes{{"require", "require"}, {"relax", "relax"}};
-  signing->add_option("--mode", o->ldap_signing,
-                      "require: SASL binds without signing or sealing and simple binds without TLS are refused "
-                      "(the default); relax: both allowed")
+  signing
+      ->add_option("--mode", o->ldap_signing,
+                   "require: SASL binds without signing or sealing and simple binds without TLS are refused "
+                   "(the default); relax: both allowed")
       ->required()
       ->transform(CLI::CheckedTransformer(modes))
       ->option_text("require|relax");

@@ -23,7 +23,7 @@ std::string lower(std::string s) {
 bool has(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
 
 // userAccountControl bits ([MS-ADTS] 2.2.16).
-constexpr std::uint32_t k_trusted_for_delegation = 0x80000;
+// TRUSTED_FOR_DELEGATION is 0x80000 (not consulted: unconstrained delegation needs no advice here).
 constexpr std::uint32_t k_not_delegated = 0x100000;
 
 struct Account {
