@@ -7,6 +7,7 @@
 #include "cli/context_options.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
+#include "cli/load_options.hpp"
 #include "cli/network_options.hpp"
 #include "cli/policy_options.hpp"
 #include "cli/transport_options.hpp"
@@ -26,7 +27,7 @@ struct ClientArgs {
   TransportArgs transport;
   UrlArgs url;
   std::string record;
-  int count = 1;
+  LoadArgs load;
   int messages = 1;
   PolicyArgs policy;
 };
@@ -39,7 +40,9 @@ engine::SessionOptions session_options(const ClientArgs& args, const GlobalOptio
 }
 
 int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Transport transport, PolicyRun& policy) {
-  if (args.count > 1) throw util::usage_error("--count needs --connect: --files and --stdio run one handshake");
+  if (args.load.any())
+    throw util::usage_error(
+        "--count, --concurrency, --duration and --fresh-tickets need --connect: --files and --stdio run one handshake");
   if (transport == Transport::stdio && args.initiator.password_stdin)
     throw util::usage_error("--password-stdin cannot be used with --stdio (standard input carries tokens)",
                             "use --password-file FILE");
@@ -59,26 +62,28 @@ int run_other_transport(const ClientArgs& args, const GlobalOptions& globals, Tr
 
 int run_client(const ClientArgs& args, const GlobalOptions& globals) {
   if (url_given(args.url)) {
-    if (args.count > 1) throw util::usage_error("--count is not available with --url: one bind per run");
+    if (args.load.any())
+      throw util::usage_error("--count, --concurrency, --duration and --fresh-tickets are not available with --url: "
+                              "one bind per run");
     PolicyRun policy(args.policy, globals, "client");
     return run_url_client(args.url, args.initiator, args.network, globals, args.record, policy);
   }
   const auto transport = chosen_transport(args.transport, "--connect");
   PolicyRun policy(args.policy, globals, "client");
   if (transport != Transport::tcp) return run_other_transport(args, globals, transport, policy);
-  if (!args.record.empty() && args.count > 1)
-    throw util::usage_error("--record writes one handshake's document: use it without --count");
+  if (!args.record.empty() && args.load.any())
+    throw util::usage_error("--record writes one handshake's document: use it without the load options");
   run::ClientOptions client;
   client.endpoint = net::parse_endpoint(args.connect);
   client.framing = args.network.framing;
-  client.count = args.count;
+  client.load = to_load_options(args.load, globals);
   client.timeout = args.network.timeout();
   client.max_token_size = args.network.max_token_size;
   const auto init = to_initiator_options(args.initiator);
   auto out = open_output(globals);
   auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), args.record));
   const auto outcome = run::run_client(client, init, session_options(args, globals), *sink);
-  if (outcome.first_error) return error_exit_code(*outcome.first_error, args.count > 1);
+  if (outcome.first_error) return error_exit_code(*outcome.first_error, client.load.has_value());
   return policy.exit_code(outcome.all_established ? k_exit_ok : k_exit_auth_failed);
 }
 }  // namespace
@@ -98,9 +103,7 @@ void setup_client(CLI::App& app, App& shared) {
       ->excludes(cmd->get_option("--stdio"));
   add_record_option(cmd, args->record);
   add_policy_options(cmd, args->policy);
-  cmd->add_option("--count", args->count, "Run N handshakes, one connection each, and report a summary")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
+  add_load_options(cmd, args->load, "one connection each");
   cmd->add_option("--messages", args->messages, "Per-message round trips after establishment")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();

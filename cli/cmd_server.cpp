@@ -25,6 +25,7 @@ struct ServerArgs {
   std::string record;
   bool once = false;
   int max_connections = 16;
+  run::Documents documents = run::Documents::all;
   bool no_report = false;
   std::string store_delegated;
   PolicyArgs policy;
@@ -74,6 +75,7 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
   server.framing = args.network.framing;
   server.once = args.once;
   server.max_connections = args.max_connections;
+  server.documents = args.documents;
   server.timeout = args.network.timeout();
   server.max_token_size = args.network.max_token_size;
   const auto acc = acceptor_options(args);
@@ -105,9 +107,18 @@ void setup_server(CLI::App& app, App& shared) {
   add_record_option(cmd, args->record);
   add_policy_options(cmd, args->policy);
   cmd->add_flag("--once", args->once, "Serve one connection, then exit with its result")->group("Connection");
-  cmd->add_option("--max-connections", args->max_connections, "Connections served at once; more wait in the backlog")
+  cmd->add_option("--max-connections", args->max_connections,
+                  "Connections served at once (worker threads, started once); as many more wait, further ones are "
+                  "refused at once (server_busy)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str()
+      ->group("Connection");
+  static const std::map<std::string, run::Documents> k_documents{{"all", run::Documents::all},
+                                                                 {"failures", run::Documents::failures}};
+  cmd->add_option("--documents", args->documents,
+                  "Which connections get a document: all (default) or failures (load tests: successes only counted)")
+      ->transform(CLI::CheckedTransformer(k_documents))
+      ->option_text("all|failures")
       ->group("Connection");
   cmd->add_flag("--no-report", args->no_report, "Do not send the acceptor's context view to the client");
   cmd->add_option("--store-delegated", args->store_delegated,

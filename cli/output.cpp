@@ -19,6 +19,7 @@ class TextSink final : public report::EventSink {
  public:
   TextSink(std::FILE* out, text::TextOptions options) : out_(out), options_(options) {}
   void event(std::string_view, const json::Json&) override {}
+  bool wants_events() const override { return false; }
   void document(const json::Json& doc) override {
     const auto text = text::render_text(doc, options_);
     std::fwrite(text.data(), 1, text.size(), out_);

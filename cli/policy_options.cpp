@@ -74,7 +74,7 @@ class PolicySink final : public report::EventSink {
     json::Json d = doc;
     s.documents_seen = true;
     if (d.contains("summary")) {
-      // client --count N: the runs were evaluated one by one (run_document).
+      // a load run (client/local --count N): the runs were evaluated one by one (run_document).
       s.record(d, s.tally.apply(d));
     } else {
       s.record(d, policy::apply_expectations(d, s.expectations));
@@ -94,6 +94,7 @@ class PolicySink final : public report::EventSink {
     inner_->document(d);
   }
 
+  bool wants_run_documents() const override { return true; }
   void run_document(int run, const report::Document& doc) override {
     auto& s = *state_;
     json::Json d = report::document_json(doc, report::JsonOptions{s.show_secrets, true});

@@ -17,6 +17,7 @@ class RecordingSink final : public report::EventSink {
   RecordingSink(std::unique_ptr<report::EventSink> inner, std::string path)
       : inner_(std::move(inner)), path_(std::move(path)) {}
   void event(std::string_view name, const json::Json& body) override { inner_->event(name, body); }
+  bool wants_events() const override { return inner_->wants_events(); }
   void document(const json::Json& doc) override {
     docs_.push_back(doc);
     std::string text;

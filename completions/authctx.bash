@@ -12,14 +12,15 @@ _authctx_policy_opts="--expect --expect-file --junit"
 _authctx_expectations="mech=krb5 mech=ntlm no-ntlm enctype>=aes128 enctype>=aes256 ticket-enctype>=aes128 flags>=mutual,integ,conf ticket-flags>= channel-bound delegated no-delegation pac pac>=logon-info lifetime>= legs<= user= target= no-warnings"
 _authctx_transport_opts="--framing --timeout --max-token-size --files --stdio --negotiate-prefix"
 _authctx_url_opts="--url --resolve --cacert --insecure --starttls --sasl-layer --sasl-maxbuf --authzid"
+_authctx_load_opts="--count --concurrency --duration --fresh-tickets"
 
 _authctx_opts_for() {
   case "$1" in
-    local) echo "--help --channel-bindings --messages --record $_authctx_initiator_opts $_authctx_acceptor_opts
-      $_authctx_policy_opts" ;;
-    client) echo "--help --connect --count --messages --channel-bindings --record $_authctx_initiator_opts $_authctx_transport_opts
-      $_authctx_url_opts $_authctx_policy_opts" ;;
-    server) echo "--help --listen --once --max-connections --no-report --store-delegated --channel-bindings --record
+    local) echo "--help --channel-bindings --messages --record $_authctx_load_opts $_authctx_initiator_opts
+      $_authctx_acceptor_opts $_authctx_policy_opts" ;;
+    client) echo "--help --connect --messages --channel-bindings --record $_authctx_load_opts $_authctx_initiator_opts
+      $_authctx_transport_opts $_authctx_url_opts $_authctx_policy_opts" ;;
+    server) echo "--help --listen --once --max-connections --documents --no-report --store-delegated --channel-bindings --record
       $_authctx_acceptor_opts $_authctx_transport_opts $_authctx_policy_opts" ;;
     decode) echo "--help --in --keytab --password-file --principal --salt --key" ;;
     replay) echo "--help $_authctx_acceptor_opts" ;;
@@ -46,6 +47,7 @@ _authctx_takes_value() {
     --format | --output | --color | --target | --target-type | --mech | --neg-mechs | --require-mech | --ccache | \
       --client-keytab | --user | --password-file | --keytab | --acceptor-name | --accept-mechs | --framing | \
       --timeout | --max-token-size | --files | --connect | --count | --messages | --channel-bindings | --record | \
+      --concurrency | --duration | --documents | \
       --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
       --enctypes | --add | --remove | --sensitive | --trusted | --mode | --url | --resolve | --cacert | --sasl-layer | \
       --sasl-maxbuf | --authzid | --principal | --salt | --key | --expect | --expect-file | --junit) return 0 ;;
@@ -115,7 +117,9 @@ _authctx() {
       [ "${cur#FILE:}" != "$cur" ] && mapfile -t COMPREPLY < <(compgen -f -P FILE: -- "${cur#FILE:}")
       compopt -o nospace 2>/dev/null
       return 0 ;;
+    --documents) mapfile -t COMPREPLY < <(compgen -W "all failures" -- "$cur"); return 0 ;;
     --target | --acceptor-name | --user | --connect | --listen | --timeout | --max-token-size | --count | \
+      --concurrency | --duration | \
       --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove | --resolve | \
       --sasl-maxbuf | --authzid) return 0 ;;
   esac

@@ -117,7 +117,14 @@ for c in client server
     complete -c authctx -n $n -l negotiate-prefix -d 'With --stdio: Negotiate <base64>'
 end
 complete -c authctx -n '__authctx_using client' -l connect -x -d 'Server address HOST:PORT'
-complete -c authctx -n '__authctx_using client' -l count -x -d 'Run N handshakes'
+# Load options: client, local.
+for c in client local
+    set -l n "__authctx_using $c"
+    complete -c authctx -n $n -l count -x -d 'Run N handshakes and report a summary'
+    complete -c authctx -n $n -l concurrency -x -d 'Handshakes in flight at once'
+    complete -c authctx -n $n -l duration -x -d 'Run handshakes for SECONDS'
+    complete -c authctx -n $n -l fresh-tickets -d 'A new service ticket for every handshake'
+end
 complete -c authctx -n '__authctx_using client' -l url -x -a 'ldap:// ldaps://' -d 'Bind to a directory: ldap://HOST or ldaps://HOST'
 complete -c authctx -n '__authctx_using client' -l resolve -x -d 'Connect to ADDRESS for HOST:PORT'
 complete -c authctx -n '__authctx_using client' -l cacert -r -F -d 'CA certificates (PEM) for TLS'
@@ -129,6 +136,7 @@ complete -c authctx -n '__authctx_using client' -l authzid -x -d 'Authorization 
 complete -c authctx -n '__authctx_using server' -l listen -x -d 'Address to listen on, HOST:PORT'
 complete -c authctx -n '__authctx_using server' -l once -d 'Serve one connection, then exit'
 complete -c authctx -n '__authctx_using server' -l max-connections -x -d 'Connections served at once'
+complete -c authctx -n '__authctx_using server' -l documents -x -a 'all failures' -d 'Which connections get a document'
 complete -c authctx -n '__authctx_using server' -l no-report -d 'Do not send the acceptor view'
 complete -c authctx -n '__authctx_using server' -l store-delegated -r -F -d 'Store a delegated credential here'
 

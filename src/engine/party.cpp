@@ -1,10 +1,6 @@
 #include "engine/party.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "gss/inquire.hpp"
 #include "util/errors.hpp"
@@ -12,33 +8,20 @@
 #include "util/timefmt.hpp"
 
 namespace authctx::engine {
-namespace {
 
-// A keytab we cannot open is a set-up problem (exit 5), not an authentication failure:
-// MIT would only say "No key table entry found" later.
-void check_readable(const std::string& keytab, const char* option) {
-  std::string path = keytab;
-  if (path.rfind("FILE:", 0) == 0)
-    path = path.substr(5);
-  else if (path.find(':') != std::string::npos && path.front() != '/')
-    return;  // MEMORY:, KEYRING:, ...
-  const util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    const int err = errno;
-    throw util::setup_error(err == ENOENT ? "keytab_missing" : "keytab_unreadable",
-                            std::string("cannot read keytab ") + path + " (" + option + "): " + std::strerror(err),
-                            "check the path and its permissions; `klist -k " + path + "` lists what it holds");
+Initiator::Initiator(const InitiatorOptions& options, const InitiatorCredential* shared) : options_(options) {
+  if (shared != nullptr) {
+    target_ = &shared->target();
+    cred_ = shared->get();
+    if (cred_ != nullptr) return;
+  } else {
+    own_target_ = gss::Name::import(options_.target, gss::name_type(options_.target_type));
   }
-}
-}  // namespace
-
-Initiator::Initiator(const InitiatorOptions& options) : options_(options) {
-  if (!options_.client_keytab.empty()) check_readable(options_.client_keytab, "--client-keytab");
-  target_ = gss::Name::import(options_.target, gss::name_type(options_.target_type));
+  if (!options_.client_keytab.empty()) check_keytab_readable(options_.client_keytab, "--client-keytab");
   const gss::Oid mechs[] = {options_.mech};
   if (options_.password) {
     const auto user = gss::Name::import(options_.user, GSS_C_NT_USER_NAME);
-    cred_ = gss::Cred::acquire_with_password(user, *options_.password, gss::CredUsage::initiate, mechs);
+    own_cred_ = gss::Cred::acquire_with_password(user, *options_.password, gss::CredUsage::initiate, mechs);
   } else if (!options_.ccache.empty() || !options_.client_keytab.empty() || !options_.user.empty() ||
              !options_.neg_mechs.empty()) {
     std::map<std::string, std::string> store;
@@ -46,20 +29,21 @@ Initiator::Initiator(const InitiatorOptions& options) : options_(options) {
     if (!options_.client_keytab.empty()) store["client_keytab"] = options_.client_keytab;
     gss::Name user;
     if (!options_.user.empty()) user = gss::Name::import(options_.user, GSS_C_NT_USER_NAME);
-    cred_ = gss::Cred::acquire_from(user ? &user : nullptr, gss::CredUsage::initiate, mechs, store);
+    own_cred_ = gss::Cred::acquire_from(user ? &user : nullptr, gss::CredUsage::initiate, mechs, store);
   }
-  if (!options_.neg_mechs.empty() && cred_) cred_.set_neg_mechs(options_.neg_mechs);
+  if (!options_.neg_mechs.empty() && own_cred_) own_cred_.set_neg_mechs(options_.neg_mechs);
   if (options_.suppress_ci_flags) {
     // The option lives on a credential: take the default one explicitly when none was made.
-    if (!cred_) cred_ = gss::Cred::acquire_from(nullptr, gss::CredUsage::initiate, mechs, {});
-    cred_.suppress_ci_flags();
+    if (!own_cred_) own_cred_ = gss::Cred::acquire_from(nullptr, gss::CredUsage::initiate, mechs, {});
+    own_cred_.suppress_ci_flags();
   }
+  if (own_cred_) cred_ = &own_cred_;
 }
 
 gss::StepResult Initiator::step(std::span<const std::uint8_t> input) {
   gss::InitParams params;
-  params.cred = cred_ ? &cred_ : nullptr;
-  params.target = &target_;
+  params.cred = cred_;
+  params.target = target_;
   params.mech = options_.mech;
   params.req_flags = options_.req_flags;
   params.bindings = options_.channel_bindings ? &*options_.channel_bindings : nullptr;
@@ -72,30 +56,11 @@ report::ContextView Initiator::view() {
   return report::ContextView{gss::inquire_context(ctx_.handle(), nullptr), options_.req_flags, std::nullopt};
 }
 
-Acceptor::Acceptor(const AcceptorOptions& options) : options_(options) {
-  if (!options_.keytab.empty()) check_readable(options_.keytab, "--keytab");
-  std::map<std::string, std::string> store;
-  if (!options_.keytab.empty()) store["keytab"] = options_.keytab;
-  gss::Name name;
-  if (!options_.acceptor_name.empty()) {
-    // "service@host" is host-based; anything with a '/' is a Kerberos principal name.
-    const bool principal = options_.acceptor_name.find('/') != std::string::npos;
-    name =
-        gss::Name::import(options_.acceptor_name, principal ? GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
-  }
-  if (!options_.accept_mechs.empty()) {
-    // RFC 4178 §5: an acceptor restricts SPNEGO with GSS_Set_neg_mechs on a SPNEGO credential.
-    const gss::Oid spnego[] = {gss::spnego_oid()};
-    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, spnego, store);
-    cred_.set_neg_mechs(options_.accept_mechs);
-  } else if (!store.empty() || name) {
-    cred_ = gss::Cred::acquire_from(name ? &name : nullptr, gss::CredUsage::accept, {}, store);
-  }
-}
+Acceptor::Acceptor(const AcceptorOptions& options, std::shared_ptr<const AcceptorCredential> shared)
+    : options_(options), cred_(shared ? std::move(shared) : std::make_shared<AcceptorCredential>(options, false)) {}
 
 gss::StepResult Acceptor::step(std::span<const std::uint8_t> input) {
-  auto r =
-      ctx_.step(input, cred_ ? &cred_ : nullptr, options_.channel_bindings ? &*options_.channel_bindings : nullptr);
+  auto r = ctx_.step(input, cred_->get(), options_.channel_bindings ? &*options_.channel_bindings : nullptr);
   complete_ = r.complete;
   return r;
 }

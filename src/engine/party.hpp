@@ -2,12 +2,14 @@
 // step at a time: step(token from peer) -> StepResult{token for peer, complete, error}.
 // Once complete it describes its own view of the context and protects messages with it.
 // Construction acquires credentials and may throw gss::GssError (stage acquire_cred...)
-// or util::Error (setup: unreadable keytab or password file). Party is the engine's test
-// seam: tests/unit/engine_test.cpp drives the loop with a scripted fake party.
+// or util::Error (setup: unreadable keytab or password file), unless it is given a
+// credential acquired once for many handshakes (credentials.hpp). Party is the engine's
+// test seam: tests/unit/engine_test.cpp drives the loop with a scripted fake party.
 #pragma once
 #include <memory>
 #include <span>
 
+#include "engine/credentials.hpp"
 #include "engine/options.hpp"
 #include "engine/protection.hpp"
 #include "gss/context.hpp"
@@ -32,7 +34,9 @@ class Party {
 
 class Initiator final : public Party {
  public:
-  explicit Initiator(const InitiatorOptions& options);
+  // shared: a credential and target name acquired once (a load run's thread); null or
+  // without a credential: acquired here from the options.
+  explicit Initiator(const InitiatorOptions& options, const InitiatorCredential* shared = nullptr);
   Side side() const override { return Side::initiator; }
   gss::StepResult step(std::span<const std::uint8_t> input) override;
   bool complete() const override { return complete_; }
@@ -42,8 +46,10 @@ class Initiator final : public Party {
 
  private:
   InitiatorOptions options_;
-  gss::Name target_;
-  gss::Cred cred_;
+  gss::Name own_target_;
+  gss::Cred own_cred_;
+  const gss::Name* target_ = &own_target_;
+  const gss::Cred* cred_ = nullptr;
   gss::InitiatorContext ctx_;
   ContextProtection protection_{ctx_.handle()};
   bool complete_ = false;
@@ -51,7 +57,8 @@ class Initiator final : public Party {
 
 class Acceptor final : public Party {
  public:
-  explicit Acceptor(const AcceptorOptions& options);
+  // shared: the credential every connection of a server uses; null: acquired here.
+  explicit Acceptor(const AcceptorOptions& options, std::shared_ptr<const AcceptorCredential> shared = nullptr);
   Side side() const override { return Side::acceptor; }
   gss::StepResult step(std::span<const std::uint8_t> input) override;
   bool complete() const override { return complete_; }
@@ -64,7 +71,7 @@ class Acceptor final : public Party {
   json::Json delegated();
 
   AcceptorOptions options_;
-  gss::Cred cred_;
+  std::shared_ptr<const AcceptorCredential> cred_;
   gss::AcceptorContext ctx_;
   ContextProtection protection_{ctx_.handle()};
   bool complete_ = false;

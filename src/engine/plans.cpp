@@ -280,6 +280,9 @@ PlanOutcome run_plan_initiator(transport::Channel& channel, Protection& protecti
     channel.send(Frame::of(FrameKind::bye));
     return out;
   }
+  // No rounds announced (HELLO said 0): nothing follows the acceptance, the client just
+  // closes (man authctx(1), THE AUTHCTX FRAMING), saving the BYE/RESULTS round trip.
+  if (rounds == 0) return out;
   const auto mine = ask_authctx(
       protection, rounds, network_payload,
       [&](const Frame& request) {
@@ -310,8 +313,13 @@ PlanOutcome run_plan_acceptor(transport::Channel& channel, Protection& protectio
   // Bounded: the authctx plan's client allows at most 1000 rounds of 3 frames each; a
   // gss-sample client (gss-client -mcount) is bounded by its user, so we bound it too.
   const int limit = traits.plan == MessagePlan::authctx ? 3 * 1000 + 1 : 100000;
+  // A client that announced no rounds may simply close; one that sends BYE anyway (as
+  // earlier authctx clients did) still gets its RESULTS.
+  const bool may_end = traits.plan == MessagePlan::authctx && channel.announced_rounds() == 0;
   for (int frames = 0; frames < limit; ++frames) {
-    const auto f = channel.receive();
+    auto next = may_end && frames == 0 ? channel.receive_or_end() : std::optional<Frame>(channel.receive());
+    if (!next) return out;
+    const auto& f = *next;
     if (f.kind == FrameKind::bye) {
       out.checks = std::move(answerer.checks);
       if (traits.results) {

@@ -14,10 +14,28 @@ int Recorder::leg(Direction direction, util::Bytes token, Json transport, std::o
   leg.transport = std::move(transport);
   leg.at = report::SteadyClock::now();
   leg.step_ms = step_ms;
-  report::decode_leg(leg, session_.show_secrets);
-  sink_.event("leg", report::leg_json(leg, json_options()));
+  if (detailed()) report::decode_leg(leg, session_.show_secrets);
+  if (events_) sink_.event("leg", report::leg_json(leg, json_options()));
   doc_.legs.push_back(std::move(leg));
   return doc_.legs.back().index;
+}
+
+void Recorder::decode_legs() {
+  for (auto& leg : doc_.legs)
+    if (!leg.decoded) report::decode_leg(leg, session_.show_secrets);
+}
+
+bool Recorder::describe_established() {
+  doc_.timing.established = report::SteadyClock::now();
+  if (detailed()) return true;
+  if (!keeper_ || !keeper_(report::elapsed_since_start(doc_))) return false;
+  make_full();
+  return true;
+}
+
+void Recorder::make_full() {
+  detail_ = Detail::full;
+  decode_legs();
 }
 
 void Recorder::annotate_leg(int index, const Json& transport) {
@@ -32,19 +50,20 @@ void Recorder::trace(bool for_next_leg) {
   std::optional<int> leg;
   if (for_next_leg) leg = legs() + 1;
   for (auto& line : capture->collect()) {
-    sink_.event("trace", Json{{"leg", leg ? Json(*leg) : Json(nullptr)}, {"message", line}});
+    if (events_) sink_.event("trace", Json{{"leg", leg ? Json(*leg) : Json(nullptr)}, {"message", line}});
     doc_.trace.push_back(report::TraceLine{leg, std::move(line)});
   }
 }
 
 void Recorder::error(ErrorReport error) {
+  decode_legs();  // classification reads the decoded legs (a KRB-ERROR's code, the mechanism)
   report::classify(error, &doc_);
-  sink_.event("error", Json{{"error", report::error_json(error)}});
+  if (events_) sink_.event("error", Json{{"error", report::error_json(error)}});
   doc_.error = std::move(error);
 }
 
 void Recorder::warning(report::Warning warning) {
-  sink_.event("warning", report::warning_json(warning));
+  if (events_) sink_.event("warning", report::warning_json(warning));
   doc_.warnings.push_back(std::move(warning));
 }
 
@@ -58,19 +77,21 @@ void Recorder::context(Side side, report::ContextView view) {
   auto& slot = side == Side::initiator ? doc_.initiator : doc_.acceptor;
   slot = std::move(view);
   if (doc_.mech.empty() || side == Side::initiator) doc_.mech = slot->info.mech;
-  sink_.event("context",
-              Json{{"side", report::side_name(side)}, {"context", report::context_json(*slot, json_options())}});
+  if (events_)
+    sink_.event("context",
+                Json{{"side", report::side_name(side)}, {"context", report::context_json(*slot, json_options())}});
 }
 
 void Recorder::reported_context(const Json& context) {
   doc_.acceptor_report = context;
-  sink_.event("context", Json{{"side", "acceptor"}, {"context", context}, {"reported_by_peer", true}});
+  if (events_) sink_.event("context", Json{{"side", "acceptor"}, {"context", context}, {"reported_by_peer", true}});
 }
 
 void Recorder::messages(std::vector<report::MessageCheck> checks, const std::optional<Json>& peer_error,
                         Side peer_side) {
   doc_.messages = std::move(checks);
-  for (const auto& m : doc_.messages) sink_.event("message", report::message_json(m));
+  if (events_)
+    for (const auto& m : doc_.messages) sink_.event("message", report::message_json(m));
   if (peer_error) {
     error(report::remote_report(*peer_error, peer_side));
     return;
@@ -91,7 +112,7 @@ void Recorder::messages(std::vector<report::MessageCheck> checks, const std::opt
 
 void Recorder::application(transport::PhaseResult result) {
   doc_.application = result.result;
-  sink_.event("application", Json{{"application", result.result}});
+  if (events_) sink_.event("application", Json{{"application", result.result}});
   notices(std::move(result.notices));
   if (!result.error) return;
   ErrorReport r;
@@ -107,6 +128,8 @@ Step step_and_record(Party& party, std::span<const std::uint8_t> input, Recorder
   const auto started = report::SteadyClock::now();
   auto r = party.step(input);
   const double step_ms = std::chrono::duration<double, std::milli>(report::SteadyClock::now() - started).count();
+  if (party.side() == Side::initiator && !rec.doc().timing.first_initiator_step_ms)
+    rec.doc().timing.first_initiator_step_ms = step_ms;
   rec.trace();
   // The mechanism that ran: an initiator's step says; an acceptor's only where no local
   // initiator has (in `local` the initiator's answer stands).

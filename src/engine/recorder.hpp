@@ -7,7 +7,15 @@
 // the step wrote, record its output token as a leg (a failing step's too: a KRB-ERROR must
 // still reach the peer, so the caller sends it), and on failure record the classified
 // error. The local, client and server drivers all step through it.
+//
+// Detail: a full Recorder (the default) does all of the above as it happens. A lean one is
+// a load run's hot path (run/load.hpp): legs keep their tokens undecoded and no events are
+// built, until the run proves worth keeping: an error decodes the legs (classification reads
+// them), and at establishment describe_established() asks the keeper whether to describe the
+// context (the first run, a new slowest run); a yes turns the Recorder full from then on.
+// Events are built only for sinks that want them (EventSink::wants_events).
 #pragma once
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -24,10 +32,28 @@ using json::Json;
 using report::Direction;
 using report::ErrorReport;
 
+enum class Detail { full, lean };
+
 class Recorder {
  public:
-  Recorder(report::Document& doc, report::EventSink& sink, const SessionOptions& session)
-      : doc_(doc), sink_(sink), session_(session) {}
+  // keeper: for a lean Recorder, asked once at establishment with the milliseconds since the
+  // document started whether this run is worth describing.
+  using Keeper = std::function<bool(double elapsed_ms)>;
+  Recorder(report::Document& doc, report::EventSink& sink, const SessionOptions& session, Detail detail = Detail::full,
+           Keeper keeper = {})
+      : doc_(doc),
+        sink_(sink),
+        session_(session),
+        detail_(detail),
+        keeper_(std::move(keeper)),
+        events_(sink.wants_events()) {}
+
+  bool detailed() const { return detail_ == Detail::full; }
+  // The context is established (its time is noted): true when it is to be described (views,
+  // review); a lean Recorder asks its keeper, and turns full on a yes.
+  bool describe_established();
+  // Turns a lean Recorder full now (its legs decoded).
+  void make_full();
 
   report::Document& doc() { return doc_; }
   const report::Document& doc() const { return doc_; }
@@ -63,9 +89,14 @@ class Recorder {
   void application(transport::PhaseResult result);
 
  private:
+  void decode_legs();
+
   report::Document& doc_;
   report::EventSink& sink_;
   const SessionOptions& session_;
+  Detail detail_;
+  Keeper keeper_;
+  bool events_;
   bool mech_from_initiator_ = false;
 };
 

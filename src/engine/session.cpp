@@ -22,10 +22,10 @@ void transport_guarded(Recorder& rec, Body&& body) {
 }
 
 // Makes a party; a GSS-API failure (acquiring credentials) becomes the document's error.
-template <class P, class Options>
-std::unique_ptr<P> make_party(Recorder& rec, const Options& options, Side side) {
+template <class P, class Options, class Shared>
+std::unique_ptr<P> make_party(Recorder& rec, const Options& options, Shared shared, Side side) {
   try {
-    return std::make_unique<P>(options);
+    return std::make_unique<P>(options, std::move(shared));
   } catch (const gss::GssError& e) {
     rec.error(report::gss_report(e, side));
     return nullptr;
@@ -36,6 +36,19 @@ void run_application_phase(Recorder& rec, transport::Channel& channel, Party& pa
   if (auto result = channel.after_established(party.protection())) rec.application(std::move(*result));
 }
 
+double ms_since(report::SteadyClock::time_point t) {
+  return std::chrono::duration<double, std::milli>(report::SteadyClock::now() - t).count();
+}
+
+// Whether to describe the established context: a lean Recorder's keeper decides, except
+// that a mechanism --require-mech refuses is always described (the error needs the review).
+bool describe_established(Recorder& rec, const Review& asked) {
+  if (rec.describe_established()) return true;
+  if (asked.initiator == nullptr || !asked.initiator->require_mech || rec.doc().mech == *asked.initiator->require_mech)
+    return false;
+  rec.make_full();
+  return true;
+}
 }  // namespace
 
 report::AcceptorKeys acceptor_keys(const AcceptorOptions& acc) {
@@ -50,10 +63,14 @@ void drive_local(Recorder& rec, Party& initiator, Party& acceptor, const Review&
   LocalEnd ae(acceptor, rec, false);
   if (run_handshake(ie, ae, rec)) {
     rec.doc().established = true;
-    record_contexts(rec, &initiator, &acceptor);
-    if (rec.session().messages > 0)
+    const bool describe = describe_established(rec, asked);
+    if (describe) record_contexts(rec, &initiator, &acceptor);
+    if (rec.session().messages > 0) {
+      const auto started = report::SteadyClock::now();
       rec.messages(run_plan_in_process(initiator.protection(), acceptor.protection(), rec.session().messages));
-    review(rec, asked);
+      rec.doc().timing.messages_ms = ms_since(started);
+    }
+    if (describe) review(rec, asked);
   }
   rec.trace(false);
 }
@@ -64,16 +81,20 @@ void drive_client(Recorder& rec, Party& initiator, transport::Channel& channel, 
     RemoteEnd ae(channel, Side::acceptor, rec);
     if (!run_handshake(ie, ae, rec)) return;
     rec.doc().established = true;
-    record_contexts(rec, &initiator, nullptr);
-    review(rec, asked);
-    if (rec.doc().error) {  // --require-mech refused what was negotiated: tell the acceptor
-      channel.send(Frame::failure(report::error_json(*rec.doc().error), {}));
-      return;
+    if (describe_established(rec, asked)) {
+      record_contexts(rec, &initiator, nullptr);
+      review(rec, asked);
+      if (rec.doc().error) {  // --require-mech refused what was negotiated: tell the acceptor
+        channel.send(Frame::failure(report::error_json(*rec.doc().error), {}));
+        return;
+      }
+      if (ae.report().is_object()) rec.reported_context(ae.report());
     }
-    if (ae.report().is_object()) rec.reported_context(ae.report());
     run_application_phase(rec, channel, initiator);
     if (rec.doc().error) return;
+    const auto started = report::SteadyClock::now();
     const auto plan = run_plan_initiator(channel, initiator.protection(), rec.session().messages);
+    if (rec.session().messages > 0) rec.doc().timing.messages_ms = ms_since(started);
     rec.messages(plan.checks, plan.peer_error, Side::acceptor);
   });
   rec.trace(false);
@@ -86,13 +107,19 @@ void drive_server(Recorder& rec, Party& acceptor, transport::Channel& channel, c
     if (!run_handshake(ie, ae, rec)) return;
     auto& doc = rec.doc();
     doc.established = true;
-    record_contexts(rec, nullptr, &acceptor);
-    review(rec, asked);
-    const Json report = rec.session().report ? report::context_json(*doc.acceptor, {false, false}) : Json();
+    if (describe_established(rec, asked)) {
+      record_contexts(rec, nullptr, &acceptor);
+      review(rec, asked);
+    }
+    const Json report = rec.session().report && channel.report_wanted() && doc.acceptor
+                            ? report::context_json(*doc.acceptor, {false, false})
+                            : Json();
     rec.annotate_leg(ie.final_leg(), channel.send(Frame::acceptance(ie.final_token(), report)));
     run_application_phase(rec, channel, acceptor);
     if (doc.error) return;
+    const auto started = report::SteadyClock::now();
     const auto plan = run_plan_acceptor(channel, acceptor.protection());
+    if (!plan.checks.empty()) doc.timing.messages_ms = ms_since(started);
     rec.messages(plan.checks, plan.peer_error, Side::initiator);
     // The initiator rejected what we accepted (e.g. our AP-REP failed its mutual check).
     if (doc.error && doc.error->remote) doc.established = false;
@@ -100,12 +127,13 @@ void drive_server(Recorder& rec, Party& acceptor, transport::Channel& channel, c
   rec.trace(false);
 }
 
-void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc) {
+void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc,
+               const SharedCredentials& shared) {
   rec.doc().requested_mech = init.mech;
   rec.doc().target = init.target;
   rec.doc().acceptor_keys = acceptor_keys(acc);
-  auto acceptor = make_party<Acceptor>(rec, acc, Side::acceptor);
-  auto initiator = acceptor ? make_party<Initiator>(rec, init, Side::initiator) : nullptr;
+  auto acceptor = make_party<Acceptor>(rec, acc, shared.acceptor, Side::acceptor);
+  auto initiator = acceptor ? make_party<Initiator>(rec, init, shared.initiator, Side::initiator) : nullptr;
   if (!acceptor || !initiator) {
     rec.trace(false);
     return;
@@ -113,10 +141,11 @@ void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOption
   drive_local(rec, *initiator, *acceptor, Review{&init, &acc});
 }
 
-void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel& channel) {
+void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel& channel,
+                const InitiatorCredential* shared) {
   rec.doc().requested_mech = init.mech;
   rec.doc().target = init.target;
-  auto initiator = make_party<Initiator>(rec, init, Side::initiator);
+  auto initiator = make_party<Initiator>(rec, init, shared, Side::initiator);
   bool opened = false;
   if (initiator)
     transport_guarded(rec, [&] {
@@ -130,13 +159,14 @@ void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel&
   drive_client(rec, *initiator, channel, Review{&init, nullptr});
 }
 
-void run_server(Recorder& rec, const AcceptorOptions& acc, transport::Channel& channel) {
+void run_server(Recorder& rec, const AcceptorOptions& acc, transport::Channel& channel,
+                std::shared_ptr<const AcceptorCredential> shared) {
   rec.doc().acceptor_keys = acceptor_keys(acc);
   std::unique_ptr<Acceptor> acceptor;
   transport_guarded(rec, [&] {
     channel.open();
     try {
-      acceptor = std::make_unique<Acceptor>(acc);
+      acceptor = std::make_unique<Acceptor>(acc, std::move(shared));
     } catch (const gss::GssError& e) {
       auto report = report::gss_report(e, Side::acceptor);
       report::classify(report);

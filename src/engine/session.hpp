@@ -10,7 +10,9 @@
 // transport) end the session with a transport error in the document; other errors (set-up:
 // an unreadable keytab) propagate. The drive_* functions take parties and an open channel,
 // so tests drive the same code with fake ones; run_* make the real parties from options and
-// open the channel (a server before it acquires credentials, a client after).
+// open the channel (a server before it acquires credentials, a client after), or use
+// credentials acquired once for many sessions (credentials.hpp: a server's connections, a
+// load run's handshakes).
 #pragma once
 #include "engine/established.hpp"
 #include "engine/options.hpp"
@@ -25,9 +27,18 @@ namespace authctx::engine {
 // replay put it in the document.
 report::AcceptorKeys acceptor_keys(const AcceptorOptions& acc);
 
-void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc);
-void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel& channel);
-void run_server(Recorder& rec, const AcceptorOptions& acc, transport::Channel& channel);
+// Credentials acquired once; null: each party acquires its own.
+struct SharedCredentials {
+  const InitiatorCredential* initiator = nullptr;
+  std::shared_ptr<const AcceptorCredential> acceptor;
+};
+
+void run_local(Recorder& rec, const InitiatorOptions& init, const AcceptorOptions& acc,
+               const SharedCredentials& shared = {});
+void run_client(Recorder& rec, const InitiatorOptions& init, transport::Channel& channel,
+                const InitiatorCredential* shared = nullptr);
+void run_server(Recorder& rec, const AcceptorOptions& acc, transport::Channel& channel,
+                std::shared_ptr<const AcceptorCredential> shared = nullptr);
 
 void drive_local(Recorder& rec, Party& initiator, Party& acceptor, const Review& asked = {});
 void drive_client(Recorder& rec, Party& initiator, transport::Channel& channel, const Review& asked = {});

@@ -124,4 +124,15 @@ void store_cred_into(gss_cred_id_t cred, const std::string& ccache) {
   if (GSS_ERROR(major)) throw GssError("store_cred_into", major, minor);
 }
 
+void register_acceptor_keytab(const std::string& keytab) {
+  const OM_uint32 major = gsskrb5_register_acceptor_identity(keytab.c_str());
+  if (GSS_ERROR(major)) throw GssError("register_acceptor_identity", major, 0);
+}
+
+void use_thread_ccache(const std::string& name) {
+  OM_uint32 minor = 0;
+  const OM_uint32 major = gss_krb5_ccache_name(&minor, name.c_str(), nullptr);
+  if (GSS_ERROR(major)) throw GssError("krb5_ccache_name", major, minor);
+}
+
 }  // namespace authctx::gss

@@ -129,4 +129,15 @@ CredInfo inquire_cred(gss_cred_id_t cred);
 // overwriting what is there and making it the cache's default principal.
 void store_cred_into(gss_cred_id_t cred, const std::string& ccache);
 
+// The keytab the krb5 mechanisms' acceptors use when no credential store names one (MIT
+// gsskrb5_register_acceptor_identity: for the whole process, as KRB5_KTNAME is). A keytab
+// given this way reaches only the mechanisms that read keytabs; handed to every mechanism
+// in a credential store it reaches gss-ntlmssp too, whose acceptor then fails (1.2.0 also
+// crashes on the way, under SPNEGO).
+void register_acceptor_keytab(const std::string& keytab);
+
+// The credential cache the krb5 mechanism uses for default credentials acquired on this
+// thread (MIT gss_krb5_ccache_name: per thread).
+void use_thread_ccache(const std::string& name);
+
 }  // namespace authctx::gss

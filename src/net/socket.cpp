@@ -58,53 +58,72 @@ void Socket::shutdown_both() const {
   if (fd_) ::shutdown(fd_.get(), SHUT_RDWR);
 }
 
+long Socket::try_read(std::span<std::uint8_t> out) {
+  for (;;) {
+    const auto n = ::recv(fd_.get(), out.data(), out.size(), MSG_DONTWAIT);
+    if (n >= 0) return static_cast<long>(n);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
+    throw util::transport_error("reset", "connection error: " + errno_text(errno), "the peer reset the connection");
+  }
+}
+
+std::size_t Socket::read_some(std::span<std::uint8_t> out, Clock::time_point deadline, const std::atomic<bool>* abort) {
+  for (;;) {
+    if (abort != nullptr && abort->load())
+      throw util::transport_error("aborted", "the connection was closed: shutting down");
+    // The bytes are usually there already (the peer answers before we ask): one recv, no poll.
+    const long n = try_read(out);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    const int wait = remaining_ms(deadline);
+    if (wait == 0) throw util::transport_error("timeout", "timed out waiting for the peer");
+    pollfd p{fd_.get(), POLLIN, 0};
+    if (::poll(&p, 1, wait) < 0 && errno != EINTR)
+      throw util::transport_error("io_error", "poll: " + errno_text(errno));
+  }
+}
+
 void Socket::read_exact(std::span<std::uint8_t> out, Clock::time_point deadline, const std::atomic<bool>* abort) {
   std::size_t done = 0;
   while (done < out.size()) {
-    if (abort != nullptr && abort->load())
-      throw util::transport_error("aborted", "the connection was closed: shutting down");
-    pollfd p{fd_.get(), POLLIN, 0};
-    const int wait = remaining_ms(deadline);
-    if (wait == 0) {
+    std::size_t n = 0;
+    try {
+      n = read_some(out.subspan(done), deadline, abort);
+    } catch (const util::Error& e) {
+      if (e.error_class() != "timeout") throw;
       throw util::transport_error(
           "timeout",
           "timed out waiting for the peer (" + std::to_string(done) + " of " + std::to_string(out.size()) +
               " bytes received)",
           "the peer is silent: check it is running and speaks the same --framing; raise --timeout");
     }
-    const int rc = ::poll(&p, 1, wait);
-    if (rc < 0 && errno != EINTR) throw util::transport_error("io_error", "poll: " + errno_text(errno));
-    if (rc <= 0) continue;
-    const auto n = ::recv(fd_.get(), out.data() + done, out.size() - done, 0);
     if (n == 0)
       throw util::transport_error("closed_early",
                                   "the peer closed the connection (" + std::to_string(done) + " of " +
                                       std::to_string(out.size()) + " bytes of a frame received)",
                                   "the peer gave up or crashed; its own output says why");
-    if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      throw util::transport_error("reset", "connection error: " + errno_text(errno), "the peer reset the connection");
-    }
-    done += static_cast<std::size_t>(n);
+    done += n;
   }
 }
 
 void Socket::write_all(std::span<const std::uint8_t> data, Clock::time_point deadline) {
   std::size_t done = 0;
   while (done < data.size()) {
-    pollfd p{fd_.get(), POLLOUT, 0};
-    const int wait = remaining_ms(deadline);
-    if (wait == 0) throw util::transport_error("timeout", "timed out sending to the peer");
-    const int rc = ::poll(&p, 1, wait);
-    if (rc < 0 && errno != EINTR) throw util::transport_error("io_error", "poll: " + errno_text(errno));
-    if (rc <= 0) continue;
-    const auto n = ::send(fd_.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
+    // Try first: a socket buffer with room (the usual case) takes the frame in one send().
+    const auto n = ::send(fd_.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) {
+      done += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
       throw util::transport_error("reset", "cannot send to the peer: " + errno_text(errno),
                                   "the peer closed the connection");
-    }
-    done += static_cast<std::size_t>(n);
+    const int wait = remaining_ms(deadline);
+    if (wait == 0) throw util::transport_error("timeout", "timed out sending to the peer");
+    pollfd p{fd_.get(), POLLOUT, 0};
+    if (::poll(&p, 1, wait) < 0 && errno != EINTR)
+      throw util::transport_error("io_error", "poll: " + errno_text(errno));
   }
 }
 
@@ -189,7 +208,9 @@ Listener::Listener(const Endpoint& ep) {
     int one = 1;
     ::setsockopt(s.fd(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (ai->ai_family == AF_INET6) ::setsockopt(s.fd(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    if (::bind(s.fd(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(s.fd(), 64) != 0) {
+    // A deep backlog: a burst of connections waits in the kernel for the server's accept
+    // loop, which accepts every waiting connection at once.
+    if (::bind(s.fd(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(s.fd(), SOMAXCONN) != 0) {
       last_error = errno_text(errno);
       continue;
     }
@@ -206,9 +227,12 @@ Listener::Listener(const Endpoint& ep) {
                             "choose a free port (or port 0 for any) on a local address");
 }
 
-Socket Listener::accept_one() {
-  const int fd = ::accept4(sock_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd < 0) return Socket();
+Socket Listener::accept_one(int* error) {
+  const int fd = ::accept4(sock_.fd(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  if (fd < 0) {
+    if (error != nullptr) *error = errno;
+    return Socket();
+  }
   set_nodelay(fd);
   return Socket(fd);
 }

@@ -78,6 +78,17 @@ struct AcceptorKeys {
   std::optional<util::Bytes> bindings;
 };
 
+// How long a session's phases took, for load summaries: making the connection (set by
+// whoever opens it), the initiator's first step (which holds the KDC exchange when the
+// service ticket was not cached), when the context was established, and the per-message
+// round trips.
+struct Timing {
+  std::optional<double> connect_ms;
+  std::optional<double> first_initiator_step_ms;
+  std::optional<SteadyClock::time_point> established;
+  std::optional<double> messages_ms;
+};
+
 struct Document {
   std::string command;
   bool established = false;
@@ -99,6 +110,7 @@ struct Document {
   bool traced = false;  // --trace was given (then "trace" appears even when empty)
   SteadyClock::time_point started = SteadyClock::now();
   double elapsed_ms = 0;
+  Timing timing;
   Json transport;  // the channel's own object (files, stdio, ...); null: none
 };
 

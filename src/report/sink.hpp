@@ -18,10 +18,15 @@ class EventSink {
   virtual ~EventSink() = default;
   // One event as it happens; body holds the event's own keys.
   virtual void event(std::string_view name, const Json& body) = 0;
+  // Whether event() does anything: when not, the engine skips building the events' JSON.
+  virtual bool wants_events() const { return true; }
   // The finished document of one handshake (or summary).
   virtual void document(const Json& doc) = 0;
-  // Each run of `client --count N` (N > 1), whose output is one summary document: ignored
-  // unless a sink wants every run (the --expect/--junit policy sink in cli/ does).
+  // Each run of a load run (`client`/`local --count N`, --duration), whose output is one
+  // summary document: only asked for when wants_run_documents() (the --expect/--junit policy
+  // sink in cli/ does); then every run is described in full, which costs speed. Called from
+  // one thread at a time, in the order runs finish.
+  virtual bool wants_run_documents() const { return false; }
   virtual void run_document(int run, const Document& doc) {
     (void)run;
     (void)doc;
@@ -33,6 +38,7 @@ class JsonSink final : public EventSink {
  public:
   JsonSink(std::FILE* out, bool pretty) : out_(out), pretty_(pretty) {}
   void event(std::string_view, const Json&) override {}
+  bool wants_events() const override { return false; }
   void document(const Json& doc) override;
 
  private:
@@ -53,6 +59,14 @@ class JsonlSink final : public EventSink {
   std::FILE* out_;
   std::string command_;
   std::string connection_;
+};
+
+// Drops everything (the runs of a load run whose documents are not kept).
+class NullSink final : public EventSink {
+ public:
+  void event(std::string_view, const Json&) override {}
+  void document(const Json&) override {}
+  bool wants_events() const override { return false; }
 };
 
 // Keeps everything in memory (tests, and drivers that post-process).

@@ -1,8 +1,5 @@
 #include "run/client.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include "engine/session.hpp"
 #include "run/document.hpp"
 #include "transport/tcp_channel.hpp"
@@ -11,87 +8,79 @@
 namespace authctx::run {
 namespace {
 
-using json::Json;
-using SteadyClock = std::chrono::steady_clock;
+using SteadyClock = report::SteadyClock;
 
-// One connection, one handshake; the document is returned (and given to sink).
-report::Document one_run(const ClientOptions& client, const engine::InitiatorOptions& init,
+// A connection and the channel over it, closed together. Lazy: it connects when the channel
+// is first sent on or read from, not before; the greeting open() writes is only buffered
+// until then (records.hpp), so a load run makes its first token before it connects.
+class Connection final : public transport::Channel {
+ public:
+  Connection(const ClientOptions& client, const transport::TcpOptions& options, report::Document& doc)
+      : client_(client), doc_(doc), channel_(socket_, transport::Role::initiator, options) {}
+  const transport::ChannelTraits& traits() const override { return channel_.traits(); }
+  void open() override { channel_.open(); }
+  json::Json send(const transport::Frame& frame) override {
+    connect();
+    return channel_.send(frame);
+  }
+  transport::Frame receive() override {
+    connect();
+    return channel_.receive();
+  }
+  std::optional<transport::Frame> receive_or_end() override {
+    connect();
+    return channel_.receive_or_end();
+  }
+  void finish() override {
+    if (socket_) channel_.finish();
+  }
+  void connect() {
+    if (socket_) return;
+    const auto started = SteadyClock::now();
+    socket_ = net::connect_to(client_.endpoint, client_.timeout);
+    doc_.timing.connect_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
+    doc_.peer = socket_.peer();
+  }
+
+ private:
+  const ClientOptions& client_;
+  report::Document& doc_;
+  net::Socket socket_;  // before channel_, which refers to it
+  transport::TcpChannel channel_;
+};
+}  // namespace
+
+ChannelFactory tcp_channel_factory(const ClientOptions& client, int messages, bool lazy) {
+  return [&client, messages, lazy](report::Document& doc,
+                                   const ChannelWishes& wishes) -> std::unique_ptr<transport::Channel> {
+    const transport::TcpOptions options{client.framing, client.max_token_size, client.timeout, nullptr,
+                                        messages,       wishes.acceptor_report};
+    auto channel = std::make_unique<Connection>(client, options, doc);
+    if (!lazy) channel->connect();
+    return channel;
+  };
+}
+
+ClientOutcome run_client(const ClientOptions& client, const engine::InitiatorOptions& init,
                          const engine::SessionOptions& session, report::EventSink& sink) {
+  if (client.load) {
+    const auto out =
+        run_load_client(*client.load, tcp_channel_factory(client, session.messages, true), init, session, sink);
+    return ClientOutcome{out.all_established, out.first_error};
+  }
   auto doc = new_document("client");
   doc.requested_mech = init.mech;
   doc.target = init.target;
   engine::Recorder rec(doc, sink, session);
   try {
-    auto socket = net::connect_to(client.endpoint, client.timeout);
-    doc.peer = socket.peer();
-    transport::TcpChannel channel(socket, transport::Role::initiator,
-                                  {client.framing, client.max_token_size, client.timeout, nullptr, session.messages});
-    engine::run_client(rec, init, channel);
+    const auto channel = tcp_channel_factory(client, session.messages, false)(doc, ChannelWishes{});
+    engine::run_client(rec, init, *channel);
   } catch (const util::Error& e) {
     if (e.kind() != util::ErrorKind::transport) throw;
     rec.error(report::error_report(e));
   }
   sink.document(finish_document(rec));
-  return doc;
-}
-}  // namespace
-
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
-
-ClientOutcome run_client(const ClientOptions& client, const engine::InitiatorOptions& init,
-                         const engine::SessionOptions& session, report::EventSink& sink) {
-  ClientOutcome outcome;
-  if (client.count <= 1) {
-    const auto doc = one_run(client, init, session, sink);
-    outcome.all_established = doc.established && !doc.error;
-    outcome.first_error = doc.error;
-    return outcome;
-  }
-  std::vector<double> times;
-  int established = 0;
-  Json first_failure = nullptr;
-  Json mech = nullptr;
-  const auto started = SteadyClock::now();
-  for (int run = 1; run <= client.count; ++run) {
-    // Each run's events carry its number (jsonl); its own document stays out of the output.
-    TaggedSink run_sink(sink, "run", run, true);
-    const auto doc = one_run(client, init, session, run_sink);
-    sink.run_document(run, doc);
-    times.push_back(doc.elapsed_ms);
-    if (doc.established && !doc.error) {
-      ++established;
-      if (mech.is_null()) mech = report::mech_json(doc.mech);
-    } else if (!outcome.first_error) {
-      outcome.first_error = doc.error;
-      first_failure = Json{{"run", run}, {"error", doc.error ? report::error_json(*doc.error) : Json(nullptr)}};
-    }
-  }
-  const double total_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
-  std::sort(times.begin(), times.end());
-  outcome.all_established = established == client.count;
-  Json doc;
-  doc["schema"] = "authctx/1";
-  doc["command"] = "client";
-  doc["established"] = outcome.all_established;
-  doc["mech"] = mech;
-  doc["requested_mech"] = report::mech_json(init.mech);
-  doc["summary"] = Json{{"runs", client.count},
-                        {"established", established},
-                        {"failed", client.count - established},
-                        {"min_ms", times.front()},
-                        {"median_ms", percentile(times, 50)},
-                        {"p95_ms", percentile(times, 95)},
-                        {"max_ms", times.back()},
-                        {"total_ms", total_ms},
-                        {"handshakes_per_second", total_ms > 0 ? client.count * 1000.0 / total_ms : 0.0}};
-  doc["first_failure"] = first_failure;
-  doc["error"] = outcome.first_error ? report::error_json(*outcome.first_error) : Json(nullptr);
-  sink.document(doc);
-  return outcome;
+  return ClientOutcome{doc.established && !doc.error, doc.error};
 }
 
 }  // namespace authctx::run

@@ -22,6 +22,7 @@ class TaggedSink final : public report::EventSink {
       : inner_(inner), key_(std::move(key)), value_(value), drop_documents_(drop_documents) {}
   void event(std::string_view name, const json::Json& body) override;
   void document(const json::Json& doc) override;
+  bool wants_events() const override { return inner_.wants_events(); }
 
  private:
   EventSink& inner_;

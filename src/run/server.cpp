@@ -1,18 +1,22 @@
+// The server's gate (server.hpp): listeners, connections waiting for their first record,
+// signals; the workers are in server_pool.cpp.
 #include "run/server.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <list>
 #include <mutex>
 #include <thread>
 
-#include "engine/session.hpp"
-#include "run/document.hpp"
-#include "transport/tcp_channel.hpp"
+#include "run/server_pool.hpp"
 #include "util/errors.hpp"
 
 namespace authctx::run {
@@ -20,10 +24,9 @@ namespace {
 
 using json::Json;
 using report::EventSink;
-
 using SteadyClock = std::chrono::steady_clock;
 
-// Self-pipe: the signal handler only writes a byte; the accept loop polls the read end.
+// Self-pipe: the signal handler only writes a byte; the gate polls the read end.
 int g_signal_pipe[2] = {-1, -1};
 std::atomic<bool> g_signalled{false};
 
@@ -46,7 +49,7 @@ void install_signal_handlers() {
   ::signal(SIGPIPE, SIG_IGN);
 }
 
-// Serialises events and documents from connection threads (sinks need not be thread-safe).
+// Serialises events and documents from the worker threads (sinks need not be thread-safe).
 class LockedSink final : public EventSink {
  public:
   explicit LockedSink(EventSink& inner) : inner_(inner) {}
@@ -58,139 +61,190 @@ class LockedSink final : public EventSink {
     std::lock_guard lock(mutex_);
     inner_.document(doc);
   }
+  bool wants_events() const override { return inner_.wants_events(); }
 
  private:
   EventSink& inner_;
   std::mutex mutex_;
 };
 
-struct Connection {
-  int id = 0;
-  net::Socket socket;
-  std::thread thread;
-  std::atomic<bool> done{false};
-  std::atomic<bool> abort{false};
-};
+// The first record's bytes the gate holds at most per connection: a larger first record is
+// handed on once its header is in (the worker reads the rest under --timeout).
+constexpr std::size_t k_gate_buffer = 16384;
 
-// One connection's session, on its own thread: its document goes to sink.
-report::Document serve_connection(Connection& conn, const ServerOptions& server,
-                                  const engine::AcceptorOptions& acceptor, const engine::SessionOptions& session,
-                                  EventSink& sink) {
-  auto doc = new_document("server", conn.socket.peer());
-  sink.event("connection", Json{{"peer", doc.peer}});
-  engine::Recorder rec(doc, sink, session);
-  try {
-    transport::TcpChannel channel(conn.socket, transport::Role::acceptor,
-                                  {server.framing, server.max_token_size, server.timeout, &conn.abort, 0});
-    engine::run_server(rec, acceptor, channel);
-  } catch (const util::Error& e) {
-    // Whatever ends one connection (a set-up error too) ends only that connection: it is
-    // reported as the connection's failure, and the server goes on serving.
-    auto r = report::error_report(e);
-    r.stage = "transport";
-    r.transport = true;
-    rec.error(std::move(r));
-  } catch (const std::exception& e) {
-    report::ErrorReport r;
-    r.stage = "server";
-    r.message = std::string("internal error: ") + e.what();
-    r.cls = "internal_error";
-    rec.error(std::move(r));
-  }
-  Json j = finish_document(rec);
-  j["connection"] = conn.id;
-  sink.document(j);
-  return doc;
+// Connections the gate may hold waiting for their first record: half the descriptors the
+// process may open, within [16, 4096].
+std::size_t pending_limit() {
+  rlimit rl{};
+  const rlim_t fds = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+  return static_cast<std::size_t>(std::clamp<rlim_t>(fds / 2, 16, 4096));
 }
 
-// The connections in flight, one thread each; their results go to the outcome.
-class Connections {
- public:
-  Connections(const ServerOptions& server, const engine::AcceptorOptions& acceptor,
-              const engine::SessionOptions& session, EventSink& sink, ServerOutcome& outcome)
-      : server_(server), acceptor_(acceptor), session_(session), locked_(sink), outcome_(outcome) {}
-  Connections(const Connections&) = delete;
-  Connections& operator=(const Connections&) = delete;
-  ~Connections() { cut_off(); }
-
-  bool empty() const { return list_.empty(); }
-  bool room() const { return static_cast<int>(list_.size()) < server_.max_connections; }
-
-  // Joins the finished connections' threads (all of them with `all`).
-  void reap(bool all) {
-    for (auto it = list_.begin(); it != list_.end();) {
-      if (all || it->done.load()) {
-        if (it->thread.joinable()) it->thread.join();
-        it = list_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-
-  void start(net::Socket socket) {
-    auto& c = list_.emplace_back();
-    c.id = next_id_++;
-    c.socket = std::move(socket);
-    ++outcome_.connections;
-    c.thread = std::thread([this, conn = &c] {
-      TaggedSink sink(locked_, "connection", conn->id, false);
-      const auto doc = serve_connection(*conn, server_, acceptor_, session_, sink);
-      {
-        std::lock_guard lock(mutex_);
-        if (doc.established && !doc.error) ++outcome_.established;
-        outcome_.last_error = doc.error;
-      }
-      conn->done.store(true);
-    });
-  }
-
-  // Waits up to `grace` for the connections in flight, then closes what is left.
-  void finish(std::chrono::milliseconds grace) {
-    const auto deadline = SteadyClock::now() + grace;
-    while (SteadyClock::now() < deadline) {
-      reap(false);
-      if (empty()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    cut_off();
-  }
-
- private:
-  void cut_off() {
-    for (auto& c : list_) {
-      c.abort.store(true);
-      c.socket.shutdown_both();
-    }
-    reap(true);
-  }
-
-  const ServerOptions& server_;
-  const engine::AcceptorOptions& acceptor_;
-  const engine::SessionOptions& session_;
-  LockedSink locked_;
-  ServerOutcome& outcome_;
-  std::mutex mutex_;
-  std::list<Connection> list_;
-  int next_id_ = 1;
+struct Pending {
+  int id = 0;
+  net::Socket socket;
+  std::string peer;
+  util::Bytes received;
+  SteadyClock::time_point accepted;
+  SteadyClock::time_point deadline;
 };
 
-// Waits (100 ms at most) for a signal or, when there is room, a connection, and starts
-// each connection that is waiting (one with --once).
-void accept_waiting(std::vector<net::Listener>& listeners, Connections& connections, bool once) {
-  const bool room = connections.room();
-  std::vector<pollfd> fds{{g_signal_pipe[0], POLLIN, 0}};
-  if (room)
-    for (const auto& l : listeners) fds.push_back({l.fd(), POLLIN, 0});
-  ::poll(fds.data(), fds.size(), 100);
-  if (!room) return;
-  for (std::size_t i = 1; i < fds.size(); ++i) {
-    if ((fds[i].revents & POLLIN) == 0) continue;
-    net::Socket s = listeners[i - 1].accept_one();
-    if (!s) continue;
-    connections.start(std::move(s));
-    if (once) return;
+class Gate {
+ public:
+  Gate(std::vector<net::Listener>& listeners, const ServerContext& context, ServerTally& tally, WorkerPool& pool)
+      : listeners_(listeners),
+        context_(context),
+        tally_(tally),
+        pool_(pool),
+        first_record_(std::min(context.server.timeout, k_first_record_deadline)),
+        limit_(pending_limit()) {}
+  ~Gate() { close_all(); }
+  Gate(const Gate&) = delete;
+  Gate& operator=(const Gate&) = delete;
+
+  // Runs until a signal, or with --once until its one connection has been handed on.
+  void run();
+  // Every connection still waiting for its first record is closed (shutting down).
+  void close_all();
+
+ private:
+  void accept_waiting(net::Listener& listener);
+  // Reads what a waiting connection sent; true when it has left the gate (handed on or
+  // closed).
+  bool advance(Pending& p);
+  void drop(Pending& p, const util::Error& e);
+  void expire();
+  bool accepting() const { return !(context_.server.once && accepted_ > 0); }
+
+  std::vector<net::Listener>& listeners_;
+  const ServerContext& context_;
+  ServerTally& tally_;
+  WorkerPool& pool_;
+  std::chrono::milliseconds first_record_;
+  std::size_t limit_;
+  std::list<Pending> pending_;  // oldest first
+  int next_id_ = 1;
+  int accepted_ = 0;
+};
+
+void Gate::drop(Pending& p, const util::Error& e) {
+  p.socket = net::Socket();
+  write_unserved(context_, tally_, p.id, p.peer, p.accepted, e);
+}
+
+bool Gate::advance(Pending& p) {
+  try {
+    for (;;) {
+      const std::size_t have = p.received.size();
+      const auto extent = transport::record_extent(p.received, context_.server.framing, context_.server.max_token_size);
+      // Complete, or a header the worker will refuse with the exact reason, or a first
+      // record too big for the gate to hold: a worker takes it from here.
+      if (extent.state != transport::RecordExtent::State::incomplete || have >= k_gate_buffer) {
+        pool_.submit(ReadyConnection{p.id, std::move(p.socket), std::move(p.peer), std::move(p.received), p.accepted});
+        return true;
+      }
+      p.received.resize(k_gate_buffer);
+      const long n = p.socket.try_read(std::span(p.received).subspan(have));
+      p.received.resize(have + static_cast<std::size_t>(std::max(0L, n)));
+      if (n < 0) return false;  // nothing more yet
+      if (n == 0) {
+        drop(p, util::transport_error("closed_early",
+                                      "the peer closed the connection before its first frame (" + std::to_string(have) +
+                                          " bytes received)",
+                                      "the peer gave up or is not an authctx client (a port check?)"));
+        return true;
+      }
+    }
+  } catch (const util::Error& e) {  // reset
+    drop(p, e);
+    return true;
   }
+}
+
+void Gate::accept_waiting(net::Listener& listener) {
+  while (accepting()) {
+    int error = 0;
+    net::Socket s = listener.accept_one(&error);
+    if (!s) {
+      // Out of descriptors: let the connection that has waited longest go, then retry.
+      if ((error == EMFILE || error == ENFILE) && !pending_.empty()) {
+        drop(pending_.front(), util::transport_error("dropped", "dropped: too many connections waiting",
+                                                     "the server was flooded with connections"));
+        pending_.pop_front();
+        continue;
+      }
+      return;
+    }
+    tally_.accepted();
+    ++accepted_;
+    const auto now = SteadyClock::now();
+    auto& p = pending_.emplace_back();
+    p.id = next_id_++;
+    p.peer = s.peer();
+    p.socket = std::move(s);
+    p.accepted = now;
+    p.deadline = now + first_record_;
+    // Usually the first record is in already (a client writes it with the connection).
+    if (advance(p)) pending_.pop_back();
+    if (pending_.size() > limit_) {  // a flood of silent connections: the oldest goes
+      drop(pending_.front(),
+           util::transport_error(
+               "dropped", "dropped: " + std::to_string(limit_) + " connections were waiting for their first frame",
+               "the server was flooded with silent connections"));
+      pending_.pop_front();
+    }
+  }
+}
+
+void Gate::expire() {
+  const auto now = SteadyClock::now();
+  while (!pending_.empty() && pending_.front().deadline <= now) {
+    auto& p = pending_.front();
+    drop(p,
+         util::transport_error("timeout",
+                               "the peer sent no complete first frame within " + std::to_string(first_record_.count()) +
+                                   " ms (" + std::to_string(p.received.size()) + " bytes received)",
+                               "the peer is silent: check it speaks the same --framing"));
+    pending_.pop_front();
+  }
+}
+
+void Gate::run() {
+  std::vector<pollfd> fds;
+  std::vector<Pending*> polled;
+  while (!g_signalled.load()) {
+    if (context_.server.once && accepted_ > 0 && pending_.empty()) return;
+    fds.assign(1, pollfd{g_signal_pipe[0], POLLIN, 0});
+    if (accepting())
+      for (const auto& l : listeners_) fds.push_back({l.fd(), POLLIN, 0});
+    const std::size_t first_pending = fds.size();
+    polled.clear();
+    for (auto& p : pending_) {
+      fds.push_back({p.socket.fd(), POLLIN, 0});
+      polled.push_back(&p);
+    }
+    int wait = 100;
+    if (!pending_.empty()) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(pending_.front().deadline - SteadyClock::now()).count();
+      wait = static_cast<int>(std::clamp<long long>(left + 1, 0, 100));
+    }
+    if (::poll(fds.data(), fds.size(), wait) < 0 && errno != EINTR)
+      throw util::setup_error("poll_failed", std::string("poll: ") + std::strerror(errno));
+    // Waiting connections first (their pointers stay valid until the list changes below).
+    std::vector<const Pending*> done;
+    for (std::size_t i = first_pending; i < fds.size(); ++i)
+      if (fds[i].revents != 0 && advance(*polled[i - first_pending])) done.push_back(polled[i - first_pending]);
+    pending_.remove_if([&](const Pending& p) { return std::find(done.begin(), done.end(), &p) != done.end(); });
+    for (std::size_t i = 1; i < first_pending; ++i)
+      if ((fds[i].revents & POLLIN) != 0) accept_waiting(listeners_[i - 1]);
+    expire();
+  }
+}
+
+void Gate::close_all() {
+  for (auto& p : pending_) drop(p, util::transport_error("aborted", "the connection was closed: shutting down"));
+  pending_.clear();
 }
 }  // namespace
 
@@ -205,23 +259,32 @@ ServerOutcome run_server(const ServerOptions& server, const engine::AcceptorOpti
     bound.push_back(net::Endpoint{ep.host, listeners.back().port()});
   }
   install_signal_handlers();
+  // The acceptor credential, once for every connection. If it cannot be had now, each
+  // connection tries again and reports why to its client (as a keytab fixed later works).
+  std::shared_ptr<const engine::AcceptorCredential> credential;
+  try {
+    credential = std::make_shared<engine::AcceptorCredential>(acceptor, true);
+  } catch (const gss::GssError&) {
+  } catch (const util::Error&) {}
   if (on_listening) on_listening(bound);
 
-  ServerOutcome outcome;
-  Connections connections(server, acceptor, session, sink, outcome);
-  while (!g_signalled.load()) {
-    connections.reap(false);
-    if (server.once && outcome.connections >= 1) break;
-    accept_waiting(listeners, connections, server.once);
+  LockedSink locked(sink);
+  const ServerContext context{server, acceptor, session, credential, locked};
+  ServerTally tally;
+  {
+    WorkerPool pool(context, tally, server.once ? 1 : server.max_connections);
+    {
+      Gate gate(listeners, context, tally, pool);
+      gate.run();
+    }  // connections still waiting for their first record are closed
+    // --once: the one connection ends by itself (every read on it is bounded by the timeout).
+    while (server.once && !g_signalled.load() && pool.in_flight() > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    // A grace period for connections in flight, then they are cut off.
+    pool.finish(server.grace);
   }
-  // --once: the one connection ends by itself (every read on it is bounded by the timeout).
-  while (server.once && !g_signalled.load() && !connections.empty()) {
-    connections.reap(false);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  auto outcome = tally.outcome();
   outcome.stopped_by_signal = g_signalled.load();
-  // A grace period for connections in flight, then they are cut off.
-  connections.finish(server.grace);
   return outcome;
 }
 

@@ -130,21 +130,60 @@ std::string doctor_view(const Json& doc, const TextOptions& opt, const Style& st
 }
 }  // namespace
 
-void summary_block(std::ostringstream& o, const Json& s, const Style& st) {
+namespace {
+std::string fixed2(const Json& v) {
+  if (!v.is_number()) return "-";
+  std::ostringstream o;
+  o.setf(std::ios::fixed);
+  o.precision(2);
+  o << v.get<double>();
+  return o.str();
+}
+
+std::string right(const std::string& v, std::size_t width) {
+  return std::string(v.size() < width ? width - v.size() : 1, ' ') + v;
+}
+
+// A load run's phases (man authctx(1), LOAD RUNS): a row each, in milliseconds.
+void phases_block(std::ostringstream& o, const Json& phases) {
+  if (!phases.is_object()) return;
+  bool any = false;
+  for (const auto& [name, p] : phases.items()) {
+    if (!p.is_object()) continue;
+    if (!any) {
+      o << "  " << pad("phase", 8) << right("count", 7);
+      for (const char* h : {"p50", "p95", "p99", "max"}) o << right(h, 9);
+      o << "  (ms)\n";
+    }
+    any = true;
+    o << "  " << pad(name, 8) << right(field(p, "count"), 7);
+    for (const char* k : {"p50_ms", "p95_ms", "p99_ms", "max_ms"}) o << right(fixed2(p.value(k, Json())), 9);
+    o << "\n";
+  }
+}
+}  // namespace
+
+void summary_block(std::ostringstream& o, const Json& s, const Style& st, const Json& outcomes) {
   o << "\n" << st.heading("Summary") << "\n";
   o << "  runs " << field(s, "runs") << ": " << st.good(field(s, "established") + " established") << ", "
-    << (s.value("failed", 0) > 0 ? st.bad(field(s, "failed") + " failed") : field(s, "failed") + " failed") << "\n";
-  const auto ms = [&](const char* k) {
-    if (!has(s, k) || !s[k].is_number()) return std::string("-");
-    std::ostringstream v;
-    v.setf(std::ios::fixed);
-    v.precision(2);
-    v << s[k].get<double>();
-    return v.str();
-  };
-  o << "  ms   min " << ms("min_ms") << "  median " << ms("median_ms") << "  p95 " << ms("p95_ms") << "  max "
-    << ms("max_ms") << "\n";
-  if (has(s, "handshakes_per_second")) o << "  rate " << ms("handshakes_per_second") << " handshakes/s\n";
+    << (s.value("failed", 0) > 0 ? st.bad(field(s, "failed") + " failed") : field(s, "failed") + " failed");
+  if (has(s, "concurrency"))
+    o << "  (concurrency " << field(s, "concurrency") << ", ended by " << field(s, "stopped_by") << ")";
+  o << "\n";
+  const auto ms = [&](const char* k) { return fixed2(s.value(k, Json())); };
+  o << "  ms   min " << ms("min_ms") << "  median " << ms("median_ms") << "  p95 " << ms("p95_ms");
+  if (has(s, "p99_ms")) o << "  p99 " << ms("p99_ms");
+  o << "  max " << ms("max_ms") << "\n";
+  if (has(s, "handshakes_per_second")) o << "  rate " << ms("handshakes_per_second") << " handshakes/s";
+  if (s.contains("kdc_requests"))
+    o << "  KDC requests " << (s["kdc_requests"].is_null() ? std::string("unknown") : field(s, "kdc_requests"));
+  o << "\n";
+  if (outcomes.is_object() && s.value("failed", 0) > 0) {
+    o << "  outcomes";
+    for (const auto& [cls, n] : outcomes.items()) o << "  " << cls << " " << str(n);
+    o << "\n";
+  }
+  phases_block(o, s.value("phases", Json()));
 }
 
 std::optional<std::string> render_other(const Json& doc, const TextOptions& options) {

@@ -22,7 +22,9 @@ void error_block(std::ostringstream& o, const Json& error, const Style& st);
 // part, with the PAC's user and groups under a ticket, or the key a part needed.
 void decrypted_lines(std::ostream& o, const Json& decoded, const Style& st);
 
-// `client --count N` summary: runs, established/failed, min/median/p95/max milliseconds.
-void summary_block(std::ostringstream& o, const Json& summary, const Style& st);
+// A load run's summary (client/local --count N): runs, established/failed, concurrency,
+// min/median/p95/p99/max milliseconds, rate, KDC requests, outcomes by class (when some
+// failed) and a row per phase.
+void summary_block(std::ostringstream& o, const Json& summary, const Style& st, const Json& outcomes = Json());
 
 }  // namespace authctx::text

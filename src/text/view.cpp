@@ -250,7 +250,7 @@ std::string render_text(const Json& doc, const TextOptions& options) {
   if (!doc.is_object()) return str(doc) + "\n";
   if (auto special = text::render_other(doc, options); special) return *special;
   status_line(o, doc, st);
-  if (has(doc, "summary")) text::summary_block(o, doc["summary"], st);
+  if (has(doc, "summary")) text::summary_block(o, doc["summary"], st, doc.value("outcomes", Json()));
   legs_block(o, doc.value("legs", Json()), options, st);
   contexts_block(o, doc, st);
   ldap_block(o, doc, st);

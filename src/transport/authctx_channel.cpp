@@ -1,6 +1,8 @@
 // The authctx framing (authctx_channel.hpp): frames to records and back, and the HELLO.
 #include "transport/authctx_channel.hpp"
 
+#include <algorithm>
+
 #include "util/base64.hpp"
 #include "util/errors.hpp"
 
@@ -66,8 +68,8 @@ Frame mic_frame(const Record& r) {
 }
 }  // namespace
 
-AuthctxChannel::AuthctxChannel(RecordStream& records, Role role, int messages)
-    : records_(records), role_(role), messages_(messages) {}
+AuthctxChannel::AuthctxChannel(RecordStream& records, Role role, int messages, bool report, bool pipeline)
+    : records_(records), role_(role), messages_(messages), report_(report), pipeline_(pipeline) {}
 
 const ChannelTraits& AuthctxChannel::traits() const {
   static const ChannelTraits k_traits{MessagePlan::authctx, true, true};
@@ -76,19 +78,33 @@ const ChannelTraits& AuthctxChannel::traits() const {
 
 void AuthctxChannel::open() {
   if (role_ == Role::initiator) {
-    write_json(records_, wire::hello, Json{{"protocol", k_protocol}, {"messages", messages_}});
-    const auto r = records_.read();
-    if (r.type == wire::error)
-      throw util::transport_error("peer_refused",
-                                  "the server refused the session: " + std::string(r.payload.begin(), r.payload.end()));
-    if (r.type != wire::hello) unexpected(r, "HELLO");
-    check_protocol(parse_json(r, "hello"), "server");
+    // Sent with the first token (records hold writes until a read waits); the server's
+    // HELLO is read with its first answer.
+    Json hello{{"protocol", k_protocol}, {"messages", messages_}};
+    if (!report_) hello["report"] = false;
+    write_json(records_, wire::hello, hello);
+    server_hello_pending_ = true;
+    if (!pipeline_) take_server_hello();
     return;
   }
   const auto r = records_.read();
   if (r.type != wire::hello) unexpected(r, "HELLO");
-  check_protocol(parse_json(r, "hello"), "client");
+  const auto hello = parse_json(r, "hello");
+  check_protocol(hello, "client");
+  if (hello.contains("messages") && hello["messages"].is_number_unsigned())
+    announced_ = static_cast<int>(std::min<std::uint64_t>(hello["messages"].get<std::uint64_t>(), 1000000));
+  if (hello.contains("report") && hello["report"].is_boolean()) report_ = hello["report"].get<bool>();
   write_json(records_, wire::hello, Json{{"protocol", k_protocol}, {"server", "authctx"}});
+}
+
+void AuthctxChannel::take_server_hello() {
+  server_hello_pending_ = false;
+  const auto r = records_.read();
+  if (r.type == wire::error)
+    throw util::transport_error("peer_refused",
+                                "the server refused the session: " + std::string(r.payload.begin(), r.payload.end()));
+  if (r.type != wire::hello) unexpected(r, "HELLO");
+  check_protocol(parse_json(r, "hello"), "server");
 }
 
 Json AuthctxChannel::send(const Frame& f) {
@@ -123,7 +139,18 @@ Json AuthctxChannel::send(const Frame& f) {
 }
 
 Frame AuthctxChannel::receive() {
-  const auto r = records_.read();
+  if (server_hello_pending_) take_server_hello();
+  return frame_from(records_.read());
+}
+
+std::optional<Frame> AuthctxChannel::receive_or_end() {
+  if (server_hello_pending_) take_server_hello();
+  auto r = records_.read_or_end();
+  if (!r) return std::nullopt;
+  return frame_from(*r);
+}
+
+Frame AuthctxChannel::frame_from(const Record& r) {
   switch (r.type) {
     case wire::token: return Frame::context_token(r.payload);
     case wire::error: return error_frame(r);

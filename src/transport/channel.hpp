@@ -15,7 +15,10 @@
 // Contract: send() and receive() throw util::Error of kind transport for every failure of
 // the connection (timeout, closed_early, malformed_frame, token_too_large, ...); every wait
 // is bounded. receive() returns the frames the peer sent in order; it never returns a frame
-// kind the framing cannot carry. A channel is used by one thread at a time.
+// kind the framing cannot carry. A channel may hold sent frames back until it next waits
+// for the peer (so frames sent in a row leave together); finish() sends what is left, and
+// the channel's owner calls it (or its destructor does, ignoring failures) when the session
+// is over. A channel is used by one thread at a time.
 #pragma once
 #include <optional>
 #include <string>
@@ -68,6 +71,17 @@ class Channel {
   // Sends one frame; returns transport metadata about it (null when none).
   virtual Json send(const Frame& frame) = 0;
   virtual Frame receive() = 0;
+  // The peer's next frame, or nullopt when the peer closed the connection cleanly between
+  // frames (the end a framing allows after an exchange that announced no messages).
+  virtual std::optional<Frame> receive_or_end() { return receive(); }
+  // Acceptor: the per-message rounds the initiator announced before the handshake, when the
+  // framing carries them (the authctx HELLO); nullopt when unknown.
+  virtual std::optional<int> announced_rounds() const { return std::nullopt; }
+  // Acceptor: whether the initiator wants the acceptor's own context view with the verdict
+  // (the authctx HELLO's "report", true unless it says false).
+  virtual bool report_wanted() const { return true; }
+  // Sends whatever the channel still holds back; throws transport errors.
+  virtual void finish() {}
   // Once the context is established and the verdict is in, before any per-message plan:
   // a phase the transport runs over the context (LDAP: SASL security-layer negotiation and
   // a search as wrapped SASL buffers). nullopt when the transport has none.

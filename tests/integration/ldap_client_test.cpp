@@ -298,6 +298,9 @@ TEST_CASE("ldap client: URL options that cannot work together are usage errors",
   CHECK(run({"client", "--url", "ldaps://dc1", "--starttls"}).exit_code == 2);
   CHECK(run({"client", "--url", "ldap://dc1", "--mech", "ntlm"}).exit_code == 2);
   CHECK(run({"client", "--url", "ldap://dc1", "--count", "2"}).exit_code == 2);
+  CHECK(run({"client", "--url", "ldap://dc1", "--concurrency", "2"}).exit_code == 2);
+  CHECK(run({"client", "--url", "ldap://dc1", "--duration", "1"}).exit_code == 2);
+  CHECK(run({"client", "--url", "ldap://dc1", "--fresh-tickets"}).exit_code == 2);
   CHECK(run({"client", "--url", "ldap://dc1", "--cacert", "/etc/hosts"}).exit_code == 2);
   CHECK(run({"client", "--url", "ldap://dc1", "--connect", "127.0.0.1:1"}).exit_code == 2);
   CHECK(run({"client", "--url", "ldap://dc1", "--sasl-layer", "sign"}).exit_code == 2);
