@@ -1,6 +1,6 @@
 // `authctx client`: the initiator over TCP (--connect HOST:PORT), a folder (--files DIR),
 // standard input and output (--stdio; cli/transport_options.hpp chooses), or a URL transport
-// (--url http://HOST/PATH: cli/url_options.hpp).
+// (--url http(s)://HOST/PATH or ldap(s)://HOST: cli/url_options.hpp).
 #include <memory>
 
 #include "cli/app.hpp"

@@ -1,13 +1,9 @@
 #include "cli/url_options.hpp"
 
-#include "cli/exit_codes.hpp"
-#include "cli/handshake_result.hpp"
-#include "cli/transport_options.hpp"
-#include "gss/oid.hpp"
-#include "http/url.hpp"
-#include "run/http_client.hpp"
+#include <cctype>
+
+#include "cli/url_schemes.hpp"
 #include "util/errors.hpp"
-#include "util/files.hpp"
 
 namespace authctx::cli {
 namespace {
@@ -19,68 +15,25 @@ std::string scheme_of(const std::string& url) {
   return s;
 }
 
-// --data TEXT, or @FILE as curl reads it (at most 16 MiB).
-std::string request_body(const std::string& data) {
-  if (data.empty() || data.front() != '@') return data;
-  try {
-    return util::read_file(data.substr(1), 16U << 20U);
-  } catch (const util::FileError& e) {
-    throw util::setup_error("file_unreadable", e.what(), "check the path given to --data @FILE");
-  }
+// The family of a scheme: the key of UrlArgs::scheme_options, or empty when unknown.
+std::string family_of(const std::string& scheme) {
+  if (scheme == "http" || scheme == "https") return "http";
+  if (scheme == "ldap" || scheme == "ldaps") return "ldap";
+  return {};
 }
 
-run::HttpClientOptions http_options(const UrlArgs& a, const NetworkArgs& network, const gss::Oid& mech) {
-  run::HttpClientOptions o;
-  auto& c = o.channel;
-  c.connection.url = http::parse_url(a.url);
-  for (const auto& r : a.resolve) c.resolve.push_back(http::parse_resolve(r));
-  if (const auto r = http::resolve_for(c.connection.url, c.resolve)) c.connection.connect_addresses = r->addresses;
-  c.connection.cacert = a.cacert;
-  c.connection.insecure = a.insecure;
-  if ((!a.cacert.empty() || a.insecure) && !c.connection.url.tls())
-    throw util::usage_error("--cacert and --insecure need TLS: use an https:// URL");
-  if (!a.cacert.empty() && a.insecure) throw util::usage_error("--cacert and --insecure contradict each other");
-  c.connection.timeout = network.timeout();
-  c.connection.connect_timeout = std::min(network.timeout(), std::chrono::milliseconds(10000));
-  // The header block must hold a token of --max-token-size in base64, and the rest.
-  c.connection.max_header_bytes = network.max_token_size / 3 * 4 + 16384;
-  c.max_token_size = network.max_token_size;
-  c.body = request_body(a.data);
-  c.method = !a.request.empty() ? a.request : a.data.empty() ? "GET" : "POST";
-  for (const auto& h : a.headers) {
-    const auto header = http::parse_header_line(h);
-    if (http::iequals(header.name, "Authorization"))
-      throw util::usage_error("--header Authorization: authctx writes that header itself");
-    c.headers.push_back(header);
-  }
-  if (!a.data.empty() && std::none_of(c.headers.begin(), c.headers.end(),
-                                      [](const http::Header& h) { return http::iequals(h.name, "Content-Type"); }))
-    c.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});  // as curl -d
-  c.follow_redirects = a.location;
-  c.schemes = run::schemes_for(mech);
-  o.channel_bindings = !a.no_channel_bindings;
-  return o;
+std::string schemes_of(const std::string& family) {
+  if (family == "http") return "http:// and https://";
+  if (family == "ldap") return "ldap:// and ldaps://";
+  return family;
 }
 
-int run_http(const UrlArgs& a, const InitiatorArgs& initiator_args, const NetworkArgs& network,
-             const GlobalOptions& globals, const std::string& record, const std::optional<run::LoadOptions>& load,
-             PolicyRun& policy) {
-  auto init = to_initiator_options(initiator_args);
-  auto options = http_options(a, network, init.mech);
-  options.target_given = a.target_option != nullptr && a.target_option->count() > 0;
-  if (a.no_channel_bindings && !initiator_args.channel_bindings.empty())
-    throw util::usage_error("--no-channel-bindings and --channel-bindings contradict each other");
-  engine::SessionOptions session;
-  session.messages = 0;  // HTTP has no per-message round trips
-  session.show_secrets = globals.show_secrets;
-  auto out = open_output(globals);
-  auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), record));
-  if (load) {
-    const auto outcome = run::run_http_load(options, *load, init, session, *sink);
-    if (outcome.first_error) return error_exit_code(*outcome.first_error, true);
-    return policy.exit_code(outcome.all_established ? k_exit_ok : k_exit_auth_failed);
+// An option of one family given with a URL of another cannot do anything: say so.
+void refuse_foreign_options(const UrlArgs& a, const std::string& family) {
+  for (const auto& [opt, owner] : a.scheme_options) {
+    if (opt->count() > 0 && owner != family)
+      throw util::usage_error(opt->get_name() + " is for " + schemes_of(owner) + " URLs, not '" + a.url + "'");
   }
-  return policy.exit_code(handshake_exit_code(run::run_http_client(options, init, session, *sink)));
 }
 
 }  // namespace
@@ -88,7 +41,8 @@ int run_http(const UrlArgs& a, const InitiatorArgs& initiator_args, const Networ
 void add_url_options(CLI::App* cmd, UrlArgs& a) {
   a.url_option = cmd->add_option("--url", a.url,
                                  "Authenticate to a web server: http://HOST[:PORT]/PATH or https://... (HTTP "
-                                 "Negotiate, NTLM or Kerberos)")
+                                 "Negotiate, NTLM or Kerberos); or bind to a directory: ldap://HOST[:PORT] or "
+                                 "ldaps://... (SASL GSSAPI, or GSS-SPNEGO with --mech spnego)")
                      ->option_text("URL")
                      ->group("Connection");
   const std::string g = "URL transports";
@@ -100,19 +54,8 @@ void add_url_options(CLI::App* cmd, UrlArgs& a) {
       ->group(g);
   cmd->add_flag("--insecure", a.insecure, "Do not verify the server's TLS certificate (said in the document)")
       ->group(g);
-  cmd->add_option("--request", a.request, "HTTP method (default GET, POST with --data)")
-      ->option_text("METHOD")
-      ->group(g);
-  cmd->add_option("--header", a.headers, "Extra request header 'Name: value' (repeatable)")
-      ->option_text("'NAME: VALUE'")
-      ->group(g);
-  cmd->add_option("--data", a.data, "Request body: TEXT, or @FILE to read it from a file")
-      ->option_text("TEXT|@FILE")
-      ->group(g);
-  cmd->add_flag("--location", a.location, "Follow redirects before authenticating (at most 5)")->group(g);
-  cmd->add_flag("--no-channel-bindings", a.no_channel_bindings,
-                "https: do not send RFC 5929 tls-server-end-point channel bindings (to reproduce EPA failures)")
-      ->group(g);
+  add_http_url_options(cmd, a, g);
+  add_ldap_url_options(cmd, a, g);
 }
 
 bool url_given(const UrlArgs& a) { return a.url_option != nullptr && a.url_option->count() > 0; }
@@ -120,10 +63,17 @@ bool url_given(const UrlArgs& a) { return a.url_option != nullptr && a.url_optio
 int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
                    const GlobalOptions& globals, const std::string& record, const std::optional<run::LoadOptions>& load,
                    PolicyRun& policy) {
-  const auto scheme = scheme_of(url.url);
-  if (scheme == "http" || scheme == "https") return run_http(url, initiator, network, globals, record, load, policy);
-  throw util::usage_error("--url takes http:// or https:// here, not '" + url.url + "'",
-                          "e.g. --url https://www.example.test/private/");
+  const auto family = family_of(scheme_of(url.url));
+  if (family.empty())
+    throw util::usage_error("--url takes http://, https://, ldap:// or ldaps://, not '" + url.url + "'",
+                            "e.g. --url https://www.example.test/private/ or --url ldap://dc1.example.test");
+  refuse_foreign_options(url, family);
+  if (family == "http") return run_http_url(url, initiator, network, globals, record, load, policy);
+  if (load)
+    throw util::usage_error(
+        "--count, --concurrency, --duration and --fresh-tickets are not available with an "
+        "ldap:// or ldaps:// URL: one bind per run");
+  return run_ldap_url(url, initiator, network, globals, record, policy);
 }
 
 }  // namespace authctx::cli

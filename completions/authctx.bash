@@ -11,7 +11,7 @@ _authctx_acceptor_opts="--keytab --acceptor-name --accept-mechs"
 _authctx_policy_opts="--expect --expect-file --junit"
 _authctx_expectations="mech=krb5 mech=ntlm no-ntlm enctype>=aes128 enctype>=aes256 ticket-enctype>=aes128 flags>=mutual,integ,conf ticket-flags>= channel-bound delegated no-delegation pac pac>=logon-info lifetime>= legs<= user= target= no-warnings"
 _authctx_transport_opts="--framing --timeout --max-token-size --files --stdio --negotiate-prefix"
-_authctx_url_opts="--url --resolve --cacert --insecure --request --header --data --location --no-channel-bindings"
+_authctx_url_opts="--url --resolve --cacert --insecure --request --header --data --location --no-channel-bindings --starttls --sasl-layer --sasl-maxbuf --authzid"
 _authctx_load_opts="--count --concurrency --duration --fresh-tickets"
 
 _authctx_opts_for() {
@@ -51,8 +51,8 @@ _authctx_takes_value() {
       --concurrency | --duration | --documents | \
       --listen | --max-connections | --store-delegated | --in | --dir | --port | --kdc | --address | --account | \
       --enctypes | --add | --remove | --sensitive | --trusted | --mode | --url | --resolve | --cacert | --request | \
-      --header | --data | --tls-cert | --tls-key | --principal | --salt | --key | --expect | --expect-file | \
-      --junit) return 0 ;;
+      --header | --data | --tls-cert | --tls-key | --sasl-layer | --sasl-maxbuf | --authzid | --principal | --salt | \
+      --key | --expect | --expect-file | --junit) return 0 ;;
   esac
   return 1
 }
@@ -114,6 +114,11 @@ _authctx() {
     --enctypes) mapfile -t COMPREPLY < <(compgen -W "aes rc4 aes256 aes128 rc4,aes default" -- "$cur"); return 0 ;;
     --sensitive | --trusted) mapfile -t COMPREPLY < <(compgen -W "on off" -- "$cur"); return 0 ;;
     --mode) mapfile -t COMPREPLY < <(compgen -W "require relax" -- "$cur"); return 0 ;;
+    --sasl-layer) mapfile -t COMPREPLY < <(compgen -W "none integrity confidentiality" -- "$cur"); return 0 ;;
+    --url)
+      mapfile -t COMPREPLY < <(compgen -W "http:// https:// ldap:// ldaps://" -- "$cur")
+      compopt -o nospace 2>/dev/null
+      return 0 ;;
     --output | --keytab | --client-keytab | --password-file | --record | --cacert | --tls-cert | --tls-key | \
       --expect-file | --junit)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
@@ -127,7 +132,7 @@ _authctx() {
     --target | --acceptor-name | --user | --connect | --listen | --timeout | --max-token-size | --count | \
       --concurrency | --duration | \
       --messages | --channel-bindings | --max-connections | --port | --address | --add | --remove | --resolve | \
-      --header | --data) return 0 ;;
+      --header | --data | --sasl-maxbuf | --authzid) return 0 ;;
   esac
 
   if [ -z "$cmd" ]; then

@@ -126,6 +126,10 @@ for c in client local
     complete -c authctx -n $n -l duration -x -d 'Run handshakes for SECONDS'
     complete -c authctx -n $n -l fresh-tickets -d 'A new service ticket for every handshake'
 end
+complete -c authctx -n '__authctx_using client' -l starttls -d 'Upgrade ldap:// to TLS before binding'
+complete -c authctx -n '__authctx_using client' -l sasl-layer -x -a 'none integrity confidentiality' -d 'GSSAPI security layer'
+complete -c authctx -n '__authctx_using client' -l sasl-maxbuf -x -d 'Largest SASL buffer accepted'
+complete -c authctx -n '__authctx_using client' -l authzid -x -d 'Authorization identity to ask for'
 complete -c authctx -n '__authctx_using server' -l listen -x -d 'Address to listen on, HOST:PORT'
 complete -c authctx -n '__authctx_using server' -l once -d 'Serve one connection, then exit'
 complete -c authctx -n '__authctx_using server' -l max-connections -x -d 'Connections served at once'
@@ -136,8 +140,8 @@ complete -c authctx -n '__authctx_using server' -l require-channel-bindings -d '
 complete -c authctx -n '__authctx_using server' -l tls-cert -r -F -d '--framing http: https certificate chain (PEM)'
 complete -c authctx -n '__authctx_using server' -l tls-key -r -F -d '--framing http: its private key (PEM)'
 
-# URL transports: client --url http(s)://.
-complete -c authctx -n '__authctx_using client' -l url -x -a 'http:// https://' -d 'Authenticate to a web server'
+# URL transports: client --url http(s):// (a web server) or ldap(s):// (a directory).
+complete -c authctx -n '__authctx_using client' -l url -x -a 'http:// https:// ldap:// ldaps://' -d 'A web server or a directory'
 complete -c authctx -n '__authctx_using client' -l resolve -x -d 'HOST:PORT:ADDRESS, as curl'
 complete -c authctx -n '__authctx_using client' -l cacert -r -F -d 'CA certificates (PEM) for TLS'
 complete -c authctx -n '__authctx_using client' -l insecure -d 'Do not verify the TLS certificate'

@@ -25,6 +25,9 @@ AUTHCTX_ASAN_BUILD=${AUTHCTX_ASAN_BUILD:-$AUTHCTX_ROOT/build-asan}
 AUTHCTX_PACKAGES+=(libboost1.81-dev libssl-dev apache2 libapache2-mod-auth-gssapi curl openssl)
 # A Python HTTP Negotiate client (urllib + python-gssapi) against server --framing http.
 AUTHCTX_PACKAGES+=(python3-gssapi)
+# LDAP SASL binds (`client --url ldap://`): liblber and OpenSSL to build; slapd (with the Cyrus
+# SASL GSSAPI module and ldapwhoami above) and the openssl program (a throwaway certificate) as test peers.
+AUTHCTX_PACKAGES+=(libldap-dev slapd)
 # --junit tests: xmllint checks the report; python3-junitparser reads it back as a CI reporter does.
 AUTHCTX_PACKAGES+=(libxml2-utils python3-junitparser)
 # tshark (and text2pcap): cross-check `decode --keytab` against Wireshark's Kerberos decryption.

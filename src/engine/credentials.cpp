@@ -87,6 +87,7 @@ void InitiatorCredential::acquire() {
   else
     cred_ = gss::Cred::acquire_from(user ? &user : nullptr, gss::CredUsage::initiate, mechs, {});
   if (!options_.neg_mechs.empty()) cred_.set_neg_mechs(options_.neg_mechs);
+  if (options_.suppress_ci_flags) cred_.suppress_ci_flags();
 }
 
 void InitiatorCredential::prepare() {

@@ -26,6 +26,7 @@ struct InitiatorOptions {
   std::string user;           // with password: gss_acquire_cred_with_password
   std::optional<std::string> password;
   std::optional<gss::Oid> require_mech;  // fail unless this mech is the one negotiated
+  bool suppress_ci_flags = false;        // assert integ/conf only when requested (gss::Cred)
 };
 
 struct AcceptorOptions {

@@ -32,6 +32,11 @@ Initiator::Initiator(const InitiatorOptions& options, const InitiatorCredential*
     own_cred_ = gss::Cred::acquire_from(user ? &user : nullptr, gss::CredUsage::initiate, mechs, store);
   }
   if (!options_.neg_mechs.empty() && own_cred_) own_cred_.set_neg_mechs(options_.neg_mechs);
+  if (options_.suppress_ci_flags) {
+    // The option lives on a credential: take the default one explicitly when none was made.
+    if (!own_cred_) own_cred_ = gss::Cred::acquire_from(nullptr, gss::CredUsage::initiate, mechs, {});
+    own_cred_.suppress_ci_flags();
+  }
   if (own_cred_) cred_ = &own_cred_;
 }
 

@@ -68,7 +68,11 @@ Wrapped wrap(const ContextHandle& ctx, bool conf, std::span<const std::uint8_t> 
 
 Unwrapped unwrap(const ContextHandle& ctx, std::span<const std::uint8_t> token) {
   OM_uint32 minor = 0;
-  auto in = input_buffer(token);
+  // MIT's gss_unwrap writes into its input: for an integrity-only CFX token (RFC 4121
+  // §4.2.4) it moves the plaintext in front of the header to checksum them in place. The
+  // caller's bytes are const (and may be recorded afterwards): unwrap a copy.
+  const Bytes scratch(token.begin(), token.end());
+  auto in = input_buffer(scratch);
   Buffer out;
   int conf_state = 0;
   gss_qop_t qop = 0;

@@ -92,6 +92,13 @@ void Cred::set_neg_mechs(std::span<const Oid> mechs) {
   if (GSS_ERROR(major)) throw GssError("set_neg_mechs", major, minor);
 }
 
+void Cred::suppress_ci_flags() {
+  OM_uint32 minor = 0;
+  gss_buffer_desc empty{0, nullptr};
+  const OM_uint32 major = gss_set_cred_option(&minor, h_.ptr_keep(), GSS_KRB5_CRED_NO_CI_FLAGS_X, &empty);
+  if (GSS_ERROR(major)) throw GssError("set_cred_option", major, minor);
+}
+
 }  // namespace authctx::gss
 
 namespace authctx::gss {

@@ -100,6 +100,11 @@ class Cred {
   // Restricts the mechanisms SPNEGO negotiates with this credential (RFC 4178 §5's
   // GSS_Set_neg_mechs).
   void set_neg_mechs(std::span<const Oid> mechs);
+  // MIT's GSS_KRB5_CRED_NO_CI_FLAGS_X (gss_set_cred_option): initial context tokens made with
+  // this credential assert integ and conf only when requested. Without it MIT asserts both
+  // in every AP-REQ checksum (RFC 4121 §4.1.1.1), and a GSS-SPNEGO LDAP server (Active
+  // Directory, Samba) then signs or seals whatever the client asked for.
+  void suppress_ci_flags();
   gss_cred_id_t get() const { return h_.get(); }
   gss_cred_id_t* ptr() { return h_.ptr(); }
   explicit operator bool() const { return static_cast<bool>(h_); }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "text/docs.hpp"
+#include "text/ldap.hpp"
 #include "text/style.hpp"
 
 namespace authctx::text {
@@ -38,6 +39,10 @@ void legs_block(std::ostringstream& o, const Json& legs, const TextOptions& opt,
     const std::string arrow = to_acceptor ? "initiator ──▶ acceptor" : "initiator ◀── acceptor";
     o << "  " << text::pad(field(leg, "index"), 3) << st.accent(arrow) << "  "
       << text::pad(field(leg, "length") + " B", 7) << " " << summarize_token(leg.value("decoded", Json())) << "\n";
+    if (has(leg, "transport")) {
+      const auto t = leg_transport_line(leg["transport"]);
+      if (!t.empty()) o << "       " << st.dim(t) << "\n";
+    }
     if (opt.verbose && has(leg, "decoded")) o << text::outline(leg["decoded"], "       ");
   }
 }
@@ -249,6 +254,7 @@ std::string render_text(const Json& doc, const TextOptions& options) {
   legs_block(o, doc.value("legs", Json()), options, st);
   if (has(doc, "transport") && field(doc["transport"], "kind") == "http") text::http_block(o, doc["transport"], st);
   contexts_block(o, doc, st);
+  ldap_block(o, doc, st);
   messages_block(o, doc.value("messages", Json()), st);
   expectations_block(o, doc.value("expectations", Json()), st);
   warnings_block(o, doc.value("warnings", Json()), st);

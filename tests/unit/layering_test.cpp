@@ -28,14 +28,16 @@ const std::map<std::string, std::set<std::string>> k_links{
     {"net", {"util"}},
     {"transport", {"net", "json", "util"}},
     {"http", {"transport", "net", "json", "util"}},
+    {"ldap", {"transport", "util"}},
     {"report", {"gss", "krb5", "inspect", "decode", "json", "util"}},
     {"text", {"json", "util"}},
     {"engine", {"report", "transport", "gss", "krb5", "json", "util"}},
-    {"run", {"engine", "http", "transport", "report", "net", "json", "util"}},
+    {"run", {"engine", "http", "ldap", "transport", "report", "net", "json", "util"}},
     {"lab", {"util", "krb5"}},
     {"doctor", {"report", "net", "krb5", "gss", "json", "util"}},
     {"policy", {"decode", "json", "util"}},
-    {"cli", {"run", "engine", "text", "report", "lab", "doctor", "policy", "inspect", "decode", "gss", "json", "util"}},
+    {"cli", {"run", "engine", "ldap", "text", "report", "lab", "doctor", "policy", "inspect", "decode", "gss", "json",
+             "util"}},
 };
 
 // System headers that only some folders may include (a library's headers stay in the files
@@ -46,7 +48,9 @@ const std::vector<std::pair<std::string, std::set<std::string>>> k_system_header
     {"<com_err.h>", {"krb5", "gss", "report", "doctor", "lab"}},
     {"<CLI/", {"cli"}},
     {"<boost/", {"http"}},
-    {"<openssl/", {"http"}},
+    {"<openssl/", {"http", "ldap"}},
+    {"<lber.h>", {"ldap"}},
+    {"<ldap.h>", {"ldap"}},
 };
 
 std::set<std::string> reachable(const std::string& folder) {
