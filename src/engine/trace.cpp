@@ -19,9 +19,7 @@ std::string strip_prefix(const std::string& line) {
   return colon == std::string::npos ? line : line.substr(colon + 2);
 }
 bool is_upper_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
-bool is_word(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
+bool is_word(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 
 // The word that ends just before `end` (letters, digits, '-'), e.g. "aes256-cts" before "/".
 std::string_view word_before(std::string_view line, std::size_t end) {

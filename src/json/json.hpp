@@ -25,8 +25,8 @@ using Json = nlohmann::ordered_json;
 std::string dump(const Json& j, int indent = -1);
 
 struct ParseLimits {
-  std::size_t max_depth = 128;           // arrays and objects nested (authctx documents reach ~60)
-  std::size_t max_bytes = 64U << 20U;    // text longer than this is refused unread
+  std::size_t max_depth = 128;         // arrays and objects nested (authctx documents reach ~60)
+  std::size_t max_bytes = 64U << 20U;  // text longer than this is refused unread
 };
 
 // Limits for one frame of a peer (HELLO, ERROR, ACCEPTED, RESULTS bodies): CONTEXT views and

@@ -92,8 +92,7 @@ void learn_from_lab(Domain& d) {
       lab.accounts.push_back(account);
     }
     d = std::move(lab);
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
 }
 
 Domain learn(const Document* doc) {
@@ -173,17 +172,20 @@ Warning rc4_warning(const Domain& d, const Document& doc, const Ticket& t) {
     const std::string& account = holders.front()->name;
     w.hint = "the domain controller encrypts tickets for " + account + " (which holds " + t.sname +
              ") with RC4 because the account's msDS-SupportedEncryptionTypes does not allow AES: set it to AES with " +
-             d.lab_command("enctypes --account " + account + " --enctypes aes") +
-             " (on a Windows DC: `Set-ADUser " + account + " -KerberosEncryptionType AES128,AES256`), then make sure "
+             d.lab_command("enctypes --account " + account + " --enctypes aes") + " (on a Windows DC: `Set-ADUser " +
+             account +
+             " -KerberosEncryptionType AES128,AES256`), then make sure "
              "the service's keytab has AES keys (RC4 is deprecated, RFC 8429)";
     return w;
   }
-  w.hint = "RC4 is deprecated (RFC 8429). In Active Directory the account that holds " + t.sname +
-           " (`setspn -Q " + t.sname + "` finds it) has no AES in msDS-SupportedEncryptionTypes, so the DC encrypts "
+  w.hint = "RC4 is deprecated (RFC 8429). In Active Directory the account that holds " + t.sname + " (`setspn -Q " +
+           t.sname +
+           "` finds it) has no AES in msDS-SupportedEncryptionTypes, so the DC encrypts "
            "its tickets with RC4: set it to AES (`Set-ADUser ACCOUNT -KerberosEncryptionType AES128,AES256`, the value "
            "24) and re-export the keytab with AES keys";
   if (!d.active_directory)
-    w.hint += "; on an MIT KDC give the principal AES keys (`kadmin cpw -randkey -e aes256-cts:normal " + t.sname + "`)";
+    w.hint +=
+        "; on an MIT KDC give the principal AES keys (`kadmin cpw -randkey -e aes256-cts:normal " + t.sname + "`)";
   return w;
 }
 
@@ -193,14 +195,17 @@ void refine_delegation(const Domain& d, const Document& doc, Warning& w) {
         doc.initiator && doc.initiator->info.source_name ? doc.initiator->info.source_name->text : std::string();
     const Account* a = d.account(client);
     if (a != nullptr && (a->uac & k_not_delegated) != 0) {
-      w.hint = a->name + " is marked \"Account is sensitive and cannot be delegated\" (NOT_DELEGATED): the domain "
+      w.hint = a->name +
+               " is marked \"Account is sensitive and cannot be delegated\" (NOT_DELEGATED): the domain "
                "controller never issues it forwardable tickets, so nothing can be delegated; clear the flag with " +
                d.lab_command("delegation --account " + a->name + " --sensitive off") +
-               " (in AD: the account's options, or `Set-ADUser " + a->name + " -AccountNotDelegated $false`) and get "
+               " (in AD: the account's options, or `Set-ADUser " + a->name +
+               " -AccountNotDelegated $false`) and get "
                "a new TGT";
     } else if (d.active_directory) {
-      w.hint += "; in Active Directory an account marked \"Account is sensitive and cannot be delegated\" or a member "
-                "of Protected Users never gets forwardable tickets: check the user's account options";
+      w.hint +=
+          "; in Active Directory an account marked \"Account is sensitive and cannot be delegated\" or a member "
+          "of Protected Users never gets forwardable tickets: check the user's account options";
     }
     return;
   }
@@ -216,8 +221,9 @@ void refine_delegation(const Domain& d, const Document& doc, Warning& w) {
                " (in AD: \"Trust this user for delegation\", TRUSTED_FOR_DELEGATION), or use --delegate without "
                "--delegate-policy";
     } else if (d.active_directory) {
-      w.hint += "; in Active Directory the account holding the service's SPN needs \"Trust this user for "
-                "delegation\" (TRUSTED_FOR_DELEGATION)";
+      w.hint +=
+          "; in Active Directory the account holding the service's SPN needs \"Trust this user for "
+          "delegation\" (TRUSTED_FOR_DELEGATION)";
     }
   }
 }
@@ -231,7 +237,9 @@ std::optional<std::string> principal_unknown_hint(const Domain& d, const Documen
   if (const auto address = ip_address(host); !address.empty())
     return "the target names an IP address (" + address + "), so the KDC is asked for " + spn +
            ", and a domain controller registers services by host name: target the host name that the service's "
-           "SPN names (e.g. " + spn.substr(0, slash) + "@host.example.com; `setspn -L ACCOUNT` lists an account's "
+           "SPN names (e.g. " +
+           spn.substr(0, slash) +
+           "@host.example.com; `setspn -L ACCOUNT` lists an account's "
            "SPNs) and reach it by address with --resolve HOST:PORT:ADDRESS";
   const auto holders = d.holders(spn);
   if (holders.size() >= 2)
@@ -263,7 +271,8 @@ void refine_warnings(const Document& doc, std::vector<Warning>& warnings) {
   for (auto& w : warnings) {
     if (w.cls == "delegation_not_granted") refine_delegation(d, doc, w);
     // negotiation.cpp says it as "the target has no principal in the KDC".
-    if (w.cls == "ntlm_fallback" && (has(w.message, "service_principal_unknown") || has(w.message, "no principal in the KDC")))
+    if (w.cls == "ntlm_fallback" &&
+        (has(w.message, "service_principal_unknown") || has(w.message, "no principal in the KDC")))
       if (const auto why = principal_unknown_hint(d, &doc)) w.hint = *why;
   }
   if (const auto t = first_ticket(doc); t && (t->etype == ENCTYPE_ARCFOUR_HMAC || t->etype == ENCTYPE_ARCFOUR_HMAC_EXP))
@@ -274,10 +283,12 @@ void refine_error(ErrorReport& report, const Document* doc) {
   if (!report.gss) return;
   const Domain d = learn(doc);
   if (report.cls == "service_principal_unknown") {
-    if (const auto why = principal_unknown_hint(d, doc)) report.hint = *why;
+    if (const auto why = principal_unknown_hint(d, doc))
+      report.hint = *why;
     else
-      report.hint += "; in Active Directory the SPN may also be on two accounts, and a DC issues no ticket for a "
-                     "duplicate: `setspn -Q SPN` lists its accounts, `setspn -X` every duplicate";
+      report.hint +=
+          "; in Active Directory the SPN may also be on two accounts, and a DC issues no ticket for a "
+          "duplicate: `setspn -Q SPN` lists its accounts, `setspn -X` every duplicate";
     return;
   }
   const auto& text = report.gss->minor_text();
@@ -295,9 +306,11 @@ void refine_error(ErrorReport& report, const Document* doc) {
                      : std::string()) +
                   ", but it does not decrypt the ticket: the KDC used another account's key (Windows services call "
                   "this KRB_AP_ERR_MODIFIED). In Active Directory the SPN belongs to another account than the one "
-                  "whose keys are in the keytab (a moved or duplicate SPN: `setspn -Q " + spn +
+                  "whose keys are in the keytab (a moved or duplicate SPN: `setspn -Q " +
+                  spn +
                   "` shows its account, `setspn -X` lists duplicates), or that account's password changed: export the "
-                  "keytab of the account that holds " + spn;
+                  "keytab of the account that holds " +
+                  spn;
     if (t) {
       const auto holders = d.holders(t->sname);
       if (!holders.empty()) report.hint += " (here: " + names(holders) + ")";
@@ -307,10 +320,11 @@ void refine_error(ErrorReport& report, const Document* doc) {
   if (report.cls == "keytab_kvno_mismatch" && d.active_directory) {
     const auto t = doc != nullptr ? first_ticket(*doc) : std::nullopt;
     const auto holders = t ? d.holders(t->sname) : std::vector<const Account*>{};
-    report.hint = "the keytab lacks the key version the ticket was encrypted with: the account's password changed "
-                  "(each change bumps msDS-KeyVersionNumber) and the keytab was not re-exported; export the current "
-                  "keys (`samba-tool domain exportkeytab --principal SPN`, or `ktpass` on Windows) and compare "
-                  "`kvno SPN` with `klist -k`";
+    report.hint =
+        "the keytab lacks the key version the ticket was encrypted with: the account's password changed "
+        "(each change bumps msDS-KeyVersionNumber) and the keytab was not re-exported; export the current "
+        "keys (`samba-tool domain exportkeytab --principal SPN`, or `ktpass` on Windows) and compare "
+        "`kvno SPN` with `klist -k`";
     if (holders.size() == 1 && !d.lab_dir.empty())
       report.hint += "; in this lab: " + d.lab_command("rekey --account " + holders.front()->name + " --update-keytab");
   }

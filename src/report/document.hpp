@@ -34,11 +34,11 @@ struct Leg {
   int index = 0;
   Direction direction = Direction::initiator_to_acceptor;
   util::Bytes token;
-  std::optional<decode::Value> decoded;  // decoded once, when the leg is recorded
+  std::optional<decode::Value> decoded;      // decoded once, when the leg is recorded
   std::vector<decode::SecretRange> secrets;  // what leg_json blanks in base64 without show_secrets
-  Json transport;                        // the transport's metadata about it (null: none)
-  SteadyClock::time_point at;            // when it was recorded
-  std::optional<double> step_ms;         // how long the local step that produced it took
+  Json transport;                            // the transport's metadata about it (null: none)
+  SteadyClock::time_point at;                // when it was recorded
+  std::optional<double> step_ms;             // how long the local step that produced it took
 };
 
 // Decodes a leg's token (secrets redacted unless show_secrets) and keeps the tree and the

@@ -191,7 +191,7 @@ std::optional<AdoptedHello> adopt_hello(const FilesOptions& options, FolderNotic
       }
     } catch (const util::Error& e) {
       if (e.error_class() != "files_io") notices.unknown(n);  // not a regular file: never adopted
-      continue;                                              // else claimed by another server meanwhile
+      continue;                                               // else claimed by another server meanwhile
     }
     if (now - mtime > std::chrono::duration<double>(stated)) {
       notices.other_session(f->session, n + " (abandoned: older than its client's " + format_seconds(stated) + ")");

@@ -45,7 +45,8 @@ void append_hex(std::string& out, char prefix, unsigned value, int digits) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out += '\\';
   out += prefix;
-  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += k_hex[(value >> static_cast<unsigned>(shift)) & 0xfU];
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
+    out += k_hex[(value >> static_cast<unsigned>(shift)) & 0xfU];
 }
 
 }  // namespace

@@ -36,8 +36,9 @@ const std::map<std::string, std::set<std::string>> k_links{
     {"lab", {"util", "krb5"}},
     {"doctor", {"report", "net", "krb5", "gss", "json", "util"}},
     {"policy", {"decode", "json", "util"}},
-    {"cli", {"run", "engine", "ldap", "text", "report", "lab", "doctor", "policy", "inspect", "decode", "gss", "json",
-             "util"}},
+    {"cli",
+     {"run", "engine", "ldap", "text", "report", "lab", "doctor", "policy", "inspect", "decode", "gss", "json",
+      "util"}},
 };
 
 // System headers that only some folders may include (a library's headers stay in the files
