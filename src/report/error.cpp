@@ -36,6 +36,14 @@ ErrorReport error_report(const util::Error& e) {
   return r;
 }
 
+ErrorReport internal_report(std::string stage, const std::exception& e) {
+  ErrorReport r;
+  r.stage = std::move(stage);
+  r.message = std::string("internal error: ") + e.what();
+  r.cls = "internal_error";
+  return r;
+}
+
 namespace {
 // j[key] when it is a string, else the fallback: a peer's object is checked by the
 // transport (transport/frame_bodies.hpp), and this never throws whatever it holds.

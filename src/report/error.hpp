@@ -7,6 +7,7 @@
 // A peer's error object is kept as it arrived, with "side" and "reported_by_peer" added.
 #pragma once
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,8 @@ ErrorReport gss_report(const gss::GssError& e, Side side);
 // A util::Error: stage "transport" for transport errors (transport = true), else the
 // kind's name ("usage", "setup", "decode").
 ErrorReport error_report(const util::Error& e);
+// An exception that is no util::Error (class internal_error) at stage.
+ErrorReport internal_report(std::string stage, const std::exception& e);
 // The error object the peer sent.
 ErrorReport remote_report(const Json& error, Side side);
 // The two sides disagree about the exchange (class protocol_error); transport marks it a

@@ -152,11 +152,7 @@ struct Service {
       r.stage = "server";
       rec.error(std::move(r));
     } catch (const std::exception& e) {
-      report::ErrorReport r;
-      r.stage = "server";
-      r.message = std::string("internal error: ") + e.what();
-      r.cls = "internal_error";
-      rec.error(std::move(r));
+      rec.error(report::internal_report("server", e));
     }
     channel->end_session(doc.error
                              ? report::error_json(*doc.error)

@@ -38,11 +38,7 @@ report::Document serve(ReadyConnection& conn, const ServerContext& ctx, const st
     r.transport = true;
     rec.error(std::move(r));
   } catch (const std::exception& e) {
-    report::ErrorReport r;
-    r.stage = "server";
-    r.message = std::string("internal error: ") + e.what();
-    r.cls = "internal_error";
-    rec.error(std::move(r));
+    rec.error(report::internal_report("server", e));
   }
   channel.reset();  // what it still holds goes out now
   if (every || doc.error || !doc.established) {
