@@ -83,6 +83,7 @@ int run_http(const ServerArgs& args, const GlobalOptions& globals, PolicyRun& po
   server.tls_cert = args.tls_cert;
   server.tls_key = args.tls_key;
   server.once = args.once;
+  server.documents = args.documents;
   server.max_connections = args.max_connections;
   server.timeout = args.network.timeout();
   server.max_token_size = args.network.max_token_size;
@@ -118,9 +119,6 @@ int run_server(const ServerArgs& args, const GlobalOptions& globals) {
     throw util::usage_error("--tls-cert and --tls-key serve https: they need --framing http");
   if (args.tls_cert.empty() != args.tls_key.empty())
     throw util::usage_error("--tls-cert and --tls-key go together", "give both PEM files");
-  if (http && args.documents != run::Documents::all)
-    throw util::usage_error(
-        "--documents failures is not available with --framing http: each connection has a document");
   if (http) return run_http(args, globals, policy);
   if (transport != Transport::tcp) return run_other_transport(args, globals, transport, policy);
   run::ServerOptions server;

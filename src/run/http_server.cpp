@@ -120,6 +120,8 @@ struct Service {
           report::EventSink& inner)
       : options(o), acceptor(a), session(s), sink(inner), workers(o.max_connections) {}
 
+  bool every() const { return options.documents == Documents::all; }
+
   void counted(const report::Document& doc) {
     {
       const std::lock_guard lock(outcome_mutex);
@@ -131,20 +133,31 @@ struct Service {
   }
 
   void write(engine::Recorder& rec, transport::Channel* channel, std::uint64_t connection) {
+    if (!every() && rec.doc().established && !rec.doc().error) {
+      counted(rec.doc());  // --documents failures: a success is only counted
+      return;
+    }
     Json j = finish_document(rec, channel);
     j["connection"] = connection;
     if (channel != nullptr && j.contains("transport") && j["transport"].is_object())
       j["transport"]["channel_bindings"] = bindings_outcome(bindings, rec.doc());
-    rec.sink().document(j);
+    if (every())
+      rec.sink().document(j);
+    else
+      TaggedSink(sink, "connection", static_cast<int>(connection), false).document(j);
     counted(rec.doc());
   }
 
   // One authentication, on a worker.
   void authenticate(const std::shared_ptr<http::ServerChannel>& channel, const http::ConnectionInfo& info) {
     TaggedSink tagged(sink, "connection", static_cast<int>(info.id), false);
+    report::NullSink quiet;
+    // --documents failures: no events, and a lean record (decoded and described only if the
+    // authentication fails, which the recorder then does in full for the failing step).
+    report::EventSink& events = every() ? static_cast<report::EventSink&>(tagged) : quiet;
     auto doc = new_document("server", info.peer);
-    tagged.event("connection", Json{{"peer", info.peer}});
-    engine::Recorder rec(doc, tagged, session);
+    if (events.wants_events()) events.event("connection", Json{{"peer", info.peer}});
+    engine::Recorder rec(doc, events, session, every() ? engine::Detail::full : engine::Detail::lean);
     try {
       engine::run_server(rec, acceptor, *channel, credential);
     } catch (const util::Error& e) {  // a set-up error ends this authentication only

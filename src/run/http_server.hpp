@@ -12,7 +12,10 @@
 // channel bindings are the RFC 5929 tls-server-end-point of our certificate (unless
 // --channel-bindings), and each document says whether the client's matched
 // (`transport.channel_bindings`: expected, sent, matched, required).
-// --once: the first document ends the server. SIGINT/SIGTERM stop it (grace, then cut).
+// --documents failures (load tests): an authentication that establishes its context is
+// recorded lean and only counted; the failed ones, and the connections that end in an
+// error, still get their documents. --once: the first document ends the server. SIGINT/SIGTERM stop it (grace, then
+// cut).
 #pragma once
 #include <chrono>
 #include <string>
@@ -28,7 +31,8 @@ namespace authctx::run {
 
 struct HttpServerOptions {
   std::vector<net::Endpoint> listen;
-  std::string tls_cert;  // with tls_key: https
+  Documents documents = Documents::all;  // failures: an established authentication is counted only
+  std::string tls_cert;                  // with tls_key: https
   std::string tls_key;
   bool once = false;
   int max_connections = 16;

@@ -333,3 +333,28 @@ TEST_CASE("http server: --once exits after the first authentication with its res
   CHECK(server.wait() == 0);
   CHECK(server.documents().size() == 1);
 }
+
+TEST_CASE("http server: --documents failures counts established authentications and documents the failures",
+          "[http][server][load]") {
+  Lab lab;
+  Background server(server_args({"--documents", "failures"}), lab.env());
+  const int port = server.wait_for_port();
+  const auto url = "http://localhost:" + std::to_string(port) + "/";
+  const auto load = lab.run({"client", "--url", url, "--count", "5", "--format", "json"});
+  INFO(load.out << load.err << server.err());
+  REQUIRE(load.exit_code == 0);
+  CHECK(load.json()["summary"]["established"] == 5);
+  const std::vector<std::string> requests{"GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Negotiate !!!\r\n\r\n",
+                                          "\x01\x02garbage\r\n\r\n"};
+  for (const auto& request : requests) {
+    RawClient raw(port);  // a failed authentication, then a connection that is not HTTP
+    raw.send({request.begin(), request.end()});
+    const auto reply = raw.read_all(std::chrono::seconds(5));
+    CHECK_THAT(std::string(reply.begin(), reply.end()), Catch::StartsWith("HTTP/1.1 400"));
+  }
+  const auto docs = documents(server, 2);
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0]["error"]["class"] == "malformed_token");  // the five established ones left no document
+  CHECK(docs[0]["established"] == false);
+  CHECK(docs[1]["error"]["class"] == "malformed_request");
+}
