@@ -170,3 +170,49 @@ TEST_CASE("ldap load: --fresh-tickets asks the KDC for a ticket for every bind",
   CHECK(doc["requested_mech"]["name"] == "spnego");
   CHECK(doc["runs"]["first"]["document"]["legs"][0]["transport"]["ldap"]["mechanism"] == "GSS-SPNEGO");
 }
+
+TEST_CASE("ldap load: --expect checks every bind and the summary tallies them", "[ldap][slapd][load][policy]") {
+  require_ldap_peers();
+  SlapdOnLab s;
+  const auto r = s.client({"--count", "4", "--concurrency", "2", "--expect", "user=alice@AUTHCTX.TEST", "--expect",
+                           "flags>=integ,conf", "--expect", "mech=spnego"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 6);
+  const auto doc = r.json();
+  CHECK(doc["summary"]["established"] == 4);
+  REQUIRE(doc["expectations"].size() == 3);
+  CHECK(doc["expectations"][0]["ok"] == true);
+  CHECK(doc["expectations"][0]["runs"]["passed"] == 4);
+  CHECK(doc["expectations"][1]["ok"] == true);
+  CHECK(doc["expectations"][1]["runs"]["passed"] == 4);
+  CHECK(doc["expectations"][2]["ok"] == false);
+  CHECK(doc["expectations"][2]["runs"]["failed"] == 4);
+  CHECK(doc["expectations"][2]["actual"] == "krb5");
+  CHECK(doc["error"]["class"] == "expectation_failed");
+}
+
+TEST_CASE("ldap load: ldaps and StartTLS runs each verify the certificate on their own connection",
+          "[ldap][slapd][load][tls]") {
+  require_ldap_peers();
+  SlapdOptions options;
+  options.tls = true;
+  SlapdOnLab s(options);
+  const auto ldaps = s.client({"--count", "4", "--concurrency", "2", "--cacert", s.slapd->ca_file()}, true);
+  INFO(ldaps.err);
+  REQUIRE(ldaps.exit_code == 0);
+  const auto doc = ldaps.json();
+  CHECK(doc["summary"]["established"] == 4);
+  check_phase(doc["summary"]["phases"]["connect"], 4);  // TCP and the TLS handshake
+  const auto& first = doc["runs"]["first"]["document"];
+  CHECK(first["transport"]["tls"]["started_by"] == "ldaps");
+  CHECK(first["transport"]["tls"]["verified"] == true);
+  CHECK(first["application"]["security_layer"]["choice"]["layer"] == "none");
+  // StartTLS with an untrusted certificate: every run fails its own TLS handshake.
+  const auto untrusted = s.client({"--count", "3", "--starttls"});
+  CHECK(untrusted.exit_code == 3);
+  const auto udoc = untrusted.json();
+  REQUIRE(udoc["failures"].size() == 1);
+  CHECK(udoc["outcomes"] == json{{"tls_certificate_untrusted", 3}});
+  CHECK(contains(udoc["failures"][0]["error"]["hint"], "--cacert"));
+  CHECK(udoc["failures"][0]["document"]["peer"] == "127.0.0.1:" + std::to_string(s.slapd->port()));
+}
