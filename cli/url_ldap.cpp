@@ -3,7 +3,8 @@
 //   over TLS)   --sasl-maxbuf N (default 65536)   --authzid ID
 // The mechanism is GSSAPI for --mech krb5 (the default with an LDAP URL) and GSS-SPNEGO for
 // --mech spnego; the target defaults to ldap@HOST. The layer also sets the GSS-API flags
-// requested: integrity adds integ, confidentiality integ and conf.
+// requested: integrity adds integ, confidentiality integ and conf. The load options make it
+// a load run of binds, a connection each (run/ldap_client.hpp).
 #include "cli/exit_codes.hpp"
 #include "cli/handshake_result.hpp"
 #include "cli/transport_options.hpp"
@@ -71,7 +72,8 @@ void add_ldap_url_options(CLI::App* cmd, UrlArgs& a, const std::string& g) {
 }
 
 int run_ldap_url(const UrlArgs& a, const InitiatorArgs& initiator_args, const NetworkArgs& network,
-                 const GlobalOptions& globals, const std::string& record, PolicyRun& policy) {
+                 const GlobalOptions& globals, const std::string& record, const std::optional<run::LoadOptions>& load,
+                 PolicyRun& policy) {
   auto init_args = initiator_args;
   // GSSAPI is LDAP's SASL Kerberos mechanism (RFC 4752): the default unless --mech says otherwise.
   if (a.mech_option == nullptr || a.mech_option->count() == 0) init_args.mech = "krb5";
@@ -93,6 +95,11 @@ int run_ldap_url(const UrlArgs& a, const InitiatorArgs& initiator_args, const Ne
   session.show_secrets = globals.show_secrets;
   auto out = open_output(globals);
   auto sink = policy.wrap(with_recording(make_sink(globals, *out, "client"), record));
+  if (load) {  // as every load run: the first failed run's code, else 0
+    const auto outcome = run::run_ldap_load(options, *load, init, session, *sink);
+    if (outcome.first_error) return error_exit_code(*outcome.first_error, true);
+    return policy.exit_code(outcome.all_established ? k_exit_ok : k_exit_auth_failed);
+  }
   return policy.exit_code(handshake_exit_code(run::run_ldap_client(options, init, session, *sink)));
 }
 

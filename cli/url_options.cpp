@@ -69,11 +69,7 @@ int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const Net
                             "e.g. --url https://www.example.test/private/ or --url ldap://dc1.example.test");
   refuse_foreign_options(url, family);
   if (family == "http") return run_http_url(url, initiator, network, globals, record, load, policy);
-  if (load)
-    throw util::usage_error(
-        "--count, --concurrency, --duration and --fresh-tickets are not available with an "
-        "ldap:// or ldaps:// URL: one bind per run");
-  return run_ldap_url(url, initiator, network, globals, record, policy);
+  return run_ldap_url(url, initiator, network, globals, record, load, policy);
 }
 
 }  // namespace authctx::cli

@@ -51,8 +51,8 @@ struct UrlArgs {
 void add_url_options(CLI::App* cmd, UrlArgs& args);
 bool url_given(const UrlArgs& args);
 
-// Runs `client --url` (a load run with load: http:// and https:// only); returns the exit
-// code (through policy: --expect, --junit).
+// Runs `client --url` (a load run with load, on every scheme); returns the exit code
+// (through policy: --expect, --junit).
 int run_url_client(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
                    const GlobalOptions& globals, const std::string& record, const std::optional<run::LoadOptions>& load,
                    PolicyRun& policy);

@@ -20,6 +20,7 @@ int run_http_url(const UrlArgs& url, const InitiatorArgs& initiator, const Netwo
 // ldap://, ldaps:// (cli/url_ldap.cpp): --starttls, --sasl-layer, --sasl-maxbuf, --authzid.
 void add_ldap_url_options(CLI::App* cmd, UrlArgs& args, const std::string& group);
 int run_ldap_url(const UrlArgs& url, const InitiatorArgs& initiator, const NetworkArgs& network,
-                 const GlobalOptions& globals, const std::string& record, PolicyRun& policy);
+                 const GlobalOptions& globals, const std::string& record, const std::optional<run::LoadOptions>& load,
+                 PolicyRun& policy);
 
 }  // namespace authctx::cli

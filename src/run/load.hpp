@@ -1,7 +1,8 @@
 // Load runs: many handshakes, one after another or several at once, summarised in one
 // document (`client --count N --concurrency C --duration S --fresh-tickets`, `local
 // --count N`). The runner is transport-agnostic: a client run takes a ChannelFactory, so
-// any transport (TCP today, HTTP and LDAP as they land) gets the same options for free.
+// any transport (TCP, HTTP: run/http_client.hpp, LDAP: run/ldap_client.hpp) gets the same
+// options for free.
 //
 // Each of C threads runs handshakes until N have started, the duration is over, or SIGINT
 // or SIGTERM arrives (the runs in flight finish and the summary is still written). Each
@@ -12,10 +13,11 @@
 // handshake and a few counters; unless the sink judges every run (--expect, --junit:
 // EventSink::wants_run_documents), which then gets each run's full document.
 //
-// Phases per run: connect (the TCP connection), kdc (the initiator's first step, when it
-// asked the KDC for a ticket: a new ticket stored in the thread's cache, or an error from the
-// KDC), context (the run's start to the established context, connection and KDC exchange
-// excluded; established runs), messages (the per-message round trips), total (the whole run).
+// Phases per run: connect (the connection: TCP, and over a URL its TLS handshake and HTTP's
+// first 401 or LDAP's StartTLS), kdc (the initiator's first step, when it asked the KDC for
+// a ticket: a new ticket stored in the thread's cache, or an error from the KDC), context
+// (the run's start to the established context, connection and KDC exchange excluded;
+// established runs), messages (the per-message round trips), total (the whole run).
 // Progress: a line on stderr redrawn 4 times a second (progress_line, for a terminal) and a
 // "progress" event per second (progress_events, for JSON Lines).
 #pragma once

@@ -12,10 +12,12 @@
 #include <thread>
 
 #include "support/harness.hpp"
+#include "support/load_summary.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 
 using authctx::test::Background;
+using authctx::test::check_phase;
 using authctx::test::Lab;
 using authctx::test::TempDir;
 using nlohmann::json;
@@ -46,15 +48,6 @@ int most_at_once(const std::vector<json>& events) {
     most = std::max(most, open.size());
   }
   return static_cast<int>(most);
-}
-
-void check_phase(const json& phase, int count) {
-  REQUIRE(phase.is_object());
-  CHECK(phase["count"] == count);
-  CHECK(phase["min_ms"].get<double>() <= phase["p50_ms"].get<double>());
-  CHECK(phase["p50_ms"].get<double>() <= phase["p95_ms"].get<double>());
-  CHECK(phase["p95_ms"].get<double>() <= phase["p99_ms"].get<double>());
-  CHECK(phase["p99_ms"].get<double>() <= phase["max_ms"].get<double>());
 }
 }  // namespace
 
