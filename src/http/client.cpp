@@ -89,6 +89,14 @@ struct Client::Impl {
     std::vector<tcp::endpoint> eps;
     for (const auto& a : opt.connect_addresses) eps.emplace_back(asio::ip::make_address(a), opt.url.port);
     if (!eps.empty()) return eps;
+    // Asio's resolver runs getaddrinfo on a thread of its own, started per io_context: a load
+    // run's every handshake would start one (and wait for it) without these.
+    for (const auto& a : opt.known_addresses) {
+      error_code ec;
+      const auto address = asio::ip::make_address(a, ec);
+      if (!ec) eps.emplace_back(address, opt.url.port);
+    }
+    if (!eps.empty()) return eps;
     tcp::resolver resolver(ioc);
     error_code rec = asio::error::would_block;
     tcp::resolver::results_type results;

@@ -38,6 +38,9 @@ namespace authctx::http {
 struct ClientOptions {
   Url url;
   std::vector<std::string> connect_addresses;  // numeric addresses (--resolve); empty: resolve url.host
+  // Numeric addresses url.host was found at earlier in this run (a load run looks it up once,
+  // as curl's DNS cache does): used without a lookup, and not reported as --resolve.
+  std::vector<std::string> known_addresses;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds timeout{30000};
   std::string cacert;

@@ -153,6 +153,15 @@ LoadOutcome run_http_load(const HttpClientOptions& options, const LoadOptions& l
   auto each = options.channel;  // every run goes straight to the final URL
   if (first.url().host != each.connection.url.host) each.connection.connect_addresses.clear();
   each.connection.url = first.url();
+  // The host is looked up once per load run: every run connects where the probe did.
+  if (each.connection.connect_addresses.empty()) {
+    const auto peer = first.peer();  // "127.0.0.1:80", "[::1]:80"
+    const auto colon = peer.rfind(':');
+    if (colon != std::string::npos && colon > 0) {
+      const bool v6 = peer.front() == '[' && peer[colon - 1] == ']';
+      each.connection.known_addresses = {v6 ? peer.substr(1, colon - 2) : peer.substr(0, colon)};
+    }
+  }
   each.follow_redirects = false;
   const ChannelFactory connect = [&](report::Document& doc,
                                      const ChannelWishes&) -> std::unique_ptr<transport::Channel> {
