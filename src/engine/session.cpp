@@ -32,12 +32,16 @@ std::unique_ptr<P> make_party(Recorder& rec, const Options& options, Shared shar
   }
 }
 
-void run_application_phase(Recorder& rec, transport::Channel& channel, Party& party) {
-  if (auto result = channel.after_established(party.protection())) rec.application(std::move(*result));
-}
-
 double ms_since(report::SteadyClock::time_point t) {
   return std::chrono::duration<double, std::milli>(report::SteadyClock::now() - t).count();
+}
+
+void run_application_phase(Recorder& rec, transport::Channel& channel, Party& party) {
+  const auto started = report::SteadyClock::now();
+  if (auto result = channel.after_established(party.protection())) {
+    rec.doc().timing.application_ms = ms_since(started);
+    rec.application(std::move(*result));
+  }
 }
 
 // Whether to describe the established context: a lean Recorder's keeper decides, except

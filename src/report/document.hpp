@@ -84,12 +84,13 @@ struct AcceptorKeys {
 // How long a session's phases took, for load summaries: making the connection (set by
 // whoever opens it), the initiator's first step (which holds the KDC exchange when the
 // service ticket was not cached), when the context was established, and the per-message
-// round trips.
+// round trips, and a transport's own phase after it (LDAP: security layer, root DSE, WhoAmI).
 struct Timing {
   std::optional<double> connect_ms;
   std::optional<double> first_initiator_step_ms;
   std::optional<SteadyClock::time_point> established;
   std::optional<double> messages_ms;
+  std::optional<double> application_ms;
 };
 
 struct Document {

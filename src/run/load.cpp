@@ -82,6 +82,7 @@ RunResult measure(int run, const report::Document& doc, std::optional<bool> fetc
     r.context_ms =
         ms_between(doc.started, *doc.timing.established) - r.connect_ms.value_or(0.0) - r.kdc_ms.value_or(0.0);
   r.messages_ms = doc.timing.messages_ms;
+  r.application_ms = doc.timing.application_ms;
   return r;
 }
 

@@ -17,7 +17,9 @@
 // first 401 or LDAP's StartTLS), kdc (the initiator's first step, when it asked the KDC for
 // a ticket: a new ticket stored in the thread's cache, or an error from the KDC), context
 // (the run's start to the established context, connection and KDC exchange excluded;
-// established runs), messages (the per-message round trips), total (the whole run).
+// established runs), messages (the per-message round trips), application (a transport's own
+// phase after the context: LDAP's security layer, root DSE search and WhoAmI), total (the
+// whole run).
 // Progress: a line on stderr redrawn 4 times a second (progress_line, for a terminal) and a
 // "progress" event per second (progress_events, for JSON Lines).
 #pragma once

@@ -66,6 +66,7 @@ bool LoadStats::add(const RunResult& r) {
   if (r.kdc_ms) kdc_ms_.add(*r.kdc_ms);
   if (r.context_ms) context_.add(*r.context_ms);
   if (r.messages_ms) messages_.add(*r.messages_ms);
+  if (r.application_ms) application_.add(*r.application_ms);
   if (!r.kdc_known) kdc_unknown_ = true;
   if (r.kdc_request) ++kdc_;
   if (r.established) ++established_;
@@ -151,11 +152,9 @@ Json LoadStats::summary(const SummaryInput& in) const {
   s["stopped_by"] = in.stopped_by;
   s["fresh_tickets"] = in.fresh_tickets;
   s["kdc_requests"] = kdc_unknown_ ? Json(nullptr) : Json(kdc_.load());
-  s["phases"] = Json{{"total", total_.to_json()},
-                     {"connect", connect_.to_json()},
-                     {"kdc", kdc_ms_.to_json()},
-                     {"context", context_.to_json()},
-                     {"messages", messages_.to_json()}};
+  s["phases"] =
+      Json{{"total", total_.to_json()},     {"connect", connect_.to_json()},   {"kdc", kdc_ms_.to_json()},
+           {"context", context_.to_json()}, {"messages", messages_.to_json()}, {"application", application_.to_json()}};
   doc["summary"] = s;
   Json outcomes = Json::object();
   if (ok > 0) outcomes["established"] = ok;

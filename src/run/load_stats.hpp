@@ -42,6 +42,7 @@ struct RunResult {
   std::optional<double> kdc_ms;  // the first initiator step, when it asked the KDC
   std::optional<double> context_ms;
   std::optional<double> messages_ms;
+  std::optional<double> application_ms;
   bool kdc_request = false;  // this handshake asked the KDC (a ticket stored, or a KDC error)
   bool kdc_known = true;     // whether that could be told
   std::optional<report::ErrorReport> error;
@@ -93,7 +94,7 @@ class LoadStats {
   std::atomic<std::uint64_t> established_{0};
   std::atomic<std::uint64_t> kdc_{0};
   bool kdc_unknown_ = false;
-  Latencies total_, connect_, kdc_ms_, context_, messages_;
+  Latencies total_, connect_, kdc_ms_, context_, messages_, application_;
   std::map<std::string, Failure> failures_;
   std::optional<int> first_failed_run_;
   std::string first_failed_class_;

@@ -1,6 +1,8 @@
 // Text views of decode, lab, mechs and doctor documents (see docs.hpp).
 #include "text/docs.hpp"
 
+#include <algorithm>
+
 namespace authctx::text {
 namespace {
 
@@ -147,16 +149,19 @@ std::string right(const std::string& v, std::size_t width) {
 // A load run's phases (man authctx(1), LOAD RUNS): a row each, in milliseconds.
 void phases_block(std::ostringstream& o, const Json& phases) {
   if (!phases.is_object()) return;
+  std::size_t width = 8;  // the names' column: "application" (LDAP) needs more
+  for (const auto& [name, p] : phases.items())
+    if (p.is_object()) width = std::max(width, name.size());
   bool any = false;
   for (const auto& [name, p] : phases.items()) {
     if (!p.is_object()) continue;
     if (!any) {
-      o << "  " << pad("phase", 8) << right("count", 7);
+      o << "  " << pad("phase", width) << right("count", 7);
       for (const char* h : {"p50", "p95", "p99", "max"}) o << right(h, 9);
       o << "  (ms)\n";
     }
     any = true;
-    o << "  " << pad(name, 8) << right(field(p, "count"), 7);
+    o << "  " << pad(name, width) << right(field(p, "count"), 7);
     for (const char* k : {"p50_ms", "p95_ms", "p99_ms", "max_ms"}) o << right(fixed2(p.value(k, Json())), 9);
     o << "\n";
   }

@@ -45,7 +45,8 @@ TEST_CASE("ldap load: --count and --concurrency make a connection and a whole bi
   check_phase(sum["phases"]["total"], 6);
   check_phase(sum["phases"]["connect"], 6);
   check_phase(sum["phases"]["context"], 6);
-  CHECK(sum["phases"]["messages"].is_null());  // the LDAP phase is the proof, in the total
+  CHECK(sum["phases"]["messages"].is_null());  // the LDAP phase is the proof: its own phase
+  check_phase(sum["phases"]["application"], 6);
   CHECK(doc["outcomes"] == json{{"established", 6}});
   CHECK(doc["failures"].empty());
   // The first run is kept in full: its LDAP legs, the security layer decoded, the proof.
@@ -66,6 +67,19 @@ TEST_CASE("ldap load: --count and --concurrency make a connection and a whole bi
   CHECK(first["transport"]["connected_to"] == "127.0.0.1:" + std::to_string(s.slapd->port()));
   CHECK(first["peer"] == "127.0.0.1:" + std::to_string(s.slapd->port()));
   CHECK(first["warnings"].empty());
+}
+
+TEST_CASE("ldap load: the text view has a row for the LDAP phase with the names column widened",
+          "[ldap][slapd][load][text]") {
+  require_ldap_peers();
+  SlapdOnLab s;
+  const auto r = s.lab.run(
+      {"--format", "text", "--color", "never", "client", "--url", s.url(), "--resolve", s.resolve(), "--count", "2"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\n  phase        count      p50 "));  // as wide as "application"
+  CHECK_THAT(r.out, Catch::Contains("\n  application      2 "));
+  CHECK_THAT(r.out, Catch::Contains("\n  total            2 "));
 }
 
 TEST_CASE("ldap load: --duration stops on time", "[ldap][slapd][load]") {

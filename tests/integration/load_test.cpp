@@ -75,6 +75,7 @@ TEST_CASE("load: --concurrency runs handshakes in parallel and the server sees o
   check_phase(s["phases"]["connect"], 60);
   check_phase(s["phases"]["context"], 60);
   check_phase(s["phases"]["messages"], 60);
+  CHECK(s["phases"]["application"].is_null());  // TCP has no phase of its own after the context
   CHECK(doc["outcomes"] == json{{"established", 60}});
   CHECK(doc["failures"].empty());
   // The first run is kept in full, the acceptor's report included.
