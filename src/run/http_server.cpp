@@ -132,7 +132,8 @@ struct Service {
     if (options.once && server != nullptr) server->stop();
   }
 
-  void write(engine::Recorder& rec, transport::Channel* channel, std::uint64_t connection) {
+  // out: the connection's tagged sink (the recorder's is silent under --documents failures).
+  void write(engine::Recorder& rec, transport::Channel* channel, std::uint64_t connection, report::EventSink& out) {
     if (!every() && rec.doc().established && !rec.doc().error) {
       counted(rec.doc());  // --documents failures: a success is only counted
       return;
@@ -141,10 +142,7 @@ struct Service {
     j["connection"] = connection;
     if (channel != nullptr && j.contains("transport") && j["transport"].is_object())
       j["transport"]["channel_bindings"] = bindings_outcome(bindings, rec.doc());
-    if (every())
-      rec.sink().document(j);
-    else
-      TaggedSink(sink, "connection", static_cast<int>(connection), false).document(j);
+    out.document(j);
     counted(rec.doc());
   }
 
@@ -170,7 +168,7 @@ struct Service {
     channel->end_session(doc.error
                              ? report::error_json(*doc.error)
                              : Json{{"class", "internal_error"}, {"message", "the session ended without an answer"}});
-    write(rec, channel.get(), info.id);
+    write(rec, channel.get(), info.id, tagged);
   }
 
   // A connection that ended in an error before any authentication.

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "integration/ldap_support.hpp"
+#include "lab/ports.hpp"
 #include "util/base64.hpp"
 #include "util/files.hpp"
 
@@ -232,7 +233,7 @@ TEST_CASE("ldap client: StartTLS refused and nobody listening are transport fail
   const auto refused = s.client({"--starttls", "--insecure"});
   CHECK(refused.exit_code == 3);
   CHECK(refused.json()["error"]["class"] == "starttls_refused");
-  const int port = authctx::test::free_loopback_port();
+  const int port = authctx::lab::pick_free_port();
   const auto nobody = s.lab.run({"client", "--url", "ldap://localhost:" + std::to_string(port), "--resolve",
                                  "localhost:" + std::to_string(port) + ":127.0.0.1", "--format", "json"});
   CHECK(nobody.exit_code == 3);

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "integration/ldap_support.hpp"
+#include "lab/ports.hpp"
 #include "support/load_summary.hpp"
 
 using authctx::test::check_phase;
@@ -138,7 +139,7 @@ TEST_CASE("ldap load: failures are counted by class at the KDC and with nobody l
   CHECK(has(json(warning_classes(adoc["failures"][0]["document"])), "ldap_target_is_address"));
 
   // Nobody listening: a transport failure per run, and exit 3.
-  const int free_port = authctx::test::free_loopback_port();
+  const int free_port = authctx::lab::pick_free_port();
   const auto nobody =
       s.lab.run({"client", "--url", "ldap://localhost:" + std::to_string(free_port), "--resolve",
                  "localhost:" + std::to_string(free_port) + ":127.0.0.1", "--count", "3", "--format", "json"});

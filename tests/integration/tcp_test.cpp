@@ -1,15 +1,16 @@
 // `authctx client` and `authctx server` over TCP loopback in a lab realm, in both framings,
 // against each other and against MIT's gss-sample programs, plus hostile clients.
-#include <catch2/catch.hpp>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <future>
 #include <thread>
 
+#include "lab/ports.hpp"
 #include "support/harness.hpp"
 #include "util/process.hpp"
 
@@ -24,18 +25,6 @@ namespace {
 
 std::string addr(int port) { return "127.0.0.1:" + std::to_string(port); }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  socklen_t len = sizeof sa;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  return ntohs(sa.sin_port);
-}
-
 // MIT's gss-server on a free loopback port, killed when the test ends.
 struct MitServer {
   int port = 0;
@@ -47,7 +36,7 @@ struct MitServer {
       WARN("gss-server (krb5-gss-samples) is not installed");
       std::exit(77);
     }
-    port = free_port();
+    port = authctx::lab::pick_free_port();
     pid = authctx::util::spawn_background(
         {*prog, "-port", std::to_string(port), "-logfile", dir.path + "/log", "host@localhost"},
         authctx::util::current_environment(lab.env()), dir.path + "/out");
@@ -148,8 +137,8 @@ TEST_CASE("tcp: authctx client against MIT gss-server in gss-sample framing", "[
   CHECK(doc["acceptor"].is_null());  // gss-sample carries no report
   REQUIRE(doc["messages"].size() == 4);
   for (const auto& m : doc["messages"]) CHECK(m["ok"] == true);
-  const auto count = lab.run({"client", "--connect", addr(mit.port), "--framing", "gss-sample", "--count", "20",
-                              "--format", "json"});
+  const auto count =
+      lab.run({"client", "--connect", addr(mit.port), "--framing", "gss-sample", "--count", "20", "--format", "json"});
   REQUIRE(count.exit_code == 0);
   CHECK(count.json()["summary"]["established"] == 20);
 }
@@ -195,9 +184,9 @@ TEST_CASE("tcp: a delegated credential is reported and stored 0600", "[tcp][dele
   Lab lab;
   TempDir tmp;
   const auto store = tmp.path + "/delegated";
-  Background server({"server", "--listen", "127.0.0.1:0", "--once", "--store-delegated", "FILE:" + store,
-                     "--format", "json"},
-                    lab.env());
+  Background server(
+      {"server", "--listen", "127.0.0.1:0", "--once", "--store-delegated", "FILE:" + store, "--format", "json"},
+      lab.env());
   const int port = server.wait_for_port();
   const auto r = lab.run({"client", "--connect", addr(port), "--mech", "krb5", "--delegate", "--format", "json"});
   INFO(r.err);
@@ -222,10 +211,11 @@ TEST_CASE("tcp: a delegated credential is reported and stored 0600", "[tcp][dele
 TEST_CASE("tcp: channel bindings that match bind the context; a mismatch fails clearly", "[tcp][bindings]") {
   Lab lab;
   SECTION("match") {
-    Background server({"server", "--listen", "127.0.0.1:0", "--once", "--channel-bindings", "tls-unique:abc"}, lab.env());
+    Background server({"server", "--listen", "127.0.0.1:0", "--once", "--channel-bindings", "tls-unique:abc"},
+                      lab.env());
     const int port = server.wait_for_port();
-    const auto r = lab.run({"client", "--connect", addr(port), "--mech", "krb5", "--channel-bindings",
-                            "tls-unique:abc", "--format", "json"});
+    const auto r = lab.run({"client", "--connect", addr(port), "--mech", "krb5", "--channel-bindings", "tls-unique:abc",
+                            "--format", "json"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(has(r.json()["acceptor"]["flags"]["granted"], "channel_bound"));
@@ -234,8 +224,8 @@ TEST_CASE("tcp: channel bindings that match bind the context; a mismatch fails c
   SECTION("mismatch") {
     Background server({"server", "--listen", "127.0.0.1:0", "--once", "--channel-bindings", "hex:0102"}, lab.env());
     const int port = server.wait_for_port();
-    const auto r = lab.run({"client", "--connect", addr(port), "--mech", "krb5", "--channel-bindings", "hex:0103",
-                            "--format", "json"});
+    const auto r = lab.run(
+        {"client", "--connect", addr(port), "--mech", "krb5", "--channel-bindings", "hex:0103", "--format", "json"});
     CHECK(r.exit_code == 1);
     const auto doc = r.json();
     CHECK(doc["error"]["side"] == "acceptor");
@@ -249,8 +239,8 @@ TEST_CASE("tcp: a wrong service name fails on the client and the server hears wh
   Lab lab;
   Background server({"server", "--listen", "127.0.0.1:0", "--once", "--format", "json"}, lab.env());
   const int port = server.wait_for_port();
-  const auto r = lab.run({"client", "--connect", addr(port), "--mech", "krb5", "--target", "nosuch@localhost",
-                          "--format", "json"});
+  const auto r = lab.run(
+      {"client", "--connect", addr(port), "--mech", "krb5", "--target", "nosuch@localhost", "--format", "json"});
   CHECK(r.exit_code == 1);
   CHECK(r.json()["error"]["class"] == "service_principal_unknown");
   CHECK(r.json()["error"]["side"] == "initiator");
@@ -283,7 +273,7 @@ TEST_CASE("tcp: a stale keytab shows the server's kvno error in the client's doc
 
 TEST_CASE("tcp: a refused connection is a transport failure", "[tcp][errors]") {
   Lab lab;
-  const auto r = lab.run({"client", "--connect", addr(free_port()), "--format", "json"});
+  const auto r = lab.run({"client", "--connect", addr(authctx::lab::pick_free_port()), "--format", "json"});
   CHECK(r.exit_code == 3);
   CHECK(r.json()["error"]["class"] == "connection_refused");
   CHECK(r.err.find("cannot connect") != std::string::npos);
@@ -291,9 +281,9 @@ TEST_CASE("tcp: a refused connection is a transport failure", "[tcp][errors]") {
 
 TEST_CASE("tcp: hostile clients lose only their own connection", "[tcp][hostile]") {
   Lab lab;
-  Background server({"server", "--listen", "127.0.0.1:0", "--timeout", "1", "--max-token-size", "65536",
-                     "--format", "json"},
-                    lab.env());
+  Background server(
+      {"server", "--listen", "127.0.0.1:0", "--timeout", "1", "--max-token-size", "65536", "--format", "json"},
+      lab.env());
   const int port = server.wait_for_port();
   // A good client first, so the fd baseline includes everything a handshake opens.
   REQUIRE(lab.run({"client", "--connect", addr(port), "--timeout", "10"}).exit_code == 0);
@@ -353,7 +343,8 @@ TEST_CASE("tcp: 8 clients in parallel, 25 handshakes each, all established", "[t
   std::vector<std::future<authctx::test::Run>> clients;
   for (int i = 0; i < 8; ++i)
     clients.push_back(std::async(std::launch::async, [&] {
-      return lab.run_in_thread({"client", "--connect", addr(port), "--count", "25", "--messages", "0", "--format", "json"});
+      return lab.run_in_thread(
+          {"client", "--connect", addr(port), "--count", "25", "--messages", "0", "--format", "json"});
     }));
   for (auto& c : clients) {
     const auto r = c.get();

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "lab/ports.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 
@@ -29,18 +30,6 @@ std::string slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof sa;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  return ntohs(sa.sin_port);
 }
 
 bool port_accepts(int port) {
@@ -144,7 +133,7 @@ Apache::Apache(const ApacheOptions& options) {
       REQUIRE(::chown((d + f).c_str(), www->pw_uid, www->pw_gid) == 0);
   }
   for (int attempt = 0; attempt < 3; ++attempt) {
-    port_ = free_port();
+    port_ = lab::pick_free_port();
     write_file(d + "/httpd.conf", config(d, port_, options, www != nullptr), fs::perms(0644));
     if (start_once(options)) return;
   }

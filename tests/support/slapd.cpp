@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "lab/kdc.hpp"
+#include "lab/ports.hpp"
 
 namespace authctx::test {
 namespace {
@@ -59,18 +60,6 @@ std::string lower(std::string s) {
 }
 
 }  // namespace
-
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  socklen_t len = sizeof sa;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  return ntohs(sa.sin_port);
-}
 
 bool port_open(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -175,10 +164,10 @@ Slapd::Slapd(const SlapdOptions& options) {
     env["KRB5_KTNAME"] = "FILE:" + keytab();
     env["KRB5RCACHEDIR"] = dir_;
     for (int attempt = 0; attempt < 3 && pid_ < 0; ++attempt) {
-      port_ = free_loopback_port();
+      port_ = lab::pick_free_port();
       std::string urls = "ldap://127.0.0.1:" + std::to_string(port_) + "/";
       if (options.tls) {
-        tls_port_ = free_loopback_port();
+        tls_port_ = lab::pick_free_port();
         urls += " ldaps://127.0.0.1:" + std::to_string(tls_port_) + "/";
       }
       const auto started = Clock::now();

@@ -65,9 +65,6 @@ void add_ldap_service(const util::Environment& lab_env, const std::string& keyta
 void skip_without_slapd();
 void skip_without_kdc();
 
-// A free TCP port on 127.0.0.1 (bound and released; callers retry on a lost race).
-int free_loopback_port();
-
 // True once 127.0.0.1:port accepts a connection.
 bool port_open(int port);
 
